@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No Swift package dependencies: the toolchain, OpenSSL 3 and ncursesw only.
+let package = Package(
+    name: "cephadm-exporter",
+    products: [
+        .executable(name: "cephadm-exporter", targets: ["ExporterDaemon"]),
+        .executable(name: "fleet", targets: ["FleetTUI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "CShims", dependencies: ["COpenSSL", "CNcursesw"]),
+        .target(name: "Common", dependencies: ["COpenSSL", "CShims"], linkerSettings: [.linkedLibrary("m")]),
+        .executableTarget(name: "ExporterDaemon", dependencies: ["Common", "CShims", "COpenSSL"]),
+        .executableTarget(name: "FleetTUI", dependencies: ["Common", "CShims", "CNcursesw"]),
+        .testTarget(name: "CommonTests", dependencies: ["Common", "CShims", "COpenSSL"]),
+        .testTarget(name: "ExporterDaemonTests", dependencies: ["ExporterDaemon", "Common"]),
+        .testTarget(name: "FleetTUITests", dependencies: ["FleetTUI", "Common"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Common", "CShims"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

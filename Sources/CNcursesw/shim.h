@@ -1,0 +1,31 @@
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+// Macros and globals Swift cannot use directly (Swift 6 rejects mutable C globals).
+static inline WINDOW *cnc_stdscr(void) { return stdscr; }
+static inline int cnc_lines(void) { return LINES; }
+static inline int cnc_cols(void) { return COLS; }
+static inline int cnc_colors(void) { return COLORS; }
+static inline unsigned int cnc_A_NORMAL(void) { return A_NORMAL; }
+static inline unsigned int cnc_A_BOLD(void) { return A_BOLD; }
+static inline unsigned int cnc_A_REVERSE(void) { return A_REVERSE; }
+static inline unsigned int cnc_A_DIM(void) { return A_DIM; }
+static inline unsigned int cnc_A_UNDERLINE(void) { return A_UNDERLINE; }
+static inline unsigned int cnc_color_pair(int n) { return (unsigned int)COLOR_PAIR(n); }
+static inline int cnc_set_locale(void) { return setlocale(LC_ALL, "") != NULL; }
+/// Draws at most `n` wide characters at (y, x) with the given attributes.
+static inline int cnc_put(int y, int x, const wchar_t *s, int n, unsigned int attrs) {
+    attr_t old; short pair;
+    attr_get(&old, &pair, NULL);
+    attrset(attrs);
+    int rc = mvaddnwstr(y, x, s, n);
+    attrset(old);
+    return rc;
+}
+#endif

@@ -1,0 +1,216 @@
+/// A JSON parse failure with the byte offset, so a user can find the bad spot in a file.
+public struct JSONParseError: Error, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let reason: String
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A strict RFC 8259 parser over bytes (no recursion limit surprises: depth is capped).
+public struct JSONParser {
+    public static let maxDepth = 256
+
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { buf throws(JSONParseError) -> JSONValue in
+            var p = JSONParser(buf: buf)
+            p.skipWhitespace()
+            let v = try p.parseValue(depth: 0)
+            p.skipWhitespace()
+            guard p.pos == buf.count else { throw p.error("trailing characters after the document") }
+            return v
+        }
+    }
+
+    private let buf: UnsafeBufferPointer<UInt8>
+    private var pos = 0
+
+    private init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+
+    private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: pos, reason: reason) }
+
+    private mutating func skipWhitespace() {
+        while pos < buf.count {
+            switch buf[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth)") }
+        guard pos < buf.count else { throw error("unexpected end of input") }
+        switch buf[pos] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(buf[pos])))'")
+        }
+    }
+
+    private mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+        let n = word.utf8CodeUnitCount
+        guard pos + n <= buf.count else { throw error("unexpected end of input") }
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
+        for i in 0..<n where buf[pos + i] != w[i] { throw error("invalid literal") }
+        pos += n
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        pos += 1
+        var obj = JSONObject()
+        var entries: [(String, JSONValue)] = []
+        skipWhitespace()
+        if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(obj) }
+        while true {
+            skipWhitespace()
+            guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
+            pos += 1
+            skipWhitespace()
+            entries.append((key, try parseValue(depth: depth + 1)))
+            skipWhitespace()
+            guard pos < buf.count else { throw error("unexpected end of input in object") }
+            if buf[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if buf[pos] == UInt8(ascii: "}") { pos += 1; break }
+            throw error("expected ',' or '}' in object")
+        }
+        // Duplicate keys: the last one wins, as in Python.
+        obj = JSONObject(entries)
+        return .object(obj)
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        pos += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if pos < buf.count, buf[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            guard pos < buf.count else { throw error("unexpected end of input in array") }
+            if buf[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if buf[pos] == UInt8(ascii: "]") { pos += 1; break }
+            throw error("expected ',' or ']' in array")
+        }
+        return .array(items)
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = pos
+        var isFloat = false
+        if buf[pos] == UInt8(ascii: "-") { pos += 1 }
+        guard pos < buf.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buf[pos]) else {
+            throw error("invalid number")
+        }
+        if buf[pos] == UInt8(ascii: "0") {
+            pos += 1
+        } else {
+            while pos < buf.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buf[pos]) { pos += 1 }
+        }
+        if pos < buf.count, buf[pos] == UInt8(ascii: ".") {
+            isFloat = true
+            pos += 1
+            let digits = pos
+            while pos < buf.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buf[pos]) { pos += 1 }
+            guard pos > digits else { throw error("invalid number: no digits after '.'") }
+        }
+        if pos < buf.count, buf[pos] == UInt8(ascii: "e") || buf[pos] == UInt8(ascii: "E") {
+            isFloat = true
+            pos += 1
+            if pos < buf.count, buf[pos] == UInt8(ascii: "+") || buf[pos] == UInt8(ascii: "-") { pos += 1 }
+            let digits = pos
+            while pos < buf.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buf[pos]) { pos += 1 }
+            guard pos > digits else { throw error("invalid number: no digits in exponent") }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
+        if !isFloat, let i = Int64(text) { return .int(i) }
+        guard let d = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number") }
+        return .double(d)
+    }
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        pos += 1  // opening quote
+        var bytes: [UInt8] = []
+        var runStart = pos
+        while true {
+            guard pos < buf.count else { throw error("unterminated string") }
+            let c = buf[pos]
+            if c == UInt8(ascii: "\"") {
+                if bytes.isEmpty {
+                    let s = String(decoding: UnsafeBufferPointer(rebasing: buf[runStart..<pos]), as: UTF8.self)
+                    pos += 1
+                    return s
+                }
+                bytes.append(contentsOf: buf[runStart..<pos])
+                pos += 1
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if c < 0x20 { throw error("control character in string") }
+            if c != UInt8(ascii: "\\") { pos += 1; continue }
+            bytes.append(contentsOf: buf[runStart..<pos])
+            pos += 1
+            guard pos < buf.count else { throw error("unterminated escape") }
+            let e = buf[pos]
+            pos += 1
+            switch e {
+            case UInt8(ascii: "\""): bytes.append(0x22)
+            case UInt8(ascii: "\\"): bytes.append(0x5C)
+            case UInt8(ascii: "/"): bytes.append(0x2F)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try parseHex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if pos + 1 < buf.count, buf[pos] == UInt8(ascii: "\\"), buf[pos + 1] == UInt8(ascii: "u") {
+                        pos += 2
+                        let low = try parseHex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                let s = String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}"))
+                bytes.append(contentsOf: s.utf8)
+            default: throw error("invalid escape")
+            }
+            runStart = pos
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard pos + 4 <= buf.count else { throw error("truncated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = buf[pos]
+            let d: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            v = v * 16 + d
+            pos += 1
+        }
+        return v
+    }
+}

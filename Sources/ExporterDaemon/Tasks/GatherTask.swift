@@ -1,0 +1,50 @@
+import Common
+import Synchronization
+
+/// What one scrape produced: the `data` value and the non-fatal problems met on the way
+/// (they become the record's `scrape_errors`).
+struct ScrapeOutput: Sendable {
+    var data: JSONValue
+    var errors: [String] = []
+}
+
+/// One data-gathering task. Adding a task is a new conforming type plus one line in
+/// `TaskRegistry`. A scrape that cannot produce data throws; the supervisor records the error.
+protocol GatherTask: Sendable {
+    var name: TaskName { get }
+    func scrape(_ context: ScrapeContext) throws -> ScrapeOutput
+}
+
+/// Passed to every scrape: the deadline the supervisor enforces and a cancellation flag that
+/// long-running work (child processes) must honour, so a hung scrape can be cut off.
+final class ScrapeContext: Sendable {
+    let deadline: ContinuousClock.Instant
+    private let cancelled = Atomic<Bool>(false)
+
+    init(deadline: ContinuousClock.Instant) { self.deadline = deadline }
+
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+    func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    /// Seconds left before the deadline (never negative).
+    var remainingSecs: Double {
+        let d = deadline - ContinuousClock.now
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return max(0, s)
+    }
+}
+
+/// The file-system root that every reader of /proc, /sys, /etc and /var/lib/ceph goes through,
+/// so tests can point the tasks at a fixture tree.
+struct SystemRoot: Sendable, Equatable {
+    let root: String
+
+    init(_ root: String = "/") { self.root = root }
+
+    /// `path("/proc/cpuinfo")` → `<root>/proc/cpuinfo`.
+    func path(_ absolute: String) -> String {
+        if root == "/" || root.isEmpty { return absolute }
+        let trimmed = root.hasSuffix("/") ? String(root.dropLast()) : root
+        return trimmed + (absolute.hasPrefix("/") ? absolute : "/" + absolute)
+    }
+}

@@ -1,0 +1,2 @@
+import Common
+print(JSONWriter.compactString(["ok": true]))
