@@ -3,9 +3,6 @@
 #ifndef CSHIMS_H
 #define CSHIMS_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include <pthread.h>
 
 #include <openssl/ssl.h>
@@ -70,6 +67,9 @@ static inline uint32_t cshim_EPOLLHUP(void) { return EPOLLHUP; }
 static inline uint32_t cshim_EPOLLRDHUP(void) { return EPOLLRDHUP; }
 
 // MARK: sockets
+// Declared here rather than via _GNU_SOURCE, which would change glibc's headers for this
+// module only and clash with the same types seen through COpenSSL.
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 static inline int cshim_accept4_nonblock(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
