@@ -54,7 +54,7 @@ public final class HTTPServer {
     private var connections: [Int32: ServerConnection] = [:]
     private(set) var shuttingDown = false
     private var drained: (() -> Void)?
-    let dateCache = HTTPDateCache()
+    private var dateCache = HTTPDateCache()
     private var overLimitLogged: UInt64 = 0
 
     public init(loop: EventLoop, tlsContext: TLSContext, configuration: HTTPServerConfiguration, delegate: HTTPServerDelegate) {
@@ -65,6 +65,12 @@ public final class HTTPServer {
     }
 
     public var connectionCount: Int { connections.count }
+
+    func currentDate() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return dateCache.string(forEpochSeconds: ts.tv_sec)
+    }
 
     /// Starts accepting on already-bound listening sockets (see `Sockets.listen`).
     public func start(listening fds: [Int32]) throws(NetError) {
@@ -140,17 +146,3 @@ final class Listener: EventHandler {
     func handleEvents(_ events: UInt32) { server.accept(from: fd) }
 }
 
-/// The `Date` header value, formatted once per second rather than per request.
-final class HTTPDateCache {
-    private var second = -1
-    private var value = ""
-    func current() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        if ts.tv_sec != second {
-            second = ts.tv_sec
-            value = HTTPDate.format(epochSeconds: ts.tv_sec)
-        }
-        return value
-    }
-}

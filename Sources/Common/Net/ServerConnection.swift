@@ -112,10 +112,12 @@ final class ServerConnection: EventHandler {
             response = delegate.respond(toParseError: err, peer: peer)
             keepAlive = false
         }
-        output = HTTPResponseWriter.serialize(
-            status: response.status, reason: response.reason, contentType: response.contentType,
-            body: response.body, keepAlive: keepAlive, date: server.dateCache.current(),
-            server: server.configuration.serverName)
+        var headers: [HTTPHeaderField] = [("Server", server.configuration.serverName)]
+        if let type = response.contentType { headers.append(("Content-Type", type)) }
+        output.removeAll(keepingCapacity: true)
+        HTTPResponseWriter.append(
+            HTTPResponse(status: response.status, reason: response.reason, headers: headers, body: response.body),
+            keepAlive: keepAlive, date: server.currentDate(), to: &output)
         outputOffset = 0
         closeAfterWrite = !keepAlive
         phase = .writing
@@ -138,14 +140,15 @@ final class ServerConnection: EventHandler {
                 return false
             }
         }
-        output = []
+        // Keep the buffer's capacity for the next response unless it was unusually large.
+        if output.capacity > 256 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
         outputOffset = 0
         if closeAfterWrite || server.shuttingDown {
             close()
             return false
         }
         phase = .reading
-        requestStarted = parser.hasBufferedBytes
+        requestStarted = parser.bufferedByteCount > 0
         arm(requestStarted ? server.configuration.requestTimeoutSecs : server.configuration.idleTimeoutSecs)
         want(IOEvents.read)
         return true

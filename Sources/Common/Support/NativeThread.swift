@@ -1,3 +1,4 @@
+import CShims
 import Glibc
 
 /// Starts a detached pthread running `body` (no Foundation in the daemon: it stays small).
@@ -19,7 +20,7 @@ public enum NativeThread {
         let rc = pthread_create(&tid, nil, { raw in
             let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
             // Linux limits thread names to 15 bytes.
-            _ = pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
+            cshim_set_thread_name(String(box.name.prefix(15)))
             box.body()
             return nil
         }, box.toOpaque())

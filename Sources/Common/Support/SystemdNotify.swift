@@ -1,3 +1,4 @@
+import CShims
 import Glibc
 
 /// sd_notify(3) without libsystemd: one datagram to `$NOTIFY_SOCKET` (READY=1, WATCHDOG=1,
