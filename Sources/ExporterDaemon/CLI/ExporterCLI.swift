@@ -2,7 +2,7 @@ import Common
 
 /// `cephadm-exporter <sub-command> ...`
 enum ExporterCLI {
-    static let commands: [(name: String, summary: String, run: ([String]) -> Int32)] = [
+    static let commands: [(name: String, summary: String, run: @Sendable ([String]) -> Int32)] = [
         ("run", "run the exporter daemon (HTTPS metadata API)", RunCommand.run),
         ("gather-facts", "print the host facts the 'host' task serves", TaskCommands.gatherFacts),
         ("list-daemons", "print the Ceph daemon list the 'daemons' task serves", TaskCommands.listDaemons),
