@@ -95,6 +95,8 @@ final class HTTPParserFuzzTests: XCTestCase {
     func test_mutated_requests_never_crash_and_stay_within_the_buffer_limit() {
         var rng = SeededGenerator(seed: 0x5EED_0001)
         let limits = HTTPLimits(maxRequestLineBytes: 256, maxHeaderBlockBytes: 512, maxHeaderFields: 8)
+        var requestsSeen = 0
+        var statusesSeen: Set<Int> = []
         for round in 0..<3000 {
             let seed = requestSeeds[round % requestSeeds.count]
             let input = mutate(seed, using: &rng)
@@ -109,8 +111,10 @@ final class HTTPParserFuzzTests: XCTestCase {
                     outcomes += 1
                     if case .error(let error) = result {
                         XCTAssertTrue([400, 413, 414, 431, 505].contains(error.status), "round \(round): \(error)")
+                        statusesSeen.insert(error.status)
                         break feeding
                     }
+                    requestsSeen += 1
                     XCTAssertLessThan(outcomes, 1000, "round \(round): next() keeps producing results")
                 }
                 XCTAssertLessThanOrEqual(parser.bufferedByteCount, limits.maxBufferedBytes, "round \(round)")
@@ -119,11 +123,16 @@ final class HTTPParserFuzzTests: XCTestCase {
             let byteAtATime = requestResults(input, pieceSize: 1, limits: limits)
             XCTAssertEqual(wholeAtOnce, byteAtATime, "round \(round): feeding granularity changed the outcome")
         }
+        // The mutations must reach both the accepting paths and every refusal, or this proves little.
+        XCTAssertGreaterThan(requestsSeen, 500)
+        XCTAssertEqual(statusesSeen, [400, 413, 414, 431, 505])
     }
 
     func test_mutated_responses_never_crash_and_stay_within_the_limits() {
         var rng = SeededGenerator(seed: 0x5EED_0002)
         let limits = HTTPResponseLimits(maxHeadBytes: 512, maxHeaderFields: 8, maxBodyBytes: 1024, maxChunkLineBytes: 64)
+        var responsesSeen = 0
+        var errorKindsSeen: Set<String> = []
         for round in 0..<3000 {
             let seed = responseSeeds[round % responseSeeds.count]
             let input = mutate(seed, using: &rng)
@@ -135,10 +144,15 @@ final class HTTPParserFuzzTests: XCTestCase {
                 parser.append(Array(input[offset..<min(offset + size, input.count)]))
                 offset += size
                 while let result = parser.next() {
-                    if case .response(_, let body) = result {
+                    switch result {
+                    case .response(_, let body):
                         XCTAssertLessThanOrEqual(body.count, limits.maxBodyBytes, "round \(round)")
+                        responsesSeen += 1
+                    case .error(let error):
+                        errorKindsSeen.insert(String(String(describing: error).prefix(12)))
+                        failed = true
+                        break feeding
                     }
-                    if case .error = result { failed = true; break feeding }
                 }
                 XCTAssertLessThanOrEqual(parser.bufferedByteCount, limits.maxBufferedBytes, "round \(round)")
                 XCTAssertLessThanOrEqual(parser.bufferedBodyByteCount, limits.maxBodyBytes, "round \(round)")
@@ -148,6 +162,7 @@ final class HTTPParserFuzzTests: XCTestCase {
                 while let result = parser.finishAtEOF() {
                     closes += 1
                     if case .error = result { break }
+                    responsesSeen += 1
                     XCTAssertLessThan(closes, 100, "round \(round): finishAtEOF() keeps producing results")
                 }
             }
@@ -155,6 +170,8 @@ final class HTTPParserFuzzTests: XCTestCase {
             let byteAtATime = responseResults(input, pieceSize: 1, limits: limits)
             XCTAssertEqual(wholeAtOnce, byteAtATime, "round \(round): feeding granularity changed the outcome")
         }
+        XCTAssertGreaterThan(responsesSeen, 500, "\(responsesSeen)")
+        XCTAssertGreaterThan(errorKindsSeen.count, 4, "\(errorKindsSeen)")
     }
 
     func test_random_bytes_never_crash_either_parser() {

@@ -29,7 +29,7 @@ struct HTTPInputBuffer: Sendable {
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        append(bytes.assumingMemoryBound(to: UInt8.self))
+        bytes.withMemoryRebound(to: UInt8.self) { append($0) }
     }
 
     mutating func append(_ bytes: [UInt8]) {

@@ -8,8 +8,10 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// More header fields than the limit (431).
     case tooManyHeaderFields(limit: Int)
     /// The request announces a body (Content-Length > 0 or Transfer-Encoding); this server
-    /// takes none (413). The text names the offending field.
-    case bodyNotAccepted(String)
+    /// takes none (413). `method` is kept because Pacific answers any non-GET with 501 before
+    /// looking further (quirk Q2): a server may prefer that status for non-GET methods.
+    /// `detail` names the offending field.
+    case bodyNotAccepted(method: String, detail: String)
     /// The request line is not `METHOD SP target SP HTTP/x.y` (400).
     case malformedRequestLine(String)
     /// A header field line is malformed; `line` counts from the request line as line 1 (400).
@@ -40,8 +42,8 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
             return "request header fields exceed \(limit) bytes"
         case .tooManyHeaderFields(let limit):
             return "request has more than \(limit) header fields"
-        case .bodyNotAccepted(let detail):
-            return "request bodies are not accepted (\(detail))"
+        case .bodyNotAccepted(let method, let detail):
+            return "request bodies are not accepted (\(method) with \(detail))"
         case .malformedRequestLine(let detail):
             return "malformed request line: \(detail)"
         case .invalidHeaderField(let line, let detail):

@@ -165,12 +165,12 @@ public struct HTTPRequestParser: Sendable {
             return .failed(.invalidContentLength(detail))
         case .value(let length) where length > 0:
             if let coding = head.header("Transfer-Encoding") {
-                return .failed(.bodyNotAccepted("Transfer-Encoding: \(coding)"))
+                return .failed(.bodyNotAccepted(method: head.method, detail: "Transfer-Encoding: \(coding)"))
             }
-            return .failed(.bodyNotAccepted("Content-Length: \(length)"))
+            return .failed(.bodyNotAccepted(method: head.method, detail: "Content-Length: \(length)"))
         case .value, .absent:
             if let coding = head.header("Transfer-Encoding") {
-                return .failed(.bodyNotAccepted("Transfer-Encoding: \(coding)"))
+                return .failed(.bodyNotAccepted(method: head.method, detail: "Transfer-Encoding: \(coding)"))
             }
         }
         return .request(head)

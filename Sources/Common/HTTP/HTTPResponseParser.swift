@@ -284,7 +284,8 @@ public struct HTTPResponseParser: Sendable {
             if length == 0 { return completeResponse() }
             declaredLength = length
             remaining = length
-            body.reserveCapacity(length)
+            // Reserve for typical bodies only: a peer's claim alone must not cost 32 MiB.
+            body.reserveCapacity(min(length, 1 << 20))
             phase = .lengthBody
             return nil
         case .absent:

@@ -33,10 +33,6 @@ enum HTTPSyntax {
         String(decoding: bytes, as: UTF8.self)
     }
 
-    static func string(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
-    }
-
     /// Parses `name: value` (the line ending already removed). Leading whitespace (obs-fold) is
     /// reported by the caller, which knows whether folding is tolerated.
     static func parseField(_ line: UnsafeBufferPointer<UInt8>) -> Result<HTTPHeaderField, HTTPFieldProblem> {
@@ -56,7 +52,7 @@ enum HTTPSyntax {
             return .failure(HTTPFieldProblem("has control character 0x\(hex(bad)) in the value of \(string(name))"))
         }
         let value = HTTPHeaderFields.trimmingWhitespace(rawValue)
-        return .success((name: string(name), value: string(value)))
+        return .success((name: string(name), value: string(UnsafeBufferPointer(rebasing: value))))
     }
 
     /// A continuation line's text, for tolerant (response) parsing of obs-fold.
@@ -98,23 +94,17 @@ enum HTTPSyntax {
         return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 
-    /// Parses `HTTP/<major>.<minor>`. Returns nil when the text is not shaped like a version at
-    /// all, so callers can tell "malformed" (400) from "well-formed but unsupported" (505).
+    /// Parses `HTTP/<digit>.<digit>`, or `HTTP/<digit>` as HTTP/2 and HTTP/3 are written.
+    /// Returns nil when the text does not fit that grammar, so callers can tell "malformed" (400)
+    /// from "well-formed but unsupported" (505).
     static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> (major: Int, minor: Int?)? {
         let prefix = Array("HTTP/".utf8)
-        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
-        var index = prefix.count
-        var major = 0
-        var majorDigits = 0
-        while index < bytes.count, isDigit(bytes[index]), majorDigits < 3 {
-            major = major * 10 + Int(bytes[index] - 0x30)
-            majorDigits += 1
-            index += 1
-        }
-        guard majorDigits > 0 else { return nil }
-        if index == bytes.count { return (major, nil) }
-        guard bytes[index] == UInt8(ascii: "."), index + 2 == bytes.count, isDigit(bytes[index + 1]) else { return nil }
-        return (major, Int(bytes[index + 1] - 0x30))
+        let n = prefix.count
+        guard bytes.count > n, bytes.starts(with: prefix), isDigit(bytes[n]) else { return nil }
+        let major = Int(bytes[n] - 0x30)
+        if bytes.count == n + 1 { return (major, nil) }
+        guard bytes.count == n + 3, bytes[n + 1] == UInt8(ascii: "."), isDigit(bytes[n + 2]) else { return nil }
+        return (major, Int(bytes[n + 2] - 0x30))
     }
 }
 
