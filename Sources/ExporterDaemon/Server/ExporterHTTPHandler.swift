@@ -38,6 +38,11 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     }
 
     func respond(toParseError error: HTTPParseError, peer: SocketAddress) -> HTTPServerResponse {
+        // Methods are checked before anything else (Pacific: Q2): a POST with a body is a 501.
+        if case .bodyNotAccepted(let method, _) = error, method != "GET" {
+            return MetadataRouter.respond(method: method, target: "", authorization: nil,
+                                          verifier: TokenVerifier(token: ""), snapshot: cache.snapshot()).0
+        }
         logger.info("client:\(peer.ip) bad request: \(error)")
         return MetadataRouter.errorPage(error.status, reason: error.reason)
     }
