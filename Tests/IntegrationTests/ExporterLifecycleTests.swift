@@ -70,10 +70,10 @@ final class ExporterLifecycleTests: XCTestCase {
 
     func test_bad_arguments_exit_2_with_a_message() throws {
         let dir = try TestPaths.makeTempDir("exporter-args")
-        let p = try ChildProcess([TestPaths.exporter, "run", "--fsid", "x", "--port", "99999"], outputDir: dir, name: "args")
+        let p = try SpawnedProcess([TestPaths.exporter, "run", "--fsid", "x", "--port", "99999"], outputDir: dir, name: "args")
         XCTAssertEqual(p.wait(timeout: 10), 2)
         XCTAssertTrue(p.stderr.contains("--port"), p.stderr)
-        let help = try ChildProcess([TestPaths.exporter, "run", "--help"], outputDir: dir, name: "help")
+        let help = try SpawnedProcess([TestPaths.exporter, "run", "--help"], outputDir: dir, name: "help")
         XCTAssertEqual(help.wait(timeout: 10), 0)
         for flag in ["--fsid", "--id", "--port", "--bind", "--data-dir", "--log-dir", "--host-interval", "--daemons-interval",
                      "--disks-interval", "--ceph-volume", "--restart-policy"] {

@@ -14,7 +14,7 @@ final class ExporterHarness {
     let certificatePEM: String
     let keyPEM: String
     var token = "MyAccessToken-0123456789"
-    private(set) var process: ChildProcess?
+    private(set) var process: SpawnedProcess?
     private(set) var port = 0
 
     init(writeToken: Bool = true) throws {
@@ -56,13 +56,13 @@ final class ExporterHarness {
 
     /// Starts the daemon and waits until it listens (its log names the port).
     @discardableResult
-    func start(_ extra: [String] = [], waitForListening: Bool = true) throws -> ChildProcess {
+    func start(_ extra: [String] = [], waitForListening: Bool = true) throws -> SpawnedProcess {
         var args = [TestPaths.exporter, "run", "--fsid", fsid, "--id", id, "--port", "0", "--bind", "127.0.0.1",
                     "--data-dir", dataDir, "--log-dir", logDir]
         if !extra.contains("--ceph-volume") { args += ["--ceph-volume", try fakeCephVolume()] }
         if !extra.contains("--root") { args += ["--root", ExporterHarness.fixtureRoot] }
         args += extra
-        let p = try ChildProcess(args, outputDir: tempDir, name: "exporter-\(Int.random(in: 0..<1_000_000))")
+        let p = try SpawnedProcess(args, outputDir: tempDir, name: "exporter-\(Int.random(in: 0..<1_000_000))")
         process = p
         guard waitForListening else { return p }
         var found = 0

@@ -3,7 +3,7 @@ import Glibc
 
 /// A child process started with posix_spawn (not Foundation.Process, which hangs on
 /// descriptors inherited by daemonizing children such as tmux), output sent to files.
-final class ChildProcess {
+final class SpawnedProcess {
     let pid: pid_t
     let stdoutPath: String
     let stderrPath: String
