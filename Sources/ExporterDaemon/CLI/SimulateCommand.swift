@@ -93,11 +93,6 @@ enum SimulateCommand {
 /// The crt, key and token of a `config.json`, as the simulator needs them.
 enum SimulatorConfig {
     static func load(_ path: String) throws -> ExporterConfig {
-        let text: String
-        switch FileReader.readText(path) {
-        case .success(let t): text = t
-        case .failure(let e): throw UsageError("--config: cannot read \(e)")
-        }
-        return try ExporterConfig.parse(text: text, source: path)
+        try ExporterConfig.parse(text: ExporterConfigInput.readFile(path), source: path)
     }
 }
