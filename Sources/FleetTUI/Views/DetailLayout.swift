@@ -40,7 +40,8 @@ enum DetailLayout {
     static func rows(_ lines: [Line], width: Int) -> [ScreenRow] {
         lines.map { line in
             var b = RowBuilder(width: width)
-            b.add(line.label, .role(.header, bold: true), column: min(labelWidth, width))
+            b.add(line.label, .role(.header, bold: true), column: min(labelWidth - 1, width))
+            b.space(1)
             for (text, style) in line.segments { b.add(text, style) }
             return b.row
         }
@@ -117,7 +118,7 @@ enum DetailLayout {
             for t in s.tasks where !t.recentErrors.isEmpty {
                 let more = t.scrapeErrorCount - t.recentErrors.count
                 for (n, e) in t.recentErrors.enumerated() {
-                    out.append(Line(n == 0 ? "Scrape err" : "", "\(t.task.rawValue): \(e)", .role(.warn)))
+                    out.append(Line(n == 0 ? "Scraping" : "", "\(t.task.rawValue): \(e)", .role(.warn)))
                 }
                 if more > 0 { out.append(Line("", "\(t.task.rawValue): (\(more) older)", .role(.dim))) }
             }

@@ -22,12 +22,15 @@ enum HeaderLayout {
         var statuses = HostStatus.reported
         if fleet.totals[.pending] > 0 { statuses.append(.pending) }
         let full = statuses.map { "\($0.label) \(fleet.totals[$0])" }.joined(separator: "  ")
+        // Narrow terminals: short labels, single spaces, and zero counts left out (except OK),
+        // so the counts that matter stay whole instead of being cut mid-word.
         let compact = DisplayWidth.of(full) > width
+        if compact { statuses = statuses.filter { $0 == .ok || fleet.totals[$0] > 0 } }
         for (i, status) in statuses.enumerated() {
             let n = fleet.totals[status]
             let label = compact ? shortLabel(status) : status.label
-            if i > 0 { b.space(compact ? 1 : 2) }
-            b.add("\(label) \(n)", n == 0 ? .role(.dim) : CellStyle(role: TableLayout.statusRole(status), bold: status != .ok))
+            let style = n == 0 ? CellStyle.role(.dim) : CellStyle(role: TableLayout.statusRole(status), bold: status != .ok)
+            if !b.addIfFits((i > 0 ? (compact ? " " : "  ") : "") + "\(label) \(n)", style) { break }
         }
         let sweep = fleet.sweep
         if let d = sweep.lastDurationSecs { b.addIfFits("   sweep " + DurationText.seconds(d)) }

@@ -8,7 +8,7 @@ enum HelpLayout {
         ("q  Esc", "back (quit from the table)"),
         ("s", "sort by the next column: status, host, age, latency, skew"),
         ("S", "reverse the sort (default: worst first)"),
-        ("/", "filter by host name, address or status; Enter keeps it, Esc clears it"),
+        ("/", "filter by name, address or status (Enter keeps, Esc clears)"),
         ("p", "pause or resume polling"),
         ("+ -", "poll less or more often"),
         ("r", "poll every host now"),

@@ -52,6 +52,7 @@ struct TableColumns: Equatable {
     static let skewWidth = 6
     static let minErrorWidth = 16
     static let minNameWidth = 8
+    static let readableNameWidth = 16
     static let maxNameWidth = 28
 
     /// The richest set of columns that fits, dropping the least useful first: skew, then
@@ -59,6 +60,9 @@ struct TableColumns: Equatable {
     /// task columns' words (glyph and age stay), then task columns from the right.
     static func fit(width: Int, longestName: Int) -> TableColumns {
         let namePref = min(max(longestName, 4), maxNameWidth)
+        // Full task cells and the optional columns are only worth it while host names stay
+        // readable; below that the task cells shrink to glyphs first.
+        let nameReadable = min(readableNameWidth, namePref)
         let nameMin = min(minNameWidth, namePref)
         let full = TaskName.allCases.map { TableColumn.task($0, compact: false) }
         let compact = TaskName.allCases.map { TableColumn.task($0, compact: true) }
@@ -81,8 +85,9 @@ struct TableColumns: Equatable {
                 guard errorWidth >= minErrorWidth else { continue }
                 return TableColumns(columns: [(.name, namePref)] + rest.map { ($0, $0 == .error ? errorWidth : fixedWidth($0)) })
             }
+            let hasFullTasks = rest.contains { if case .task(_, false) = $0 { return true } else { return false } }
             let nameWidth = min(namePref, width - fixed)
-            guard nameWidth >= nameMin || rest.isEmpty else { continue }
+            guard nameWidth >= (hasFullTasks ? nameReadable : nameMin) || rest.isEmpty else { continue }
             return TableColumns(columns: [(.name, max(1, nameWidth))] + rest.map { ($0, fixedWidth($0)) })
         }
         return TableColumns(columns: [(.name, max(1, width))])
