@@ -4,7 +4,7 @@ import XCTest
 
 final class FleetStateTests: XCTestCase {
     func test_hosts_start_pending_and_totals_follow_each_fold() throws {
-        var fleet = FleetState(hosts: hosts(["a", "b", "c"]))
+        var fleet = FleetState(hosts: testHosts(["a", "b", "c"]))
         XCTAssertEqual(fleet.totals[.pending], 3)
         fleet.fold(Poll.response(0, body: try MetadataBody.healthy().bytes))
         fleet.fold(Poll.failure(1, .refused("x")))
@@ -18,7 +18,7 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_unknown_host_index_is_ignored() {
-        var fleet = FleetState(hosts: hosts(["a"]))
+        var fleet = FleetState(hosts: testHosts(["a"]))
         XCTAssertFalse(fleet.fold(Poll.failure(5, .refused("x"))))
         XCTAssertFalse(fleet.fold(Poll.failure(-1, .refused("x"))))
         XCTAssertEqual(fleet.generation, 0)
@@ -26,7 +26,7 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_latency_p50_and_p95_cover_the_last_60_responses() throws {
-        var fleet = FleetState(hosts: hosts(["a"]))
+        var fleet = FleetState(hosts: testHosts(["a"]))
         let body = try MetadataBody.healthy().bytes
         // 100 polls with latencies 1..100 ms: the window keeps 41..100.
         for ms in 1...100 {
@@ -42,14 +42,14 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_failed_polls_do_not_enter_the_latency_window() {
-        var fleet = FleetState(hosts: hosts(["a"]))
+        var fleet = FleetState(hosts: testHosts(["a"]))
         fleet.fold(Poll.failure(0, .timeout("x"), latency: 2))
         XCTAssertEqual(fleet.records[0].latency.count, 0)
         XCTAssertNil(fleet.records[0].latency.percentile(0.5))
     }
 
     func test_failures_errors_and_last_success_are_tracked() throws {
-        var fleet = FleetState(hosts: hosts(["a"]))
+        var fleet = FleetState(hosts: testHosts(["a"]))
         let ok = try MetadataBody.healthy().bytes
         fleet.fold(Poll.response(0, body: ok, at: Clock.now, latency: 0.01))
         fleet.fold(Poll.failure(0, .refused("nope"), at: Clock.now + 5, latency: 0.001))
@@ -71,7 +71,7 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_a_sweep_completes_when_every_host_has_a_result() throws {
-        var fleet = FleetState(hosts: hosts(["a", "b", "c"]))
+        var fleet = FleetState(hosts: testHosts(["a", "b", "c"]))
         let body = try MetadataBody.healthy().bytes
         fleet.fold(Poll.response(0, body: body, at: Clock.now, latency: 0.5))
         fleet.fold(Poll.response(0, body: body, at: Clock.now + 1, latency: 0.5))
@@ -91,7 +91,7 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_fleet_fsid_is_the_one_most_hosts_report() throws {
-        var fleet = FleetState(hosts: hosts(["a", "b", "c"]))
+        var fleet = FleetState(hosts: testHosts(["a", "b", "c"]))
         XCTAssertNil(fleet.fleetFsid)
         let body = try MetadataBody.healthy().bytes
         fleet.fold(Poll.response(0, body: body))
@@ -110,7 +110,7 @@ final class FleetStateTests: XCTestCase {
     }
 
     func test_each_fold_bumps_the_generation() {
-        var fleet = FleetState(hosts: hosts(["a"]))
+        var fleet = FleetState(hosts: testHosts(["a"]))
         fleet.fold(Poll.failure(0, .refused("x")))
         fleet.fold(Poll.failure(0, .refused("x")))
         XCTAssertEqual(fleet.generation, 2)

@@ -146,10 +146,10 @@ final class LayoutTests: XCTestCase {
             Exporter  started 22:13:20 (up 10m)  http_server active  no task_detail (Pacific)
             Errors    disks stopped at 2023/11/14 22:20:01
 
-            Tasks     TASK    STATE    AGE   EVERY SCRAPED  TOOK   RESTARTS FAILS ERRORS
-                      daemons active   8s    20s   22:23:16 0.8s   -        -     0
-                      disks   inactive -     20s   -        -      -        -     1
-                      host    active   8s    5s    22:23:16 4ms    -        -     0
+            Tasks     TASK    STATE    AGE   EVERY SCRAPED  TOOK   RESTARTS FAILS LAST OK  ERRORS
+                      daemons active   8s    20s   22:23:16 0.8s   -        -     -        0
+                      disks   inactive -     20s   -        -      -        -     -        1
+                      host    active   8s    5s    22:23:16 4ms    -        -     -        0
             Scraping  disks: RuntimeError exception: Failed command: /usr/bin/podman run ceph-volume
 
             Host      dummy · Red Hat Enterprise Linux 8.3 (Ootpa) · kernel 4.18.0-240.10.1.el8_3.x86…
@@ -273,7 +273,7 @@ final class LayoutTests: XCTestCase {
 
     func test_scrolling_keeps_the_cursor_visible() throws {
         let many = (1...40).map { String(format: "host-%02d", $0) }
-        let fleet = FleetState(hosts: hosts(many))
+        let fleet = FleetState(hosts: testHosts(many))
         var view = ViewState()
         var frame = render(fleet, view, 80, 14)  // 10 table rows
         XCTAssertEqual(frame.view.pageRows, 10)
@@ -354,7 +354,7 @@ final class LayoutTests: XCTestCase {
     func test_long_and_wide_host_names_are_truncated_by_display_width() throws {
         let names = ["ストレージノード-01.東京.example", String(repeating: "very-long-name-", count: 4),
                      "a" + String(repeating: "東京", count: 6)]
-        var fleet = FleetState(hosts: hosts(names))
+        var fleet = FleetState(hosts: testHosts(names))
         fleet.fold(Poll.failure(0, .refused("x")))
         fleet.fold(Poll.failure(2, .refused("x")))
         // 60 columns: the name column gets 21 (the task columns keep their words). DOWN first, by name.
@@ -384,7 +384,7 @@ final class LayoutTests: XCTestCase {
 
     func test_five_thousand_hosts_lay_out_only_the_visible_rows() throws {
         let names = (0..<5000).map { "ceph-\($0)" }
-        var fleet = FleetState(hosts: hosts(names))
+        var fleet = FleetState(hosts: testHosts(names))
         let body = try MetadataBody.healthy().bytes
         for i in stride(from: 0, to: 5000, by: 7) { fleet.fold(Poll.response(i, body: body, latency: 0.001 * Double(i % 50))) }
         for i in stride(from: 3, to: 5000, by: 11) { fleet.fold(Poll.failure(i, .timeout("x"))) }
@@ -402,5 +402,23 @@ final class LayoutTests: XCTestCase {
                                        cache: &cache)
         XCTAssertEqual(frame.view.scroll, 5000 - 36)
         XCTAssertTrue(frame.grid.rows[38].text.contains("OK"), frame.grid.rows[38].text)
+    }
+
+    func test_detail_shows_supervisor_task_detail_when_the_exporter_sends_it() throws {
+        var body = try MetadataBody.healthy()
+        body.taskDetail = ["host": ["interval_secs": 10, "restarts": 2, "consecutive_failures": 0,
+                                    "last_success_epoch_secs": .double(Clock.now - 2)],
+                           "daemons": ["interval_secs": 30, "restarts": 0, "consecutive_failures": 3,
+                                       "last_success_epoch_secs": nil],
+                           "disks": ["interval_secs": 60, "restarts": 0, "consecutive_failures": 0,
+                                     "last_success_epoch_secs": .double(Clock.now - 2)]]
+        var fleet = FleetState(hosts: testHosts(["ours"]))
+        fleet.fold(Poll.response(0, body: body.bytes))
+        var view = ViewState()
+        view.mode = .detail
+        let text = render(fleet, view, 100, 20).grid.text()
+        XCTAssertTrue(text.contains("supervisor details: yes"), text)
+        XCTAssertTrue(text.contains("daemons active   5s    30s   22:23:18 0.8s   0        3     -        0"), text)
+        XCTAssertTrue(text.contains("host    active   5s    10s   22:23:18 4ms    2        0     22:23:18 0"), text)
     }
 }

@@ -28,7 +28,7 @@ final class SortFilterTests: XCTestCase {
     }
 
     func test_sort_by_host_age_latency_and_skew() throws {
-        var fleet = FleetState(hosts: hosts(["b", "a", "c"]))
+        var fleet = FleetState(hosts: testHosts(["b", "a", "c"]))
         fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 10).bytes, latency: 0.3, exporterNow: Clock.now - 5))
         fleet.fold(Poll.response(1, body: try MetadataBody.healthy(age: 2).bytes, latency: 0.1))
         fleet.fold(Poll.response(2, body: try MetadataBody.healthy(age: 40).bytes, latency: 0.2, exporterNow: Clock.now + 100))

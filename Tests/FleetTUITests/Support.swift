@@ -108,7 +108,7 @@ enum Poll {
     }
 }
 
-func hosts(_ names: [String]) -> [HostEntry] {
+func testHosts(_ names: [String]) -> [HostEntry] {
     names.enumerated().map { HostEntry(displayName: $1, address: $1, port: nil, line: $0 + 1) }
 }
 
@@ -118,7 +118,7 @@ enum SampleFleet {
                         "ceph-node07", "ceph-node08"]
 
     static func make(title: String = "prod-east", thresholds: Thresholds = Thresholds()) throws -> FleetState {
-        var entries = hosts(names)
+        var entries = testHosts(names)
         entries[2] = HostEntry(displayName: "ceph-node03", address: "10.0.0.3", port: 9443, line: 3)
         var fleet = FleetState(hosts: entries, defaultPort: 9443, title: title, thresholds: thresholds)
         let t = Clock.now

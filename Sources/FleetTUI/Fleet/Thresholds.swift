@@ -18,22 +18,22 @@ struct Thresholds: Sendable, Equatable {
 
     func staleAfter(intervalSecs: Double) -> Double { staleAfterFactor * intervalSecs }
 
-    func ageLevel(_ age: Double, intervalSecs: Double) -> Level {
+    func ageLevel(_ age: Double, intervalSecs: Double) -> ThresholdLevel {
         if let crit = critAgeSecs, age > crit { return .crit }
         if let warn = warnAgeSecs, age > warn { return .warn }
         return age > staleAfter(intervalSecs: intervalSecs) ? .warn : .ok
     }
 
-    func latencyLevel(_ secs: Double) -> Level {
+    func latencyLevel(_ secs: Double) -> ThresholdLevel {
         secs > latencyCritSecs ? .crit : secs > latencyWarnSecs ? .warn : .ok
     }
 
-    func skewLevel(_ secs: Double) -> Level {
+    func skewLevel(_ secs: Double) -> ThresholdLevel {
         abs(secs) > skewCritSecs ? .crit : abs(secs) > skewWarnSecs ? .warn : .ok
     }
 }
 
-enum Level: Int, Sendable, Comparable {
+enum ThresholdLevel: Int, Sendable, Comparable {
     case ok, warn, crit
-    static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    static func < (a: ThresholdLevel, b: ThresholdLevel) -> Bool { a.rawValue < b.rawValue }
 }

@@ -146,7 +146,7 @@ enum DetailLayout {
     }
 
     static let taskHeader = pad("TASK", 8) + pad("STATE", 9) + pad("AGE", 6) + pad("EVERY", 6) + pad("SCRAPED", 9)
-        + pad("TOOK", 7) + pad("RESTARTS", 9) + pad("FAILS", 6) + "ERRORS"
+        + pad("TOOK", 7) + pad("RESTARTS", 9) + pad("FAILS", 6) + pad("LAST OK", 9) + "ERRORS"
 
     private static func taskSegments(_ t: TaskHealth, sample: HostSample, thresholds: Thresholds,
                                      context: RenderContext) -> [(String, CellStyle)]
@@ -169,6 +169,7 @@ enum DetailLayout {
         let took = t.scrapeDurationSecs.map(DurationText.seconds) ?? "-"
         let restarts = t.detail?.restarts.map(String.init) ?? "-"
         let fails = t.detail?.consecutiveFailures.map(String.init) ?? "-"
+        let lastOK = t.detail?.lastSuccessEpochSecs.map { DurationText.clock($0, utcOffsetSecs: context.utcOffsetSecs) } ?? "-"
         return [
             (pad(t.task.rawValue, 8), .normal),
             (pad(stateText, 9), .role(stateRole)),
@@ -178,6 +179,7 @@ enum DetailLayout {
             (pad(took, 7), .normal),
             (pad(restarts, 9), .normal),
             (pad(fails, 6), .role(fails == "-" || fails == "0" ? .normal : .warn)),
+            (pad(lastOK, 9), .normal),
             ("\(t.scrapeErrorCount)", .role(t.scrapeErrorCount == 0 ? .normal : .warn)),
         ]
     }

@@ -13,8 +13,9 @@ enum RowOrder {
             rows.append(contentsOf: fleet.hosts.indices)
         } else {
             let statusMatches = Set(HostStatus.allCases.filter { $0.label.lowercased().contains(query) })
+            let needle = Array(query.utf8)
             for i in fleet.hosts.indices
-            where names.search[i].contains(query) || statusMatches.contains(fleet.status(of: i)) {
+            where statusMatches.contains(fleet.status(of: i)) || contains(names.search[i], needle) {
                 rows.append(i)
             }
         }
@@ -45,19 +46,33 @@ enum RowOrder {
         if reversed { rows.reverse() }
         return rows
     }
+
+    /// Substring test on UTF-8 bytes: both sides are lower-cased already, and a byte match of
+    /// valid UTF-8 is a character match; several times faster than String.contains here.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+            var k = 1
+            while k < needle.count, haystack[start + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+        }
+        return false
+    }
 }
 
 /// Lower-cased host names for sorting and "name address" strings for filtering, computed once:
 /// the inventory does not change while the dashboard runs.
 struct HostNames: Sendable {
     let sort: [String]
-    let search: [String]
+    let search: [[UInt8]]
     /// Widest display name, for the HOST column.
     let maxWidth: Int
 
     init(_ hosts: [HostEntry]) {
         sort = hosts.map { $0.displayName.lowercased() }
-        search = hosts.map { ($0.displayName + " " + $0.address).lowercased() }
+        search = hosts.map { Array(($0.displayName + " " + $0.address).lowercased().utf8) }
         maxWidth = hosts.reduce(0) { max($0, DisplayWidth.of($1.displayName)) }
     }
 }

@@ -211,7 +211,7 @@ enum TableLayout {
         }
     }
 
-    static func levelRole(_ level: Level, ok: ColorRole = .ok) -> ColorRole {
+    static func levelRole(_ level: ThresholdLevel, ok: ColorRole = .ok) -> ColorRole {
         switch level {
         case .ok: return ok
         case .warn: return .warn
