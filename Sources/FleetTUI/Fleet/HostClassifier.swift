@@ -47,7 +47,7 @@ enum HostClassifier {
         let localAtResponse = result.startedAt + result.latencySecs / 2
         var exporterNow = result.startedAt + result.latencySecs
         var skew: Double?
-        if let dateHeader, let date = IMFDate.parse(dateHeader) {
+        if let dateHeader, let date = HTTPDate.parse(dateHeader).map(Double.init) {
             exporterNow = date + 0.5
             skew = exporterNow - localAtResponse
         }

@@ -2,6 +2,8 @@
 struct Thresholds: Sendable, Equatable {
     /// Data older than this many refresh intervals of its task is stale (host DEGRADED).
     var staleAfterFactor: Double = 3
+    /// An absolute stale limit (`--stale-after SECS`), overriding the factor.
+    var staleAfterSecs: Double?
     /// Absolute data-age limits (`--warn-age`, `--crit-age`); nil leaves only the stale rule.
     var warnAgeSecs: Double?
     var critAgeSecs: Double?
@@ -16,7 +18,7 @@ struct Thresholds: Sendable, Equatable {
         self.critAgeSecs = critAgeSecs
     }
 
-    func staleAfter(intervalSecs: Double) -> Double { staleAfterFactor * intervalSecs }
+    func staleAfter(intervalSecs: Double) -> Double { staleAfterSecs ?? staleAfterFactor * intervalSecs }
 
     func ageLevel(_ age: Double, intervalSecs: Double) -> ThresholdLevel {
         if let crit = critAgeSecs, age > crit { return .crit }
