@@ -1,0 +1,193 @@
+import Glibc
+
+/// The one set of rules for an exporter config, used by `fleet config set`, `fleet bootstrap`,
+/// the KV store loader and `cephadm-exporter deploy`. Pacific had two that disagreed (Q8): the
+/// mgr accepted any PEM key and only warned on a key/certificate mismatch, cephadm accepted only
+/// PKCS#8 text and needed no port. Here every check runs and every failure is reported.
+extension ExporterConfig {
+    /// Validates a parsed JSON document.
+    /// - defaultPort: used when the document has no `port` (the host side may take the port from
+    ///   `--port` or from the previous deployment); nil makes `port` required.
+    /// - now: seconds since the epoch, for the expiry check.
+    public static func validate(
+        _ document: JSONValue,
+        source: String,
+        defaultPort: Int? = nil,
+        now: Int? = nil
+    ) throws(ExporterConfigError) -> ExporterConfig {
+        guard case .object(let object) = document else {
+            throw ExporterConfigError(source: source, field: "config",
+                "must be a JSON object with the fields crt, key, token and port (found \(kindName(document)))")
+        }
+        var problems: [ExporterConfigProblem] = []
+        func problem(_ field: String, _ message: String) {
+            problems.append(ExporterConfigProblem(field: field, message: message))
+        }
+
+        let crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
+        let keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
+        let tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
+
+        var certificate: Certificate? = nil
+        if let crtText {
+            do {
+                let parsed = try Certificate.parse(pem: crtText)
+                certificate = parsed
+                let nowSeconds = now ?? currentEpochSeconds()
+                if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
+                    problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
+                }
+            } catch {
+                problem("crt", "is not a usable PEM certificate: \(error.message)")
+            }
+        }
+        var privateKey: PrivateKey? = nil
+        if let keyText {
+            do {
+                privateKey = try PrivateKey.parse(pem: keyText)
+            } catch {
+                problem("key", "is not a usable PEM private key: \(error.message) (PKCS#8, PKCS#1 RSA and SEC1 EC keys are accepted)")
+            }
+        }
+        if let certificate, let privateKey, !certificate.matches(privateKey) {
+            problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
+        }
+        if let tokenText { checkToken(tokenText, problem) }
+        let port = checkPort(object["port"], defaultPort: defaultPort, problem)
+
+        guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
+            throw ExporterConfigError(source: source, problems: problems)
+        }
+        return ExporterConfig(crt: crtText, key: keyText, token: tokenText, port: port)
+    }
+
+    /// Parses JSON text, then validates it. Empty input and bad JSON are reported as problems
+    /// of the `config` field, with the byte offset of the JSON error.
+    public static func parse(
+        text: String,
+        source: String,
+        defaultPort: Int? = nil,
+        now: Int? = nil
+    ) throws(ExporterConfigError) -> ExporterConfig {
+        if text.allSatisfy(\.isWhitespace) {
+            throw ExporterConfigError(source: source, field: "config",
+                "is empty; expected a JSON object with the fields crt, key, token and port")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(text)
+        } catch {
+            throw ExporterConfigError(source: source, field: "config", "is not valid JSON: \(error)")
+        }
+        return try validate(document, source: source, defaultPort: defaultPort, now: now)
+    }
+
+    /// Checks a port given on a command line (`--port`) with the same rule as the config field.
+    public static func checkPortOption(_ text: String, option: String) -> String? {
+        var message: String? = nil
+        _ = checkPort(.string(text), defaultPort: nil) { _, m in message = m }
+        return message.map { "\(option): \($0)" }
+    }
+
+    // MARK: - the individual rules
+
+    private static func requiredString(
+        _ object: JSONObject, _ field: String, what: String,
+        _ problem: (String, String) -> Void
+    ) -> String? {
+        guard let value = object[field] else {
+            problem(field, "is missing; add \(what)")
+            return nil
+        }
+        guard case .string(let text) = value else {
+            problem(field, "must be a string holding \(what) (found \(kindName(value)))")
+            return nil
+        }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            problem(field, "is empty; add \(what)")
+            return nil
+        }
+        return text
+    }
+
+    private static func checkToken(_ token: String, _ problem: (String, String) -> Void) {
+        let count = token.count
+        if count < minimumTokenLength {
+            problem("token", "is \(count) character\(count == 1 ? "" : "s") long; it must be at least \(minimumTokenLength) (fleet config generate makes a 64-character one)")
+        }
+        // It travels as `Authorization: Bearer <token>` and is stored in a file that is read
+        // back with whitespace stripped, so only visible ASCII survives both intact.
+        if !token.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            problem("token", "may contain only printable ASCII characters without spaces, tabs or newlines (it is sent in an HTTP header)")
+        }
+    }
+
+    private static func checkPort(
+        _ value: JSONValue?, defaultPort: Int?,
+        _ problem: (String, String) -> Void
+    ) -> Int? {
+        let range = "between \(portRange.lowerBound) and \(portRange.upperBound)"
+        guard let value else {
+            if let defaultPort { return defaultPort }
+            problem("port", "is missing; add a port number \(range) (\(defaultPort ?? ExporterConfig.defaultPort) is the usual one)")
+            return nil
+        }
+        let number: Int
+        switch value {
+        case .int(let i):
+            guard let n = Int(exactly: i) else {
+                problem("port", "\(i) is out of range; use a port \(range)")
+                return nil
+            }
+            number = n
+        case .double(let d):
+            guard d.isFinite, d.rounded() == d, let n = Int(exactly: d) else {
+                problem("port", "\(d) is not a whole number; use a port \(range)")
+                return nil
+            }
+            number = n
+        case .string(let s):
+            guard !s.isEmpty, s.utf8.allSatisfy({ (48...57).contains($0) }), s.count <= 6, let n = Int(s) else {
+                problem("port", "'\(s)' is not a whole number; use a port \(range)")
+                return nil
+            }
+            number = n
+        default:
+            problem("port", "must be a whole number \(range) (found \(kindName(value)))")
+            return nil
+        }
+        guard portRange.contains(number) else {
+            let hint = number > 0 && number < portRange.lowerBound ? " (ports up to 1024 are reserved for system services)" : ""
+            problem("port", "\(number) is out of range; use a port \(range)\(hint)")
+            return nil
+        }
+        return number
+    }
+
+    private static func kindName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return "the number \(i)"
+        case .double(let d): return "the number \(d)"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    private static func currentEpochSeconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return ts.tv_sec
+    }
+
+    private static func utcDate(_ epoch: Int) -> String {
+        var t = time_t(epoch)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S UTC", &parts)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
