@@ -1,2 +1,3 @@
-import Common
-print(JSONWriter.compactString(["ok": true]))
+import Glibc
+
+exit(ExporterCLI.main(Array(CommandLine.arguments.dropFirst())))

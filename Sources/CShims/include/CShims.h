@@ -131,6 +131,11 @@ static inline int cshim_interface_ipv4(const char *name, uint32_t *addr, uint32_
     return rc;
 }
 
+// MARK: threads
+extern int pthread_setname_np(pthread_t thread, const char *name);
+/// Names the calling thread (shown by top -H and in core dumps); at most 15 bytes.
+static inline void cshim_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
+
 // MARK: resource limits
 static inline int cshim_raise_nofile_limit(uint64_t *soft, uint64_t *hard) {
     struct rlimit rl;

@@ -1,0 +1,43 @@
+# cephadm-exporter and fleet. Run as root on Debian: missing system packages are installed.
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE_FLAGS := -c release --static-swift-stdlib
+BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
+APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server
+BENCH_PACKAGES := wrk nginx-light
+
+.PHONY: all build release test demo bench deps bench-deps clean
+
+all: build
+
+## deps: install the system packages the build and the tests need (apt-get, only when missing)
+deps:
+	@scripts/ensure-packages.sh $(APT_PACKAGES)
+
+bench-deps:
+	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
+
+## build: debug build of both binaries
+build: deps
+	$(SWIFT) build
+
+## release: optimized binaries with the Swift runtime linked in (drop-in on any host)
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+	@echo "binaries: $(BIN_RELEASE)/cephadm-exporter $(BIN_RELEASE)/fleet"
+
+## test: unit and integration tests (real binaries, real TLS, loopback only)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: a local fleet of exporters and the dashboard on it
+demo: release
+	@scripts/demo.sh "$(BIN_RELEASE)"
+
+## bench: throughput and latency against nginx serving the same bytes over TLS
+bench: release bench-deps
+	@scripts/bench.sh "$(BIN_RELEASE)"
+
+clean:
+	rm -rf .build

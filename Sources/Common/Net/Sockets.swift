@@ -1,0 +1,100 @@
+import CShims
+import Glibc
+
+/// Socket set-up calls shared by the listener and the client connections.
+public enum Sockets {
+    /// Opens listening sockets. `bind == nil` listens on IPv6 and IPv4 (one dual-stack socket,
+    /// or IPv4 alone on a host without IPv6). No SO_REUSEPORT: a second instance on the same port
+    /// must fail, not share it.
+    public static func listen(bind: String?, port: Int, backlog: Int32 = 1024) throws(NetError) -> [Int32] {
+        if let bind {
+            guard let addr = SocketAddress(ip: bind, port: port) else { throw NetError.badAddress(bind) }
+            return [try listenOne(addr, v6only: true)]
+        }
+        if let any6 = SocketAddress(ip: "::", port: port) {
+            do {
+                return [try listenOne(any6, v6only: false)]
+            } catch NetError.addressInUse(let a) {
+                throw NetError.addressInUse(a)
+            } catch {
+                // No IPv6 on this host: fall back to IPv4 only.
+            }
+        }
+        guard let any4 = SocketAddress(ip: "0.0.0.0", port: port) else { throw NetError.badAddress("0.0.0.0") }
+        return [try listenOne(any4, v6only: true)]
+    }
+
+    static func listenOne(_ addr: SocketAddress, v6only: Bool, backlog: Int32 = 1024) throws(NetError) -> Int32 {
+        let fd = socket(addr.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw NetError.system("socket", errno) }
+        _ = cshim_set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+        if addr.family == AF_INET6 { _ = cshim_set_int_option(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, v6only ? 1 : 0) }
+        let rc = addr.withSockaddr { Glibc.bind(fd, $0, $1) }
+        if rc != 0 {
+            let e = errno
+            close(fd)
+            if e == EADDRINUSE { throw NetError.addressInUse(addr.description) }
+            throw NetError.system("bind \(addr)", e)
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let e = errno
+            close(fd)
+            throw NetError.system("listen", e)
+        }
+        _ = cshim_set_nonblocking(fd)
+        return fd
+    }
+
+    /// The port a listening socket is bound to (for ephemeral port 0).
+    public static func localPort(_ fd: Int32) -> Int? {
+        var st = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &st) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard rc == 0 else { return nil }
+        return SocketAddress(storage: st, length: len).port
+    }
+
+    /// Accepts one connection, non-blocking and close-on-exec, with TCP_NODELAY set.
+    public static func accept(_ listenFD: Int32) -> (fd: Int32, peer: SocketAddress)? {
+        var st = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &st) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { cshim_accept4_nonblock(listenFD, $0, &len) }
+        }
+        guard fd >= 0 else { return nil }
+        setNoDelay(fd)
+        return (fd, SocketAddress(storage: st, length: len))
+    }
+
+    /// Starts a non-blocking connect. Returns the descriptor; completion is signalled by
+    /// writability, after which `pendingError` tells the result.
+    public static func startConnect(_ addr: SocketAddress) -> Result<Int32, NetError> {
+        let fd = socket(addr.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return .failure(.system("socket", errno)) }
+        setNoDelay(fd)
+        let rc = addr.withSockaddr { Glibc.connect(fd, $0, $1) }
+        if rc != 0 && errno != EINPROGRESS {
+            let e = errno
+            close(fd)
+            return .failure(.system("connect", e))
+        }
+        return .success(fd)
+    }
+
+    /// The error of a finished non-blocking connect (0 on success).
+    public static func pendingError(_ fd: Int32) -> Int32 { cshim_socket_error(fd) }
+
+    /// Without it, Nagle plus delayed ACKs stall small keep-alive responses by ~40 ms.
+    public static func setNoDelay(_ fd: Int32) {
+        _ = cshim_set_int_option(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+    }
+
+    /// Raises the open-files soft limit to the hard limit; returns (soft, hard).
+    public static func raiseOpenFileLimit() -> (soft: UInt64, hard: UInt64) {
+        var soft: UInt64 = 0, hard: UInt64 = 0
+        _ = cshim_raise_nofile_limit(&soft, &hard)
+        return (soft, hard)
+    }
+}

@@ -1,0 +1,36 @@
+import CShims
+import Glibc
+
+/// sd_notify(3) without libsystemd: one datagram to `$NOTIFY_SOCKET` (READY=1, WATCHDOG=1,
+/// STOPPING=1, RELOADING=1). A no-op when not started by systemd with Type=notify.
+public enum SystemdNotify {
+    @discardableResult
+    public static func send(_ state: String) -> Bool {
+        guard let raw = getenv("NOTIFY_SOCKET") else { return false }
+        var path = Array(String(cString: raw).utf8)
+        guard !path.isEmpty, path.count < 108 else { return false }
+        if path[0] == UInt8(ascii: "@") { path[0] = 0 }  // abstract namespace
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { dst in
+            for (i, b) in path.enumerated() { dst[i] = b }
+        }
+        let len = socklen_t(MemoryLayout<sa_family_t>.size + path.count)
+        let message = Array(state.utf8)
+        let sent = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), sa, len) }
+            }
+        }
+        return sent == message.count
+    }
+
+    /// The watchdog period systemd asks for (`WATCHDOG_USEC`), if any.
+    public static var watchdogSecs: Double? {
+        guard let raw = getenv("WATCHDOG_USEC"), let usec = Double(String(cString: raw)), usec > 0 else { return nil }
+        return usec / 1e6
+    }
+}

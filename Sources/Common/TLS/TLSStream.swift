@@ -1,0 +1,99 @@
+import COpenSSL
+import CShims
+import Glibc
+
+/// The outcome of one non-blocking TLS operation.
+public enum TLSIOResult: Equatable {
+    case done(Int)
+    case wantRead
+    case wantWrite
+    /// The peer closed the connection (cleanly or not).
+    case closed
+    case failed(String)
+}
+
+/// One TLS session over a non-blocking socket. Owns the `SSL*`, not the descriptor.
+/// Not Sendable: it lives on its event loop's thread.
+public final class TLSStream {
+    let ssl: OpaquePointer
+    public private(set) var handshakeDone = false
+
+    public init(context: TLSContext, fd: Int32, isServer: Bool) throws(TLSError) {
+        guard let ssl = SSL_new(context.handle) else { throw TLSError.fromQueue("SSL_new failed") }
+        SSL_set_fd(ssl, fd)
+        if isServer { SSL_set_accept_state(ssl) } else { SSL_set_connect_state(ssl) }
+        self.ssl = ssl
+    }
+
+    deinit { SSL_free(ssl) }
+
+    public func handshake() -> TLSIOResult {
+        ERR_clear_error()
+        let rc = SSL_do_handshake(ssl)
+        if rc == 1 {
+            handshakeDone = true
+            return .done(0)
+        }
+        return classify(rc, during: "handshake")
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
+        ERR_clear_error()
+        var n = 0
+        let rc = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &n)
+        if rc == 1 { return .done(n) }
+        return classify(rc, during: "read")
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) -> TLSIOResult {
+        ERR_clear_error()
+        var n = 0
+        let rc = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &n)
+        if rc == 1 { return .done(n) }
+        return classify(rc, during: "write")
+    }
+
+    /// Sends close_notify once, without waiting for the peer's.
+    public func shutdown() {
+        ERR_clear_error()
+        if handshakeDone { SSL_shutdown(ssl) }
+        ERR_clear_error()
+    }
+
+    /// Decoded bytes OpenSSL already holds: they produce no new epoll event, so they must be
+    /// read before waiting again.
+    public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+
+    /// The reason a client's certificate verification failed, if it did.
+    public var verifyError: String? {
+        let r = SSL_get_verify_result(ssl)
+        guard r != X509_V_OK else { return nil }
+        return String(cString: X509_verify_cert_error_string(r))
+    }
+
+    /// `TLSv1.3` etc.
+    public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
+
+    private func classify(_ rc: Int32, during what: String) -> TLSIOResult {
+        let err = SSL_get_error(ssl, rc)
+        switch err {
+        case SSL_ERROR_WANT_READ: return .wantRead
+        case SSL_ERROR_WANT_WRITE: return .wantWrite
+        case SSL_ERROR_ZERO_RETURN: return .closed
+        case SSL_ERROR_SYSCALL:
+            let e = errno
+            let queued = OpenSSLErrorQueue.drain()
+            if !queued.isEmpty { return .failed("TLS \(what): \(queued)") }
+            if e == 0 || e == ECONNRESET || e == EPIPE { return .closed }
+            return .failed("TLS \(what): \(String(cString: strerror(e)))")
+        default:
+            var detail = OpenSSLErrorQueue.drain()
+            if let v = verifyError, what == "handshake" { detail = "certificate verify failed: \(v)" }
+            if detail.isEmpty {
+                // The peer closed mid-handshake (e.g. a plain-HTTP client or a port scanner).
+                return what == "handshake" ? .failed("TLS handshake failed") : .closed
+            }
+            return .failed("TLS \(what): \(detail)")
+        }
+    }
+}

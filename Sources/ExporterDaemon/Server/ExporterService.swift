@@ -1,0 +1,158 @@
+import CShims
+import Common
+import Glibc
+import Synchronization
+
+/// Everything `cephadm-exporter run` needs, already validated by the command line parser.
+struct ExporterSettings: Sendable {
+    var fsid: String
+    var id: String
+    var port: Int
+    var bind: String?
+    var dataDir: String
+    var logDir: String
+    var schedules: [TaskSchedule]
+    var restartPolicy: RestartPolicy
+    var backoff: Backoff
+    var logLevel: LogLevel
+    var tlsResumption = true
+
+    var daemonDir: String { "\(dataDir)/\(fsid)/cephadm-exporter.\(id)" }
+    var logFile: String { "\(logDir)/\(fsid)/cephadm-exporter.\(id).log" }
+}
+
+/// The running daemon: the supervisor's task threads, and the HTTPS server on an event loop
+/// that also receives signals (signalfd), so every reaction to a signal happens on one thread.
+final class ExporterService: @unchecked Sendable {
+    // @unchecked: after `run()` starts, `credentials`, `server` and `fileLog` are only touched on
+    // the event loop thread (signal handling runs there too).
+    private let settings: ExporterSettings
+    private let logger: Logger
+    private var fileLog: FileLogBackend?
+    private var credentials: DaemonCredentials
+    private let cache: MetadataCache
+    private var server: HTTPServer?
+    private let loopHeartbeat = Atomic<UInt64>(0)
+
+    init(settings: ExporterSettings, logger: Logger, fileLog: FileLogBackend?, credentials: DaemonCredentials) {
+        self.settings = settings
+        self.logger = logger
+        self.fileLog = fileLog
+        self.credentials = credentials
+        var intervals: [TaskName: Double] = [:]
+        for s in settings.schedules { intervals[s.task.name] = s.intervalSecs }
+        cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals)
+    }
+
+    /// Binds, starts the tasks and serves until SIGTERM/SIGINT. Returns the exit status.
+    func run(listening fds: [Int32]) -> Int32 {
+        // Block the signals before any thread exists, so all of them reach the signalfd.
+        let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+        let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
+        guard sigfd >= 0 else {
+            logger.error("cannot set up signal handling: \(String(cString: strerror(errno)))")
+            return 1
+        }
+        let loop: EventLoop
+        do { loop = try EventLoop() } catch {
+            logger.error("cannot create the event loop: \(error)")
+            return 1
+        }
+        let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, logger: logger)
+        let server = HTTPServer(loop: loop, tlsContext: credentials.tlsContext, configuration: HTTPServerConfiguration(), delegate: handler)
+        self.server = server
+        let supervisor = Supervisor(
+            schedules: settings.schedules, cache: cache, policy: settings.restartPolicy, backoff: settings.backoff,
+            logger: logger, onTick: { [self] in monitorTick() })
+        let signalHandler = SignalHandler(fd: sigfd) { [self] signo in
+            switch signo {
+            case SIGHUP: reload(handler: handler)
+            default: shutdown(loop: loop, supervisor: supervisor)
+            }
+        }
+
+        self.supervisor = supervisor
+        do {
+            try loop.register(fd: sigfd, events: IOEvents.read, handler: signalHandler)
+            try server.start(listening: fds)
+        } catch {
+            logger.error("cannot start the HTTPS server: \(error)")
+            return 1
+        }
+        supervisor.start()
+        cache.update(health: { $0.httpServer = .active })
+        beat(loop)
+        let port = fds.first.flatMap { Sockets.localPort($0) } ?? settings.port
+        logger.info("https server listening on \(settings.bind ?? "[::]"):\(port)")
+        SystemdNotify.send("READY=1\nSTATUS=serving on port \(port)")
+        loop.run()
+        logger.info("Main http server thread stopped")
+        return 0
+    }
+
+    private var supervisor: Supervisor?
+    private let stopping = Atomic<Bool>(false)
+
+    private func shutdown(loop: EventLoop, supervisor: Supervisor?) {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        logger.info("Shutdown request received")
+        SystemdNotify.send("STOPPING=1")
+        supervisor?.stop()
+        cache.update(health: { $0.httpServer = .inactive })
+        server?.shutdown { loop.stop() }
+        // In-flight responses get a moment; the process must be gone within 2 s regardless.
+        loop.schedule(after: 1.5) { loop.stop() }
+    }
+
+    private func reload(handler: ExporterHTTPHandler) {
+        logger.info("Reload request received")
+        SystemdNotify.send("RELOADING=1")
+        defer { SystemdNotify.send("READY=1") }
+        fileLog?.reopen()
+        switch DaemonCredentials.load(from: settings.daemonDir, resumption: settings.tlsResumption) {
+        case .failure(let problems):
+            for line in problems.lines { logger.error("reload rejected: \(line)") }
+            logger.warning("keeping the previous certificate, key and token")
+        case .success(let fresh):
+            let changed = fresh.changes(since: credentials)
+            credentials = fresh
+            server?.replaceTLSContext(fresh.tlsContext)
+            handler.replaceToken(fresh.token)
+            logger.info(changed.isEmpty ? "reload: crt, key and token unchanged" : "reload: new \(changed.joined(separator: ", ")) in use for new connections")
+        }
+    }
+
+    /// A 1 s timer on the loop proves the loop is turning; the supervisor's tick checks it.
+    private func beat(_ loop: EventLoop) {
+        loopHeartbeat.store(Clock.monotonicNanos(), ordering: .relaxed)
+        loop.schedule(after: 1) { [self] in beat(loop) }
+    }
+
+    /// About once a second on the supervisor thread: report the HTTP server's health and ping
+    /// systemd's watchdog only while the event loop is responsive.
+    private func monitorTick() {
+        let age = Double(Clock.monotonicNanos() &- loopHeartbeat.load(ordering: .relaxed)) / 1e9
+        let healthy = age < 5
+        cache.update(health: { h in
+            if !stopping.load(ordering: .relaxed) { h.httpServer = healthy ? .active : .inactive }
+        })
+        if healthy { SystemdNotify.send("WATCHDOG=1") }
+    }
+}
+
+/// Reads signals from a signalfd on the event loop.
+final class SignalHandler: EventHandler {
+    let fd: Int32
+    let onSignal: (Int32) -> Void
+    init(fd: Int32, onSignal: @escaping (Int32) -> Void) {
+        self.fd = fd
+        self.onSignal = onSignal
+    }
+    func handleEvents(_ events: UInt32) {
+        while true {
+            let signo = cshim_read_signalfd(fd)
+            if signo == 0 { return }
+            onSignal(signo)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Common
+
+/// The exporter's request handling, pure: method, target and Authorization in, response out.
+/// Order as in Pacific: method (501) → token (401) → route (404 with the list of valid URLs).
+enum MetadataRouter {
+    static let jsonType = "application/json"
+
+    enum Outcome: Equatable {
+        case served
+        case unauthorized
+        case unsupportedMethod
+    }
+
+    static func respond(method: String, target: String, authorization: String?, verifier: TokenVerifier,
+                        snapshot: CacheSnapshot) -> (HTTPServerResponse, Outcome) {
+        guard method == "GET" else {
+            return (errorPage(501, reason: "Unsupported method ('\(sanitized(method))')"), .unsupportedMethod)
+        }
+        guard verifier.accepts(authorizationHeader: authorization) else {
+            return (errorPage(401, reason: "Unauthorized"), .unauthorized)
+        }
+        if target == "/" {
+            return (HTTPServerResponse(status: 200, contentType: "text/html; charset=utf-8", body: helpPage), .served)
+        }
+        guard let route = MetadataRoute(rawValue: target) else {
+            let body = JSONWriter.compact(["message": .string(MetadataRoute.notFoundMessage)])
+            return (HTTPServerResponse(status: 404, reason: MetadataRoute.notFoundMessage, contentType: jsonType, body: body), .served)
+        }
+        switch route {
+        case .all:
+            return (HTTPServerResponse(status: snapshot.health.metadataStatus, contentType: jsonType, body: snapshot.metadataBody), .served)
+        case .health:
+            return (HTTPServerResponse(status: 200, contentType: jsonType, body: snapshot.healthBody), .served)
+        case .host, .daemons, .disks:
+            let task = route.task ?? .host
+            // 204 means "no content": unlike Pacific, no body follows the headers.
+            guard snapshot.health.status(task) == .active else { return (HTTPServerResponse(status: 204), .served) }
+            return (HTTPServerResponse(status: 200, contentType: jsonType, body: snapshot.taskBodies[task] ?? []), .served)
+        }
+    }
+
+    /// A small HTML error page; the connection is closed after it, as Pacific's server does.
+    static func errorPage(_ status: Int, reason: String) -> HTTPServerResponse {
+        let html = """
+            <!DOCTYPE html>
+            <html><head><title>Error response</title></head>
+            <body><h1>Error response</h1><p>Error code: \(status)</p><p>Message: \(escape(reason)).</p></body></html>
+
+            """
+        return HTTPServerResponse(status: status, reason: reason, contentType: "text/html;charset=utf-8",
+                                  body: Array(html.utf8), close: true)
+    }
+
+    static let helpPage: [UInt8] = {
+        var rows = ""
+        for route in MetadataRoute.allCases {
+            let rel = String(route.rawValue.dropFirst())
+            rows += "<tr><td><a href=\"\(rel)\">\(route.rawValue)</a></td><td>GET</td><td>JSON</td></tr>\n"
+        }
+        let html = """
+            <!DOCTYPE html>
+            <html>
+            <head><title>cephadm metadata exporter</title></head>
+            <body>
+            <h1>cephadm metadata exporter v1</h1>
+            <table border="1">
+            <tr><th>Endpoint</th><th>Method</th><th>Response</th></tr>
+            \(rows)</table>
+            </body>
+            </html>
+
+            """
+        return Array(html.utf8)
+    }()
+
+    private static func sanitized(_ s: String) -> String {
+        String(s.prefix(32).filter { $0.isASCII && !$0.isNewline && $0 != "'" })
+    }
+
+    private static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

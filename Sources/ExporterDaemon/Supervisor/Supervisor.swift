@@ -1,0 +1,226 @@
+import Common
+import Dispatch
+import Synchronization
+
+/// A task with its schedule.
+struct TaskSchedule: Sendable {
+    let task: any GatherTask
+    let intervalSecs: Double
+    let timeoutSecs: Double
+}
+
+/// Runs each task on its own thread (first scrape at once, then every interval), watches the
+/// threads, cuts off scrapes that overrun their timeout, and restarts failed tasks with backoff.
+final class Supervisor: Sendable {
+    private let runners: [TaskName: TaskRunner]
+    private let cache: MetadataCache
+    private let policy: RestartPolicy
+    private let backoff: Backoff
+    private let logger: Logger
+    private let stopSignal = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    /// Called every monitor tick (about 1 s); the daemon pings systemd's watchdog from it.
+    private let onTick: @Sendable () -> Void
+
+    init(schedules: [TaskSchedule], cache: MetadataCache, policy: RestartPolicy, backoff: Backoff, logger: Logger,
+         onTick: @escaping @Sendable () -> Void = {}) {
+        var r: [TaskName: TaskRunner] = [:]
+        for s in schedules { r[s.task.name] = TaskRunner(schedule: s) }
+        self.runners = r
+        self.cache = cache
+        self.policy = policy
+        self.backoff = backoff
+        self.logger = logger
+        self.onTick = onTick
+    }
+
+    func start() {
+        for name in TaskName.allCases {
+            guard let runner = runners[name] else { continue }
+            cache.update(health: { $0.tasks[name] = .active })
+            launch(runner, generation: runner.state.withLock { $0.generation })
+            logger.info("Started \(name.rawValue) thread, with a refresh interval of \(Self.secs(runner.schedule.intervalSecs))s")
+        }
+        NativeThread.spawn(name: "supervisor") { [self] in monitorLoop() }
+    }
+
+    func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for r in runners.values {
+            r.state.withLock { $0.stopping = true }
+            r.wake.signal()
+        }
+        stopSignal.signal()
+    }
+
+    // MARK: task threads
+
+    private func launch(_ runner: TaskRunner, generation: Int) {
+        runner.state.withLock { $0.alive = true }
+        let ok = NativeThread.spawn(name: runner.schedule.task.name.rawValue) { [self] in
+            runLoop(runner, generation: generation)
+        }
+        if !ok {
+            runner.state.withLock { $0.alive = false }
+            fail(runner, generation: generation, message: "ThreadError exception: could not start a thread")
+        }
+    }
+
+    private func runLoop(_ runner: TaskRunner, generation: Int) {
+        defer { runner.state.withLock { if $0.generation == generation { $0.alive = false } } }
+        let name = runner.schedule.task.name
+        while true {
+            let startNanos = Clock.monotonicNanos()
+            let deadline = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.timeoutSecs)
+            let context = ScrapeContext(deadline: .now + .nanoseconds(Int64(deadline &- startNanos)))
+            let proceed = runner.state.withLock { s -> Bool in
+                guard s.generation == generation, !s.stopping, !s.failed else { return false }
+                s.scrape = (deadline, context)
+                return true
+            }
+            guard proceed else { return }
+            logger.debug("executing \(name.rawValue) scrape")
+            let wall = Clock.wallSeconds()
+            do {
+                let output = try runner.schedule.task.scrape(context)
+                let dataJSON = JSONWriter.compact(output.data)
+                let duration = Double(Clock.monotonicNanos() &- startNanos) / 1e9
+                guard runner.finishScrape(generation: generation) else { return }
+                cache.update(
+                    task: name,
+                    record: { _ in .success(timestamp: wall, duration: duration, errors: output.errors, dataJSON: dataJSON) },
+                    health: { h in
+                        h.details[name]?.consecutiveFailures = 0
+                        h.details[name]?.lastSuccessEpochSecs = wall + duration
+                    })
+                logger.debug("completed \(name.rawValue) scrape - \(Self.secs(duration))s")
+            } catch {
+                guard runner.finishScrape(generation: generation) else { return }
+                fail(runner, generation: generation, message: Supervision.exceptionText(error))
+                return
+            }
+            // The period runs from scrape start to scrape start (Pacific adds the scrape time).
+            let next = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.intervalSecs)
+            let now = Clock.monotonicNanos()
+            if next > now { _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(next - now))) }
+        }
+    }
+
+    /// Marks the task inactive at once, records the error, and schedules a restart per policy.
+    private func fail(_ runner: TaskRunner, generation: Int, message: String) {
+        let name = runner.schedule.task.name
+        let previous = cache.health().details[name]?.consecutiveFailures ?? 0
+        let decision = Supervision.onFailure(previousConsecutiveFailures: previous, policy: policy, backoff: backoff)
+        let accepted = runner.state.withLock { s -> Bool in
+            guard s.generation == generation, !s.failed else { return false }
+            s.failed = true
+            s.scrape = nil
+            s.restartAt = decision.restartAfterSecs.map { Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: $0) }
+            return true
+        }
+        guard accepted else { return }
+        let stamp = LocalTime.stamp(epochSeconds: Clock.wallSeconds())
+        cache.update(
+            task: name, record: { $0.failed(with: message) },
+            health: { h in
+                h.tasks[name] = .inactive
+                h.appendError("\(name.rawValue) stopped at \(stamp)")
+                h.details[name]?.consecutiveFailures = decision.consecutiveFailures
+            })
+        logger.error("\(name.rawValue) scrape failed: \(message)")
+        if let after = decision.restartAfterSecs {
+            logger.warning("\(name.rawValue) thread stopped; restarting in \(Self.secs(after))s (failure \(decision.consecutiveFailures) in a row)")
+        } else {
+            logger.warning("\(name.rawValue) thread stopped; restart policy is 'never'")
+        }
+    }
+
+    // MARK: monitor
+
+    private func monitorLoop() {
+        var tick = 0
+        while !stopped.load(ordering: .acquiring) {
+            if stopSignal.wait(timeout: .now() + .seconds(1)) == .success { return }
+            tick += 1
+            let now = Clock.monotonicNanos()
+            for runner in runners.values {
+                checkTimeout(runner, now: now)
+                checkRestart(runner, now: now)
+                if tick % 5 == 0 { checkAlive(runner) }
+            }
+            onTick()
+        }
+    }
+
+    private func checkTimeout(_ runner: TaskRunner, now: UInt64) {
+        let overdue = runner.state.withLock { s -> (Int, ScrapeContext)? in
+            guard let scrape = s.scrape, !s.failed, now > scrape.deadline else { return nil }
+            return (s.generation, scrape.context)
+        }
+        guard let (generation, context) = overdue else { return }
+        context.cancel()  // kills a child process the scrape is waiting for
+        let name = runner.schedule.task.name.rawValue
+        fail(runner, generation: generation,
+             message: "ScrapeTimeout exception: \(name) scrape did not finish within \(Self.secs(runner.schedule.timeoutSecs))s")
+    }
+
+    private func checkRestart(_ runner: TaskRunner, now: UInt64) {
+        let generation = runner.state.withLock { s -> Int? in
+            guard s.failed, !s.stopping, let at = s.restartAt, now >= at else { return nil }
+            s.generation += 1
+            s.failed = false
+            s.restartAt = nil
+            return s.generation
+        }
+        guard let generation else { return }
+        let name = runner.schedule.task.name
+        cache.update(health: { h in
+            h.tasks[name] = .active
+            h.details[name]?.restarts += 1
+        })
+        logger.info("restarting \(name.rawValue) thread")
+        launch(runner, generation: generation)
+    }
+
+    /// A thread that ended without reporting a failure (it should not happen) is caught here.
+    private func checkAlive(_ runner: TaskRunner) {
+        let dead = runner.state.withLock { s -> Int? in
+            (!s.alive && !s.failed && !s.stopping) ? s.generation : nil
+        }
+        guard let generation = dead else { return }
+        logger.warning("\(runner.schedule.task.name.rawValue) thread not running")
+        fail(runner, generation: generation, message: "ThreadExit exception: thread not running")
+    }
+
+    static func secs(_ v: Double) -> String {
+        v == v.rounded() ? String(Int(v)) : String(Double(Int(v * 1000)) / 1000)
+    }
+}
+
+/// One task's thread bookkeeping. A new generation is started on each restart; a thread
+/// from an older generation (e.g. one abandoned after a timeout) can no longer publish.
+final class TaskRunner: Sendable {
+    struct State {
+        var generation = 1
+        var alive = false
+        var failed = false
+        var stopping = false
+        var scrape: (deadline: UInt64, context: ScrapeContext)?
+        var restartAt: UInt64?
+    }
+
+    let schedule: TaskSchedule
+    let state = Mutex(State())
+    let wake = DispatchSemaphore(value: 0)
+
+    init(schedule: TaskSchedule) { self.schedule = schedule }
+
+    /// Ends the current scrape; false when it no longer counts (timed out, or superseded).
+    func finishScrape(generation: Int) -> Bool {
+        state.withLock { s in
+            guard s.generation == generation, !s.failed else { return false }
+            s.scrape = nil
+            return true
+        }
+    }
+}

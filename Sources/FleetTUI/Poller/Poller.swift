@@ -1,0 +1,255 @@
+import Common
+import Dispatch
+import Synchronization
+
+/// A host to poll.
+struct PollTarget: Sendable {
+    let index: Int
+    let name: String
+    let address: String
+    let port: Int
+}
+
+struct PollerSettings: Sendable {
+    var intervalSecs: Double = 5
+    var timeoutSecs: Double = 2
+    var maxInFlight = 256
+    var token: String
+    var path = "/v1/metadata"
+    /// Keep connections open between polls (dashboard); a one-shot check does not.
+    var keepAlive = true
+}
+
+/// Polls every host on one event loop thread: one kept-alive TLS connection per host,
+/// a deadline per request, start times spread across the interval, bounded concurrency,
+/// backoff for hosts that fail. Results go to `onResult` on the poller thread.
+final class Poller: @unchecked Sendable {
+    // @unchecked: all mutable state below is touched only on the loop thread; the public
+    // controls hop onto it with `loop.execute`.
+    private let loop: EventLoop
+    private let tls: TLSContext
+    private var settings: PollerSettings
+    private let targets: [PollTarget]
+    private let onResult: @Sendable (PollResult) -> Void
+    private var hosts: [HostSlot] = []
+    private var waiting: [Int] = []
+    private var waitingHead = 0
+    private var inFlight = 0
+    private var openConnections = 0
+    private let connectionBudget: Int
+    private var paused = false
+    private let resolver = Resolver()
+    private let running = Atomic<Bool>(false)
+
+    private final class HostSlot {
+        let target: PollTarget
+        var connection: HTTPSClientConnection?
+        var address: SocketAddress?
+        var request: [UInt8]
+        var timer: UInt64?
+        var failures = 0
+        var queued = false
+        var busy = false
+        var resolving = false
+        init(target: PollTarget, request: [UInt8]) {
+            self.target = target
+            self.request = request
+        }
+    }
+
+    init(targets: [PollTarget], tls: TLSContext, settings: PollerSettings, connectionBudget: Int,
+         onResult: @escaping @Sendable (PollResult) -> Void) throws {
+        self.loop = try EventLoop()
+        self.tls = tls
+        self.settings = settings
+        self.targets = targets
+        self.connectionBudget = max(1, connectionBudget)
+        self.onResult = onResult
+    }
+
+    /// Starts the loop thread; the first poll of each host happens at its spread offset, or at
+    /// once when `spread` is false (one-shot check).
+    func start(spread: Bool = true) {
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        NativeThread.spawn(name: "poller") { [self] in
+            hosts = targets.map { HostSlot(target: $0, request: requestBytes(for: $0)) }
+            for slot in hosts {
+                let offset = spread ? PollSchedule.offset(for: slot.target.name, intervalSecs: settings.intervalSecs) : 0
+                schedule(slot, after: offset)
+            }
+            loop.run()
+            for slot in hosts { slot.connection?.disconnect() }
+        }
+    }
+
+    func stop() { loop.stop() }
+
+    func setPaused(_ value: Bool) { loop.execute { [self] in paused = value } }
+
+    /// Polls every host now (the dashboard's `r`), keeping each host's slot afterwards.
+    func pollAllNow() {
+        loop.execute { [self] in
+            for slot in hosts where !slot.busy { schedule(slot, after: 0) }
+        }
+    }
+
+    func setInterval(_ secs: Double) {
+        loop.execute { [self] in settings.intervalSecs = secs }
+    }
+
+    // MARK: loop thread
+
+    private func requestBytes(for t: PollTarget) -> [UInt8] {
+        let hostHeader = t.address.contains(":") && !t.address.hasPrefix("[") ? "[\(t.address)]" : t.address
+        var text = "GET \(settings.path) HTTP/1.1\r\nHost: \(hostHeader):\(t.port)\r\n"
+        text += "Authorization: Bearer \(settings.token)\r\nUser-Agent: cephadm-fleet\r\nAccept: application/json\r\n"
+        if !settings.keepAlive { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8)
+    }
+
+    private func schedule(_ slot: HostSlot, after secs: Double) {
+        if let t = slot.timer { loop.cancelTimer(t) }
+        slot.timer = loop.schedule(after: secs) { [weak self, weak slot] in
+            guard let self, let slot else { return }
+            slot.timer = nil
+            self.due(slot)
+        }
+    }
+
+    private func due(_ slot: HostSlot) {
+        if paused {
+            schedule(slot, after: settings.intervalSecs)
+            return
+        }
+        guard !slot.busy, !slot.queued else { return }
+        if inFlight >= settings.maxInFlight {
+            slot.queued = true
+            waiting.append(slot.target.index)
+            return
+        }
+        begin(slot)
+    }
+
+    private func begin(_ slot: HostSlot) {
+        guard let address = slot.address else { return resolve(slot) }
+        slot.busy = true
+        inFlight += 1
+        let connection: HTTPSClientConnection
+        if let c = slot.connection {
+            connection = c
+        } else {
+            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls)
+            slot.connection = connection
+        }
+        let wasOpen = connection.isConnected
+        let startedWall = Clock.wallSeconds()
+        let startedMono = Clock.monotonicNanos()
+        connection.send(slot.request, timeout: settings.timeoutSecs) { [weak self, weak slot] result in
+            guard let self, let slot else { return }
+            let latency = Double(Clock.monotonicNanos() &- startedMono) / 1e9
+            self.finished(slot, wasOpen: wasOpen, startedWall: startedWall, latency: latency, result: result)
+        }
+    }
+
+    private func finished(_ slot: HostSlot, wasOpen: Bool, startedWall: Double, latency: Double,
+                          result: Result<ClientResponse, ClientFailure>) {
+        slot.busy = false
+        inFlight -= 1
+        let outcome: PollOutcome
+        switch result {
+        case .success(let r):
+            slot.failures = 0
+            outcome = .response(status: r.head.status, dateHeader: r.head.header("Date"), body: r.body)
+        case .failure(let f):
+            slot.failures += 1
+            outcome = .failed(Self.pollFailure(f))
+        }
+        // Track open connections so a fleet larger than the descriptor budget still polls.
+        let isOpen = slot.connection?.isConnected ?? false
+        if isOpen && !wasOpen { openConnections += 1 }
+        if !isOpen && wasOpen { openConnections -= 1 }
+        if isOpen && (!settings.keepAlive || openConnections > connectionBudget) {
+            slot.connection?.disconnect()
+            openConnections -= 1
+        }
+        onResult(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
+        schedule(slot, after: PollSchedule.nextDelay(intervalSecs: settings.intervalSecs, consecutiveFailures: slot.failures))
+        startWaiting()
+    }
+
+    private func startWaiting() {
+        while inFlight < settings.maxInFlight && waitingHead < waiting.count {
+            let slot = hosts[waiting[waitingHead]]
+            waitingHead += 1
+            slot.queued = false
+            begin(slot)
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        }
+    }
+
+    /// Literal addresses resolve at once; names go to the resolver thread (getaddrinfo blocks).
+    private func resolve(_ slot: HostSlot) {
+        let t = slot.target
+        if let literal = SocketAddress(ip: t.address, port: t.port) {
+            slot.address = literal
+            return begin(slot)
+        }
+        guard !slot.resolving else { return }
+        slot.resolving = true
+        inFlight += 1
+        let started = Clock.wallSeconds()
+        resolver.resolve(host: t.address, port: t.port) { [weak self] result in
+            self?.loop.execute { [weak self] in
+                guard let self else { return }
+                let slot = self.hosts[t.index]
+                slot.resolving = false
+                self.inFlight -= 1
+                switch result {
+                case .success(let addrs):
+                    slot.address = addrs.first
+                    self.begin(slot)
+                case .failure(let e):
+                    slot.failures += 1
+                    self.onResult(PollResult(hostIndex: t.index, startedAt: started, latencySecs: 0, outcome: .failed(.resolve("\(e)"))))
+                    self.schedule(slot, after: PollSchedule.nextDelay(intervalSecs: self.settings.intervalSecs, consecutiveFailures: slot.failures))
+                    self.startWaiting()
+                }
+            }
+        }
+    }
+
+    static func pollFailure(_ f: ClientFailure) -> PollFailure {
+        switch f {
+        case .refused(let m): return .refused(m)
+        case .timeout(let m): return .timeout(m)
+        case .tls(let m): return .tls(m)
+        case .io(let m): return .io(m)
+        case .protocolError(let m): return .protocolError(m)
+        }
+    }
+}
+
+/// Resolves host names on its own thread, one at a time, so the event loop never blocks.
+final class Resolver: Sendable {
+    private let queue = Mutex<[(String, Int, @Sendable (Result<[SocketAddress], NetError>) -> Void)]>([])
+    private let started = Atomic<Bool>(false)
+    private let signal = DispatchSemaphore(value: 0)
+
+    func resolve(host: String, port: Int, completion: @escaping @Sendable (Result<[SocketAddress], NetError>) -> Void) {
+        queue.withLock { $0.append((host, port, completion)) }
+        if !started.exchange(true, ordering: .acquiringAndReleasing) {
+            NativeThread.spawn(name: "resolver") { [self] in
+                while true {
+                    signal.wait()
+                    while let job = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                        job.2(SocketAddress.resolve(host: job.0, port: job.1))
+                    }
+                }
+            }
+        }
+        signal.signal()
+    }
+}
