@@ -31,14 +31,3 @@ enum ExecutablePath {
         return String(cString: resolved)
     }
 }
-
-/// The short host name (up to the first dot), the default daemon id as in Pacific.
-enum HostName {
-    static func short() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let short = name.prefix(while: { $0 != "." })
-        return short.isEmpty ? "localhost" : String(short)
-    }
-}
