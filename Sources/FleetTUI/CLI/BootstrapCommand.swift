@@ -136,6 +136,11 @@ enum BootstrapCommand {
             CommandFailure.report(io, command: command, "deploying the exporter on this host failed: \(reason)\nThe spec is recorded; fix the cause and run `fleet apply`, or undo with `fleet rm`.")
             return 1
         }
+        try store.update { entries in
+            guard var recorded = try FleetStore.exporterSpec(in: entries) else { return }
+            if !recorded.deployedHosts.contains(target.name) { recorded.deployedHosts.append(target.name) }
+            entries.setExporterSpec(recorded)
+        }
         return 0
     }
 

@@ -50,8 +50,13 @@ struct ExporterOrchestrator {
                     }
                     entries[StoreKey.clusterFSID] = fsid
                     let old = try FleetStore.exporterSpec(in: entries)
-                    let dropped = (old?.hosts ?? []).filter { h in !request.targets.contains { $0.name == h.name } }
-                    entries.setExporterSpec(ExporterServiceSpec(fsid: fsid, hosts: request.targets + dropped, ssh: request.ssh, remote: request.remote))
+                    let deployedBefore = old?.deployedHosts ?? []
+                    let dropped = (old?.hosts ?? []).filter { h in
+                        !request.targets.contains { $0.name == h.name } && deployedBefore.contains(h.name)
+                    }
+                    entries.setExporterSpec(ExporterServiceSpec(
+                        fsid: fsid, hosts: request.targets + dropped, ssh: request.ssh, remote: request.remote,
+                        deployedHosts: deployedBefore.filter { name in request.targets.contains { $0.name == name } || dropped.contains { $0.name == name } }))
                     return (config, fsid, dropped, old)
                 }
                 outcome.fsid = plan.fsid
@@ -75,12 +80,13 @@ struct ExporterOrchestrator {
                 reporter.finish()
 
                 let removedNames = Set(outcome.results.filter { $0.action == .remove && $0.succeeded }.map(\.target.name))
-                if !removedNames.isEmpty {
-                    try store.update { entries in
-                        guard var spec = try FleetStore.exporterSpec(in: entries) else { return }
-                        spec.hosts.removeAll { h in removedNames.contains(h.name) && !request.targets.contains { $0.name == h.name } }
-                        entries.setExporterSpec(spec)
-                    }
+                let deployedNames = outcome.results.filter { $0.action == .deploy && $0.succeeded }.map(\.target.name)
+                try store.update { entries in
+                    guard var spec = try FleetStore.exporterSpec(in: entries) else { return }
+                    spec.hosts.removeAll { removedNames.contains($0.name) }
+                    spec.deployedHosts.removeAll { removedNames.contains($0) }
+                    for name in deployedNames where !spec.deployedHosts.contains(name) { spec.deployedHosts.append(name) }
+                    entries.setExporterSpec(spec)
                 }
                 return outcome
             }

@@ -8,12 +8,16 @@ public struct ExporterServiceSpec: Sendable, Equatable {
     public var hosts: [DeployTarget]
     public var ssh: SSHSettings
     public var remote: RemoteLayout
+    /// Names of the hosts where a deploy has succeeded at least once. A host dropped from the
+    /// list that never got the exporter is forgotten without trying to remove it.
+    public var deployedHosts: [String]
 
-    public init(fsid: String, hosts: [DeployTarget], ssh: SSHSettings, remote: RemoteLayout) {
+    public init(fsid: String, hosts: [DeployTarget], ssh: SSHSettings, remote: RemoteLayout, deployedHosts: [String] = []) {
         self.fsid = fsid
         self.hosts = hosts
         self.ssh = ssh
         self.remote = remote
+        self.deployedHosts = deployedHosts
     }
 
     public var json: JSONValue {
@@ -45,6 +49,7 @@ public struct ExporterServiceSpec: Sendable, Equatable {
                 ("log_dir", optional(remote.logDir)),
                 ("no_start", .bool(remote.noStart)),
             ]))),
+            ("deployed_hosts", .array(deployedHosts.map { .string($0) })),
         ]))
     }
 
@@ -76,6 +81,7 @@ public struct ExporterServiceSpec: Sendable, Equatable {
             unitDir: r?["unit_dir"]?.stringValue,
             logDir: r?["log_dir"]?.stringValue,
             noStart: r?["no_start"]?.boolValue ?? false)
-        return ExporterServiceSpec(fsid: fsid, hosts: hosts, ssh: ssh, remote: remote)
+        let deployed = (document["deployed_hosts"]?.arrayValue ?? []).compactMap(\.stringValue)
+        return ExporterServiceSpec(fsid: fsid, hosts: hosts, ssh: ssh, remote: remote, deployedHosts: deployed)
     }
 }
