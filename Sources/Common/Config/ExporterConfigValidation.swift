@@ -191,3 +191,15 @@ extension ExporterConfig {
         return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension ExporterConfig {
+    /// The same config with another port (a `--port` that overrides the config's), checked by
+    /// the same port rule.
+    public func withPort(_ port: Int, source: String) throws(ExporterConfigError) -> ExporterConfig {
+        guard Self.portRange.contains(port) else {
+            throw ExporterConfigError(source: source, field: "port",
+                "\(port) is out of range; use a port between \(Self.portRange.lowerBound) and \(Self.portRange.upperBound)")
+        }
+        return ExporterConfig(crt: crt, key: key, token: token, port: port)
+    }
+}

@@ -71,13 +71,13 @@ public enum ChildProcess {
         var io = PipeIO(stdinFD: input.isEmpty ? -1 : stdinPipe.write, input: input,
                         stdoutFD: stdoutPipe.read, stderrFD: stderrPipe.read, limit: outputLimit)
         if input.isEmpty { close(stdinPipe.write) }
-        let deadline = timeoutSeconds.map { MonotonicClock.now() + $0 }
+        let deadline = timeoutSeconds.map { monotonicSeconds() + $0 }
         var timedOut = false
         var status: Int32? = nil
         var reapedAt: Double? = nil
 
         while true {
-            let now = MonotonicClock.now()
+            let now = monotonicSeconds()
             if let deadline, now >= deadline, status == nil, !timedOut {
                 kill(pid, SIGKILL)
                 timedOut = true
@@ -140,10 +140,10 @@ public enum ChildProcess {
 
     /// Waits up to `timeoutSeconds` for `pid` to exit; nil if it is still running then.
     public static func waitForExit(_ pid: pid_t, timeoutSeconds: Double) -> ChildProcessResult.Termination? {
-        let deadline = MonotonicClock.now() + timeoutSeconds
+        let deadline = monotonicSeconds() + timeoutSeconds
         while true {
             if let s = reap(pid, block: false) { return decode(s) }
-            if MonotonicClock.now() >= deadline { return nil }
+            if monotonicSeconds() >= deadline { return nil }
             usleep(10_000)
         }
     }
@@ -270,6 +270,8 @@ public enum ChildProcess {
 
     private static func closeAll(_ fds: [Int32]) { for fd in fds where fd >= 0 { close(fd) } }
 
+    private static func monotonicSeconds() -> Double { Double(Clock.monotonicNanos()) / 1e9 }
+
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
@@ -350,14 +352,5 @@ private struct PipeIO {
     mutating func closeRemaining() {
         for fd in [stdinFD, stdoutFD, stderrFD] where fd >= 0 { close(fd) }
         stdinFD = -1; stdoutFD = -1; stderrFD = -1
-    }
-}
-
-/// Seconds on CLOCK_MONOTONIC, for deadlines that must not jump with the wall clock.
-public enum MonotonicClock {
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

@@ -1,0 +1,110 @@
+import Common
+
+/// `cephadm-exporter deploy`: installs (or redeploys) one exporter daemon on this host.
+enum DeployCommand {
+    static let options: [OptionSpec] = [
+        .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
+        .value("--id", name: "ID", help: "daemon id; the daemon is cephadm-exporter.ID", default: "short host name"),
+        .value("--config-json", name: "FILE|-", help: "exporter config JSON {crt, key, token, port}; - reads stdin (required)"),
+        .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", default: "config, else the deployed port, else 9443"),
+        .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
+        .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
+        .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),
+        .value("--binary", name: "PATH", help: "exporter binary the unit runs", default: "this binary's real path"),
+        .flag("--no-start", help: "write everything but do not reload, enable or start the unit"),
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static let help = HelpText.render(
+        usage: "cephadm-exporter deploy --fsid FSID [--id ID] --config-json FILE|- [options]",
+        summary: """
+        Validates the exporter config (certificate and key parse and match, token of 8+ printable
+        characters, port 1025-65535), then writes DATA/FSID/cephadm-exporter.ID/ (crt, key, token
+        0600; unit.run, unit.meta, unit.created, unit.configured) and the systemd unit
+        ceph-FSID-cephadm-exporter.ID.service, and when systemd is running (and --no-start is not
+        given) enables and (re)starts it. Running it again with the same input gives the same files.
+        """,
+        options: options,
+        footer: "Exit status: 0 deployed, 1 failed (nothing is written when validation fails), 2 bad command line.")
+
+    static func run(_ args: [String]) -> Int32 {
+        run(args, io: .standard, systemd: .live, portIsFree: PortProbe.isFree)
+    }
+
+    static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int) -> Bool) -> Int32 {
+        let parsed: ParsedArguments
+        let fsid: String, id: String, configArgument: String
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: options)
+            if parsed.has("--help") {
+                io.writeOut(help)
+                return 0
+            }
+            fsid = try parsed.required("--fsid")
+            id = parsed.string("--id") ?? HostName.short()
+            configArgument = try parsed.required("--config-json")
+            if let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
+            if let p = DaemonIdentity.problem(daemonID: id) { throw UsageError(p) }
+            if let portText = parsed.string("--port"), let p = ExporterConfig.checkPortOption(portText, option: "--port") {
+                throw UsageError(p)
+            }
+        } catch {
+            io.err("cephadm-exporter deploy: \(error.message)")
+            io.err("Run 'cephadm-exporter deploy --help' for usage.")
+            return 2
+        }
+
+        let layout = DaemonLayout(
+            fsid: fsid, id: id,
+            dataDir: parsed.string("--data-dir") ?? DaemonLayout.defaultDataDir,
+            unitDir: parsed.string("--unit-dir") ?? DaemonLayout.defaultUnitDir,
+            logDir: parsed.string("--log-dir") ?? DaemonLayout.defaultLogDir)
+
+        let binary: String
+        switch ExecutablePath.resolve(option: parsed.string("--binary")) {
+        case .success(let b): binary = b
+        case .failure(let e): return fail(io, e)
+        }
+
+        // Port precedence: --port, then the config's port, then the port this daemon was
+        // deployed with, then 9443. A redeploy never silently moves the port (Q4).
+        let previousPort = FileSystem.readText(layout.file("unit.meta")).flatMap(UnitMeta.port(inFileText:))
+        let config: ExporterConfig
+        do {
+            let input = try ExporterConfigInput.read(configArgument, optionName: "--config-json",
+                                                     allowInlineJSON: false, readStdin: io.readStdin)
+            let validated = try ExporterConfig.parse(text: input.text, source: input.source,
+                                                     defaultPort: previousPort ?? ExporterConfig.defaultPort)
+            if let override = parsed.string("--port").flatMap(Int.init) {
+                config = try validated.withPort(override, source: "--port")
+            } else {
+                config = validated
+            }
+        } catch {
+            return fail(io, .config(error))
+        }
+        // The daemon's own previous port may be held by the daemon itself (a redeploy).
+        if config.port != previousPort && !portIsFree(config.port) {
+            return fail(io, .portInUse(config.port))
+        }
+
+        let request = DaemonDeployer.Request(
+            command: DaemonCommandLine(binary: binary, layout: layout, port: config.port),
+            config: config, start: !parsed.has("--no-start"))
+        do {
+            let lines = try DaemonDeployer(systemd: systemd).deploy(request)
+            lines.forEach(io.out)
+            return 0
+        } catch {
+            return fail(io, error)
+        }
+    }
+
+    private static func fail(_ io: CommandIO, _ error: DeployError) -> Int32 {
+        io.err("cephadm-exporter deploy: failed:")
+        for line in error.description.split(separator: "\n", omittingEmptySubsequences: false) {
+            io.err("  \(line)")
+        }
+        return 1
+    }
+}

@@ -1,0 +1,127 @@
+import Common
+
+/// `fleet apply --hosts FILE`: deploys the exporter to every listed host over ssh
+/// (Pacific's `ceph orch apply cephadm-exporter`).
+enum ApplyCommand {
+    static let command = "fleet apply"
+
+    static let sshOptions: [OptionSpec] = [
+        .value("--ssh-user", "-l", name: "USER", help: "log in as USER", default: "ssh's own choice (~/.ssh/config, else your user)"),
+        .value("--ssh-identity", "-i", name: "FILE", help: "private key for ssh -i"),
+        .value("--ssh-option", "-o", name: "NAME=VALUE", help: "extra ssh -o option; repeatable (e.g. StrictHostKeyChecking=accept-new)"),
+        .value("--connect-timeout", name: "SECS", help: "ssh ConnectTimeout", default: "10"),
+    ]
+
+    static let runOptions: [OptionSpec] = [
+        .value("--parallel", name: "N", help: "hosts worked on at once (1-256)", default: "8"),
+        .value("--timeout", name: "SECS", help: "give up on a host after this long", default: "300"),
+    ]
+
+    static let options: [OptionSpec] = [
+        .value("--hosts", name: "FILE|-", help: "host list: one host[:ssh-port] per line with # comments, or `ceph orch host ls --format json` output (required)"),
+        StoreOption.spec,
+        .value("--fsid", name: "FSID", help: "cluster fsid, when the store has none yet", default: "the stored one, else a new one"),
+    ] + sshOptions + runOptions + [
+        .value("--remote-binary", name: "PATH", help: "cephadm-exporter on the hosts", default: "cephadm-exporter (found on the remote PATH)"),
+        .value("--remote-data-dir", name: "DIR", help: "deploy --data-dir on the hosts", default: "/var/lib/ceph"),
+        .value("--remote-unit-dir", name: "DIR", help: "deploy --unit-dir on the hosts", default: "/etc/systemd/system"),
+        .value("--remote-log-dir", name: "DIR", help: "deploy --log-dir on the hosts", default: "/var/log/ceph"),
+        .flag("--no-start", help: "write the daemons' files and units but do not start them"),
+        .value("--key-type", name: "TYPE", help: "ec or rsa, for a config generated because none is stored", default: "ec"),
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static let help = HelpText.render(
+        usage: "fleet apply --hosts FILE|- [options]",
+        summary: """
+        Deploy the stored exporter config to every listed host with `cephadm-exporter deploy`, run over
+        the system ssh client (BatchMode; the config travels on stdin, never on a command line). When no
+        config is stored, a self-signed one is generated first. The service spec (hosts, ssh settings,
+        remote directories) is recorded before deploying; hosts of an earlier apply that are not listed
+        any more have their exporter removed. A failing host does not stop the others; running the same
+        apply again converges. Ends with a table: one row per host, deployed / removed / failed + reason.
+        """,
+        options: options,
+        footer: "Exit status: 0 every host succeeded, 1 some host failed or nothing could be started, 2 bad command line.")
+
+    static func run(_ args: [String]) -> Int32 {
+        run(args, io: .standard, remoteRunner: { SSHRunner(settings: $0) })
+    }
+
+    static func run(_ args: [String], io: CommandIO, remoteRunner: @escaping @Sendable (SSHSettings) -> any HostCommandRunner) -> Int32 {
+        let parsed: ParsedArguments
+        let request: ExporterOrchestrator.ApplyRequest
+        let hostsArgument: String
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: options)
+            if parsed.has("--help") {
+                io.writeOut(help)
+                return 0
+            }
+            hostsArgument = try parsed.required("--hosts")
+            if let fsid = parsed.string("--fsid"), let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
+            request = ExporterOrchestrator.ApplyRequest(
+                targets: [],
+                fsid: parsed.string("--fsid"),
+                ssh: try sshSettings(parsed, base: SSHSettings()),
+                remote: RemoteLayout(
+                    binary: parsed.string("--remote-binary") ?? RemoteLayout.defaultBinary,
+                    dataDir: parsed.string("--remote-data-dir"),
+                    unitDir: parsed.string("--remote-unit-dir"),
+                    logDir: parsed.string("--remote-log-dir"),
+                    noStart: parsed.has("--no-start")),
+                keyType: try ConfigCommand.parseKeyType(parsed.string("--key-type")),
+                parallel: try parsed.int("--parallel", range: 1...256) ?? 8,
+                timeoutSeconds: try parsed.double("--timeout", range: 1...86_400) ?? 300)
+        } catch {
+            return CommandFailure.usage(io, command: command, error)
+        }
+
+        let hostText: String
+        let source = hostsArgument == "-" ? "stdin" : hostsArgument
+        if hostsArgument == "-" {
+            hostText = String(decoding: io.readStdin(), as: UTF8.self)
+        } else {
+            switch FileReader.readText(hostsArgument) {
+            case .success(let text): hostText = text
+            case .failure(let e):
+                CommandFailure.report(io, command: command, "cannot read the host list \(e)")
+                return 1
+            }
+        }
+        var fullRequest = request
+        switch ApplyHostList.targets(fromText: hostText, source: source) {
+        case .success(let targets): fullRequest.targets = targets
+        case .failure(let problems):
+            CommandFailure.report(io, command: command, (["the host list has problems; nothing was changed:"] + problems.lines).joined(separator: "\n"))
+            return 1
+        }
+
+        do {
+            let store = try StoreOption.open(parsed, io: io)
+            let orchestrator = ExporterOrchestrator(store: store, remoteRunner: remoteRunner)
+            let outcome = try orchestrator.apply(fullRequest) { ProgressReporter(total: $0, io: io) }
+            outcome.notes.forEach(io.out)
+            io.out("Deploying cephadm-exporter for cluster \(outcome.fsid) to \(fullRequest.targets.count) host\(fullRequest.targets.count == 1 ? "" : "s")")
+            io.out(ResultTable.render(outcome.results))
+            return outcome.results.allSatisfy(\.succeeded) ? 0 : 1
+        } catch {
+            CommandFailure.report(io, command: command, "\(error)")
+            return 1
+        }
+    }
+
+    /// ssh settings from the command line, over `base` (the stored spec's, for `fleet rm`).
+    static func sshSettings(_ parsed: ParsedArguments, base: SSHSettings) throws(UsageError) -> SSHSettings {
+        var ssh = base
+        if let user = parsed.string("--ssh-user") { ssh.user = user }
+        if let identity = parsed.string("--ssh-identity") { ssh.identityFile = identity }
+        let options = parsed.strings("--ssh-option")
+        for option in options where !option.contains("=") && !option.contains(" ") {
+            throw UsageError("--ssh-option: '\(option)' is not NAME=VALUE")
+        }
+        if !options.isEmpty { ssh.options = options }
+        if let timeout = try parsed.int("--connect-timeout", range: 1...600) { ssh.connectTimeout = timeout }
+        return ssh
+    }
+}

@@ -1,0 +1,236 @@
+import Common
+
+/// `fleet config generate|set|get|clear`: the exporter config in the KV store (Pacific's
+/// `ceph cephadm generate-/set-/get-/clear-exporter-config`).
+enum ConfigCommand {
+    static let command = "fleet config"
+
+    static let usage = """
+    Usage: fleet config <generate|set|get|clear> [options]
+
+    Manage the exporter config (certificate, key, token, port) in the fleet's KV store.
+
+    Commands:
+      generate   create a self-signed certificate, a 64-hex-character token and port 9443, and store them
+      set        store a config from a JSON file (-i FILE, or -i - for stdin), after validating it
+      get        print the stored config as indented JSON ({} when none), or write it with --output
+      clear      remove the stored config and the enabled flag
+
+    generate, set and clear are refused while the exporter service is applied (run `fleet rm` first).
+    Run 'fleet config <command> --help' for the options of a command.
+    Exit status: 0 done, 1 refused or failed (nothing is stored), 2 bad command line.
+
+    """
+
+    static func run(_ args: [String]) -> Int32 {
+        run(args, io: .standard)
+    }
+
+    static func run(_ args: [String], io: CommandIO) -> Int32 {
+        guard let sub = args.first else {
+            io.writeErr(usage)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        switch sub {
+        case "--help", "-h", "help":
+            io.writeOut(usage)
+            return 0
+        case "generate": return generate(rest, io: io)
+        case "set": return set(rest, io: io)
+        case "get": return get(rest, io: io)
+        case "clear": return clear(rest, io: io)
+        default:
+            io.err("\(command): unknown command '\(sub)' (expected generate, set, get or clear)")
+            io.err("Run 'fleet config --help' for usage.")
+            return 2
+        }
+    }
+
+    // MARK: generate
+
+    static let generateOptions: [OptionSpec] = [
+        .value("--key-type", name: "TYPE", help: "ec (ECDSA P-256) or rsa (RSA-2048)", default: "ec"),
+        .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: "9443"),
+        StoreOption.spec,
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static func generate(_ args: [String], io: CommandIO) -> Int32 {
+        let name = "\(command) generate"
+        let parsed: ParsedArguments
+        let keyType: KeyType
+        let port: Int
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: generateOptions)
+            if parsed.has("--help") {
+                io.writeOut(HelpText.render(
+                    usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--state-dir DIR]",
+                    summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nAn existing config is replaced.",
+                    options: generateOptions))
+                return 0
+            }
+            keyType = try parseKeyType(parsed.string("--key-type"))
+            port = try parsePort(parsed.string("--port"))
+        } catch {
+            return CommandFailure.usage(io, command: name, error)
+        }
+        do {
+            let store = try StoreOption.open(parsed, io: io)
+            let config = try store.update { entries throws -> ExporterConfig in
+                try entries.ensureNoActiveService()
+                let config = try ExporterConfig.generate(keyType: keyType, port: port)
+                entries.setExporterConfig(config)
+                return config
+            }
+            io.out("Default settings created for cephadm exporter(s): self-signed \(keyType == .ec ? "EC P-256" : "RSA-2048") certificate, 64-character token, port \(config.port)")
+            io.out("Stored in \(store.storePath); `fleet config get` prints it")
+            return 0
+        } catch {
+            CommandFailure.report(io, command: name, "\(error)")
+            return 1
+        }
+    }
+
+    // MARK: set
+
+    static let setOptions: [OptionSpec] = [
+        .value("-i", "--input", name: "FILE", help: "JSON file with crt, key, token and port; - reads stdin (required)"),
+        StoreOption.spec,
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static func set(_ args: [String], io: CommandIO) -> Int32 {
+        let name = "\(command) set"
+        let parsed: ParsedArguments
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: setOptions)
+            if parsed.has("--help") {
+                io.writeOut(HelpText.render(
+                    usage: "fleet config set -i FILE|- [--state-dir DIR]",
+                    summary: """
+                    Validate and store an exporter config {"crt", "key", "token", "port"}:
+                      crt    a PEM certificate that parses and has not expired
+                      key    its PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC), which must match crt
+                      token  at least 8 printable ASCII characters, no spaces
+                      port   an integer 1025-65535 (a JSON number or a numeric string)
+                    Every problem is reported, one per line; nothing is stored unless all pass.
+                    """,
+                    options: setOptions))
+                return 0
+            }
+            guard parsed.string("-i") != nil else {
+                throw UsageError("JSON configuration has not been provided (-i FILE, or -i - for stdin)")
+            }
+        } catch {
+            return CommandFailure.usage(io, command: name, error)
+        }
+        do {
+            let store = try StoreOption.open(parsed, io: io)
+            try store.update { entries throws in
+                // The guard comes first: a config that cannot be stored is not worth reading.
+                try entries.ensureNoActiveService()
+                let input = try ExporterConfigInput.read(parsed.string("-i") ?? "-", optionName: "-i",
+                                                         allowInlineJSON: false, readStdin: io.readStdin)
+                let config = try ExporterConfig.parse(text: input.text, source: input.source)
+                entries.setExporterConfig(config)
+            }
+            io.out("Loaded and verified the TLS configuration; stored in \(store.storePath)")
+            return 0
+        } catch {
+            CommandFailure.report(io, command: name, "\(error)")
+            return 1
+        }
+    }
+
+    // MARK: get
+
+    static let getOptions: [OptionSpec] = [
+        .value("--output", "-o", name: "FILE", help: "write the JSON to FILE (mode 0600) instead of stdout"),
+        StoreOption.spec,
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static func get(_ args: [String], io: CommandIO) -> Int32 {
+        let name = "\(command) get"
+        let parsed: ParsedArguments
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: getOptions)
+            if parsed.has("--help") {
+                io.writeOut(HelpText.render(
+                    usage: "fleet config get [--output FILE] [--state-dir DIR]",
+                    summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read.",
+                    options: getOptions))
+                return 0
+            }
+        } catch {
+            return CommandFailure.usage(io, command: name, error)
+        }
+        do {
+            let store = try StoreOption.open(parsed, io: io)
+            let text = try store.exporterConfig()?.prettyJSON ?? "{}\n"
+            if let output = parsed.string("--output") {
+                try AtomicFile.write(text, to: output, mode: 0o600)
+                io.err("Wrote \(output) (mode 0600)")
+            } else {
+                io.writeOut(text)
+            }
+            return 0
+        } catch {
+            CommandFailure.report(io, command: name, "\(error)")
+            return 1
+        }
+    }
+
+    // MARK: clear
+
+    static let clearOptions: [OptionSpec] = [
+        StoreOption.spec,
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static func clear(_ args: [String], io: CommandIO) -> Int32 {
+        let name = "\(command) clear"
+        let parsed: ParsedArguments
+        do throws(UsageError) {
+            parsed = try ParsedArguments(args, options: clearOptions)
+            if parsed.has("--help") {
+                io.writeOut(HelpText.render(
+                    usage: "fleet config clear [--state-dir DIR]",
+                    summary: "Remove the stored exporter config and the enabled flag.",
+                    options: clearOptions))
+                return 0
+            }
+        } catch {
+            return CommandFailure.usage(io, command: name, error)
+        }
+        do {
+            let store = try StoreOption.open(parsed, io: io)
+            try store.update { entries throws in
+                try entries.ensureNoActiveService()
+                entries.clearExporterConfig()
+            }
+            io.out("Cleared cephadm exporter configuration")
+            return 0
+        } catch {
+            CommandFailure.report(io, command: name, "\(error)")
+            return 1
+        }
+    }
+
+    // MARK: shared option parsing
+
+    static func parseKeyType(_ text: String?) throws(UsageError) -> KeyType {
+        guard let text else { return .ec }
+        guard let type = KeyType(rawValue: text.lowercased()) else {
+            throw UsageError("--key-type: '\(text)' is not one of ec, rsa")
+        }
+        return type
+    }
+
+    static func parsePort(_ text: String?) throws(UsageError) -> Int {
+        guard let text else { return ExporterConfig.defaultPort }
+        if let problem = ExporterConfig.checkPortOption(text, option: "--port") { throw UsageError(problem) }
+        return Int(text) ?? ExporterConfig.defaultPort
+    }
+}

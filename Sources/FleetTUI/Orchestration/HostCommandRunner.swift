@@ -1,0 +1,78 @@
+import Common
+
+/// Runs a command on one host and says how it went.
+protocol HostCommandRunner: Sendable {
+    /// - argv: the command as words (quoted for the remote shell by SSH runners).
+    /// - stdin: bytes piped to the command (the exporter config; never put on a command line).
+    func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult
+}
+
+/// The outcome of one host command: success with its output, or a one-line reason.
+struct HostCommandResult: Sendable, Equatable {
+    let failureReason: String?
+    let stdout: String
+    let stderr: String
+
+    var succeeded: Bool { failureReason == nil }
+
+    static func success(stdout: String, stderr: String = "") -> HostCommandResult {
+        HostCommandResult(failureReason: nil, stdout: stdout, stderr: stderr)
+    }
+
+    static func failure(_ reason: String, stdout: String = "", stderr: String = "") -> HostCommandResult {
+        HostCommandResult(failureReason: reason, stdout: stdout, stderr: stderr)
+    }
+}
+
+/// Turns a finished child process into a HostCommandResult with a reason an operator can act on.
+enum HostCommandOutcome {
+    /// ssh's own failures (cannot connect, host key, authentication) exit with 255.
+    static let sshFailureStatus: Int32 = 255
+
+    static func interpret(_ result: ChildProcessResult, viaSSH: Bool, program: String, timeoutSeconds: Double) -> HostCommandResult {
+        let out = result.stdoutText, err = result.stderrText
+        if result.timedOut {
+            return .failure("timed out after \(formatSeconds(timeoutSeconds)) (see --timeout)", stdout: out, stderr: err)
+        }
+        switch result.termination {
+        case .exited(0):
+            return .success(stdout: out, stderr: err)
+        case .exited(HostCommandOutcome.sshFailureStatus) where viaSSH:
+            return .failure("ssh: " + (lastLine(err) ?? "connection failed (exit status 255)"), stdout: out, stderr: err)
+        case .exited(127):
+            return .failure("\(program) was not found on the host (install it there or point --remote-binary at it)", stdout: out, stderr: err)
+        case .exited(let code):
+            return .failure(summary(err) ?? "exit status \(code)", stdout: out, stderr: err)
+        case .signalled(let signal):
+            return .failure("killed by signal \(signal)", stdout: out, stderr: err)
+        }
+    }
+
+    /// The useful part of a failed command's stderr on one line: the problem lines, without the
+    /// "failed:" header and usage hints, capped so the result table stays readable.
+    static func summary(_ stderr: String) -> String? {
+        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters() }.filter {
+            !$0.isEmpty && !$0.hasSuffix("failed:") && !$0.hasPrefix("Run '")
+        }
+        guard !lines.isEmpty else { return nil }
+        let joined = lines.joined(separator: "; ")
+        return joined.count > 400 ? String(joined.prefix(397)) + "..." : joined
+    }
+
+    static func lastLine(_ text: String) -> String? {
+        text.split(separator: "\n").map { $0.trimmingCharacters() }.last { !$0.isEmpty }
+    }
+
+    static func formatSeconds(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        var s = self
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
