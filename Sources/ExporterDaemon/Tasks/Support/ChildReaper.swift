@@ -11,5 +11,5 @@ func reapInBackground(_ pid: pid_t) {
     }
 }
 
-/// The daemon's own environment as `KEY=value` strings, for children that inherit it.
+/// The daemon's own environment, for children that inherit it.
 func inheritedEnvironment() -> [String: String] { ProcessInfo.processInfo.environment }

@@ -95,25 +95,33 @@ struct ProcessRunner: Sendable {
         }
         let budgetSecs = deadline.map { Self.seconds($0 - ContinuousClock.now) } ?? 0
 
-        let stdoutPipe = try makePipe(command)
-        let stderrPipe: (read: Int32, write: Int32)
-        do { stderrPipe = try makePipe(command) } catch {
-            close(stdoutPipe.read); close(stdoutPipe.write)
-            throw error
+        let env = (environment ?? inheritedEnvironment()).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let started = spawnLock.withLock { _ -> Result<(pid: pid_t, stdout: Int32, stderr: Int32), CommandError> in
+            guard let out = makeCloexecPipe() else {
+                return .failure(.pipeFailed(command: command, reason: FileTree.lastErrorText()))
+            }
+            guard let err = makeCloexecPipe() else {
+                let reason = FileTree.lastErrorText()
+                close(out.read); close(out.write)
+                return .failure(.pipeFailed(command: command, reason: reason))
+            }
+            let spawned = spawn(executable: executable, argv: argv, environment: env, stdoutFD: out.write, stderrFD: err.write)
+            close(out.write)
+            close(err.write)
+            switch spawned {
+            case .success(let pid):
+                return .success((pid, out.read, err.read))
+            case .failure(let failure):
+                close(out.read); close(err.read)
+                return .failure(.spawnFailed(command: command, reason: failure.reason))
+            }
         }
-        let pid: pid_t
-        do {
-            pid = try spawn(executable: executable, argv: argv, stdoutFD: stdoutPipe.write, stderrFD: stderrPipe.write, command: command)
-        } catch {
-            for fd in [stdoutPipe.read, stdoutPipe.write, stderrPipe.read, stderrPipe.write] { close(fd) }
-            throw error
-        }
-        close(stdoutPipe.write)
-        close(stderrPipe.write)
-        _ = setNonBlocking(stdoutPipe.read)
-        _ = setNonBlocking(stderrPipe.read)
+        let child = try started.get()
+        let pid = child.pid
+        _ = setNonBlocking(child.stdout)
+        _ = setNonBlocking(child.stderr)
 
-        var collector = OutputCollector(stdoutFD: stdoutPipe.read, stderrFD: stderrPipe.read,
+        var collector = OutputCollector(stdoutFD: child.stdout, stderrFD: child.stderr,
                                         maxStdout: maxStdoutBytes, maxStderr: maxStderrBytes)
         defer { collector.closeAll() }
 
@@ -171,14 +179,9 @@ struct ProcessRunner: Sendable {
 
     // MARK: spawning
 
-    private func makePipe(_ command: String) throws(CommandError) -> (read: Int32, write: Int32) {
-        guard let pipe = makeCloexecPipe() else {
-            throw .pipeFailed(command: command, reason: FileTree.lastErrorText())
-        }
-        return pipe
-    }
-
-    private func spawn(executable: String, argv: [String], stdoutFD: Int32, stderrFD: Int32, command: String) throws(CommandError) -> pid_t {
+    /// Starts the child with the pipes' write ends as its stdout and stderr; the error is the
+    /// reason text when it cannot start.
+    private func spawn(executable: String, argv: [String], environment env: [String], stdoutFD: Int32, stderrFD: Int32) -> Result<pid_t, SpawnFailure> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -201,8 +204,6 @@ struct ProcessRunner: Sendable {
         for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
 
-        let env = (environment ?? inheritedEnvironment())
-            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let cArgv = argv.map { strdup($0) } + [nil]
         let cEnv = env.map { strdup($0) } + [nil]
         defer {
@@ -211,10 +212,8 @@ struct ProcessRunner: Sendable {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
-        guard rc == 0 else {
-            throw .spawnFailed(command: command, reason: "\(executable): \(String(cString: strerror(rc)))")
-        }
-        return pid
+        guard rc == 0 else { return .failure(SpawnFailure("\(executable): \(String(cString: strerror(rc)))")) }
+        return .success(pid)
     }
 
     // MARK: waiting
@@ -309,4 +308,10 @@ private struct OutputCollector {
             return errno == EAGAIN || errno == EWOULDBLOCK
         }
     }
+}
+
+/// Why `posix_spawn` refused, as text for `CommandError.spawnFailed`.
+private struct SpawnFailure: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
 }
