@@ -59,8 +59,14 @@ struct FleetInputs {
         if let w = thresholds.warnAgeSecs, let c = thresholds.critAgeSecs, w > c {
             throw UsageError("--warn-age (\(w)) must not exceed --crit-age (\(c))")
         }
+        // Hosts listed with a port are shown with it, so exporters sharing an address (a
+        // simulated fleet, several per host) stay distinguishable.
+        let hosts = inventory.hosts.map { h in
+            inventory.format == .hostList && h.port != nil
+                ? HostEntry(displayName: h.endpoint(defaultPort: nil), address: h.address, port: h.port, line: h.line) : h
+        }
         return FleetInputs(
-            hosts: inventory.hosts, hostsSource: hostsPath, certificatePEM: config.certificatePEM, token: config.token,
+            hosts: hosts, hostsSource: hostsPath, certificatePEM: config.certificatePEM, token: config.token,
             port: port, intervalSecs: interval, timeoutSecs: timeout,
             maxInFlight: try p.int("--max-in-flight", range: 1...100_000) ?? 512, thresholds: thresholds,
             title: p.string("--title") ?? "fleet", warnings: warnings)
