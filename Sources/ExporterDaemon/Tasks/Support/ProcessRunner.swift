@@ -1,4 +1,4 @@
-import Foundation
+import Common
 import Glibc
 
 /// What a finished child produced.
@@ -94,7 +94,7 @@ struct ProcessRunner: Sendable {
             let own = ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, timeoutSecs) * 1000)))
             deadline = deadline.map { min($0, own) } ?? own
         }
-        let env = (environment ?? ProcessInfo.processInfo.environment).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let env = (environment ?? ProcessEnvironment.current()).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let child = try SpawnedChild.start(executable: executable, argv: argv, environment: env, command: command)
         var output = OutputCollector(stdoutFD: child.stdoutFD, stderrFD: child.stderrFD,
                                      maxStdout: maxStdoutBytes, maxStderr: maxStderrBytes)
