@@ -96,7 +96,7 @@ echo "   poller $P req/s vs wrk $E req/s: $(ratio "$P" "$E")x  ($(cat "$work/swe
 kill $NGX 2>/dev/null || true
 max=0; for n in $FLEET_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
 echo "== simulated fleet of $max exporters"
-"$BIN/cephadm-exporter" simulate --count "$max" --base-port 40000 --config "$work/config.json" --behaviour healthy \
+"$BIN/cephadm-exporter" simulate --count "$max" --base-port 21000 --config "$work/config.json" --behaviour healthy \
   --hosts-out "$work/all-hosts.txt" 2>"$work/simulate.log" &
 SIM=$!; pids+=($SIM)
 wait_for "$work/simulate.log" "simulating"
