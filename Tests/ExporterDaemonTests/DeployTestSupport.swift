@@ -65,7 +65,7 @@ class DeployTestCase: XCTestCase {
         let status = DeployCommand.run(
             ["--fsid", fsid, "--id", "host1", "--data-dir", dataDir, "--unit-dir", unitDir, "--log-dir", logDir,
              "--binary", "/bin/true"] + extra,
-            io: captured.io, systemd: systemd ?? noSystemd, portIsFree: portIsFree)
+            io: captured.io, systemd: systemd ?? noSystemd, portIsFree: { port, _ in portIsFree(port) })
         return (status, captured.out, captured.err)
     }
 

@@ -101,13 +101,37 @@ final class DeployTests: DeployTestCase {
         XCTAssertEqual(deploy(["--config-json", path, "--no-start"], portIsFree: { $0 != 9700 }).status, 0)
     }
 
+    func test_bind_address_goes_into_the_unit_and_unit_run() throws {
+        XCTAssertEqual(deploy(["--config-json", writeFile("a.json", try configJSON()), "--bind", "127.0.0.1", "--no-start"]).status, 0)
+        XCTAssertTrue(read(unitFile)?.contains("--port 9443 --bind 127.0.0.1 --data-dir") ?? false)
+        XCTAssertTrue(read(daemonDir + "/unit.run")?.contains("--port 9443 --bind 127.0.0.1 --data-dir") ?? false)
+        XCTAssertEqual(deploy(["--config-json", writeFile("b.json", try configJSON()), "--bind", "localhost"]).status, 2)
+    }
+
+    func test_port_probe_sees_a_port_held_by_another_socket() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        XCTAssertFalse(PortProbe.isFree(port, bind: "127.0.0.1"))
+        XCTAssertFalse(PortProbe.isFree(port))
+        close(fd)
+        XCTAssertTrue(PortProbe.isFree(port, bind: "127.0.0.1"))
+    }
+
     func test_usage_errors_exit_2() throws {
         let path = writeFile("a.json", try configJSON())
         XCTAssertEqual(deploy([]).status, 2)
         XCTAssertEqual(deploy(["--config-json", path, "--port", "80"]).status, 2)
         XCTAssertEqual(deploy(["--config-json", path, "--id", "../x"]).status, 2)
         let captured = CapturedCommandIO()
-        XCTAssertEqual(DeployCommand.run(["--help"], io: captured.io, systemd: noSystemd, portIsFree: { _ in true }), 0)
+        XCTAssertEqual(DeployCommand.run(["--help"], io: captured.io, systemd: noSystemd, portIsFree: { _, _ in true }), 0)
         XCTAssertTrue(captured.out.contains("Usage: cephadm-exporter deploy"))
     }
 
@@ -115,7 +139,7 @@ final class DeployTests: DeployTestCase {
         let captured = CapturedCommandIO()
         let status = DeployCommand.run(["--fsid", fsid, "--id", "h", "--config-json", writeFile("a.json", try configJSON()),
                                         "--data-dir", dataDir, "--binary", writeFile("notexec", "x")],
-                                       io: captured.io, systemd: noSystemd, portIsFree: { _ in true })
+                                       io: captured.io, systemd: noSystemd, portIsFree: { _, _ in true })
         XCTAssertEqual(status, 1)
         XCTAssertTrue(captured.err.contains("is not an executable file"), captured.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dataDir))
