@@ -1,2 +1,3 @@
-import Common
-print(JSONWriter.compactString(["ok": true]))
+import Glibc
+
+exit(FleetCLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -10,6 +10,8 @@ public struct HTTPServerResponse: Sendable {
     public var body: [UInt8]
     /// Close the connection after this response (e.g. error responses, as Pacific does).
     public var close: Bool
+    /// Hold the response this long before sending it (the fleet simulator's slow hosts).
+    public var delaySecs: Double = 0
 
     public init(status: Int, reason: String? = nil, contentType: String? = nil, body: [UInt8] = [], close: Bool = false) {
         self.status = status

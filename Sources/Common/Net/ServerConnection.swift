@@ -3,7 +3,7 @@ import Glibc
 /// One accepted HTTPS connection: handshake → read a request → write the response in one
 /// piece → (keep-alive) read the next. Memory is bounded by the parser limits plus one response.
 final class ServerConnection: EventHandler {
-    private enum Phase { case handshaking, reading, writing, closed }
+    private enum Phase { case handshaking, reading, delayed, writing, closed }
 
     let fd: Int32
     let peer: SocketAddress
@@ -33,7 +33,7 @@ final class ServerConnection: EventHandler {
 
     /// During shutdown: close now unless a request is being answered.
     func closeIfIdle() {
-        if phase == .writing {
+        if phase == .writing || phase == .delayed {
             closeAfterWrite = true
         } else if phase != .closed && !requestStarted || phase == .handshaking {
             close()
@@ -44,7 +44,7 @@ final class ServerConnection: EventHandler {
 
     func handleEvents(_ events: UInt32) {
         drive()
-        if phase != .closed && events & (IOEvents.error | IOEvents.hangup) != 0 && phase != .writing {
+        if phase != .closed && events & (IOEvents.error | IOEvents.hangup) != 0 && phase != .writing && phase != .delayed {
             close()
         }
     }
@@ -52,7 +52,7 @@ final class ServerConnection: EventHandler {
     private func drive() {
         while true {
             switch phase {
-            case .closed:
+            case .closed, .delayed:
                 return
             case .handshaking:
                 switch stream.handshake() {
@@ -121,6 +121,16 @@ final class ServerConnection: EventHandler {
         outputOffset = 0
         closeAfterWrite = !keepAlive
         phase = .writing
+        if response.delaySecs > 0 {
+            phase = .delayed
+            if let t = timer { server.loop.cancelTimer(t) }
+            timer = server.loop.schedule(after: response.delaySecs) { [weak self] in
+                guard let self, self.phase == .delayed else { return }
+                self.timer = nil
+                self.phase = .writing
+                self.drive()
+            }
+        }
     }
 
     /// Writes pending output; false when it must wait for the socket.

@@ -7,6 +7,9 @@ enum ExporterCLI {
         ("gather-facts", "print the host facts the 'host' task serves", TaskCommands.gatherFacts),
         ("list-daemons", "print the Ceph daemon list the 'daemons' task serves", TaskCommands.listDaemons),
         ("inventory", "print the disk inventory the 'disks' task serves", TaskCommands.inventory),
+        ("deploy", "install this host's exporter: daemon dir, files, systemd unit", DeployCommand.run),
+        ("rm-daemon", "stop and remove this host's exporter and its unit", RemoveDaemonCommand.run),
+        ("simulate", "serve a fleet of simulated exporters (demos, tests, benchmarks)", SimulateCommand.run),
     ]
 
     static var usage: String {

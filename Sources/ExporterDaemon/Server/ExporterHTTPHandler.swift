@@ -10,8 +10,12 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     private let verifier: Mutex<TokenVerifier>
     private var authLog = RateLimitedLog(intervalSecs: 10)
 
-    init(cache: MetadataCache, token: String, logger: Logger) {
+    /// Added to every response (only the simulator's slow hosts set it).
+    private let responseDelaySecs: Double
+
+    init(cache: MetadataCache, token: String, logger: Logger, responseDelaySecs: Double = 0) {
         self.cache = cache
+        self.responseDelaySecs = responseDelaySecs
         self.logger = logger
         self.verifier = Mutex(TokenVerifier(token: token))
     }
@@ -19,9 +23,11 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     func replaceToken(_ token: String) { verifier.withLock { $0 = TokenVerifier(token: token) } }
 
     func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
-        let (response, outcome) = MetadataRouter.respond(
+        let (routed, outcome) = MetadataRouter.respond(
             method: request.method, target: request.target, authorization: request.header("Authorization"),
             verifier: verifier.withLock { $0 }, snapshot: cache.snapshot())
+        var response = routed
+        response.delaySecs = responseDelaySecs
         switch outcome {
         case .served:
             break

@@ -74,7 +74,8 @@ final class Poller: @unchecked Sendable {
         NativeThread.spawn(name: "poller") { [self] in
             hosts = targets.map { HostSlot(target: $0, request: requestBytes(for: $0)) }
             for slot in hosts {
-                let offset = spread ? PollSchedule.offset(for: slot.target.name, intervalSecs: settings.intervalSecs) : 0
+                let key = "\(slot.target.address):\(slot.target.port)"
+                let offset = spread ? PollSchedule.offset(for: key, intervalSecs: settings.intervalSecs) : 0
                 schedule(slot, after: offset)
             }
             loop.run()

@@ -1,0 +1,98 @@
+import CShims
+import Common
+import Glibc
+
+/// `cephadm-exporter simulate`: a fleet of exporters in one process, for demos, tests and
+/// benchmarks of `fleet`.
+enum SimulateCommand {
+    static let options: [OptionSpec] = [
+        .value("--count", name: "N", help: "number of simulated exporters", default: "50"),
+        .value("--base-port", name: "PORT", help: "first port; exporter i listens on PORT+i", default: "19443"),
+        .value("--config", name: "FILE", help: "config.json with crt, key and token (from 'fleet config get')"),
+        .value("--bind", name: "ADDR", help: "address to listen on", default: "127.0.0.1"),
+        .value("--seed", name: "S", help: "chooses the mix of behaviours and the synthetic data", default: "1"),
+        .value("--behaviour", name: "NAME", help: "give every exporter this behaviour: " + SimulatedBehaviour.allCases.map(\.rawValue).joined(separator: ", ")),
+        .value("--slow-delay", name: "SECS", help: "response delay of 'slow' exporters", default: "0.3"),
+        .value("--host-interval", name: "SECS", help: "host data refresh interval", default: "5"),
+        .value("--daemons-interval", name: "SECS", help: "daemons data refresh interval", default: "20"),
+        .value("--disks-interval", name: "SECS", help: "disks data refresh interval", default: "20"),
+        .value("--hosts-out", name: "FILE", help: "write a host list (127.0.0.1:PORT  # name behaviour) for 'fleet --hosts'"),
+        .value("--fsid", name: "FSID", help: "cluster fsid shown in the daemon lists", default: "a fixed demo fsid"),
+        .flag("--help", "-h", help: "show this help"),
+    ]
+
+    static func run(_ args: [String]) -> Int32 {
+        let p: ParsedArguments
+        do {
+            p = try ParsedArguments(args, options: options)
+            if p.has("--help") {
+                Console.out(HelpText.render(
+                    usage: "cephadm-exporter simulate --count N --base-port PORT --config FILE [options]",
+                    summary: "Serve N exporters with synthetic metadata from one process, with a seeded mix of behaviours:\nhealthy, dead-task (206/204), all-dead (500), slow, refusing, wrong-token (401), stale.",
+                    options: options, footer: "Runs until SIGTERM/SIGINT."), newline: false)
+                return 0
+            }
+            return try serve(p)
+        } catch let e as UsageError {
+            Console.err("cephadm-exporter simulate: \(e)")
+            return 2
+        } catch {
+            Console.err("cephadm-exporter simulate: \(error)")
+            return 1
+        }
+    }
+
+    private static func serve(_ p: ParsedArguments) throws -> Int32 {
+        let count = try p.int("--count", range: 1...20_000) ?? 50
+        let basePort = try p.int("--base-port", range: 1...65535) ?? 19443
+        guard basePort + count - 1 <= 65535 else { throw UsageError("--base-port \(basePort) + --count \(count) goes past port 65535") }
+        let configPath = try p.required("--config")
+        let bind = p.string("--bind") ?? "127.0.0.1"
+        let seed = UInt64(try p.int("--seed", range: 0...Int.max) ?? 1)
+        var only: SimulatedBehaviour?
+        if let name = p.string("--behaviour") {
+            guard let b = SimulatedBehaviour(rawValue: name) else {
+                throw UsageError("--behaviour: '\(name)' is not one of " + SimulatedBehaviour.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            only = b
+        }
+        var intervals: [TaskName: Double] = [:]
+        for t in TaskName.allCases { intervals[t] = try p.double("--\(t.rawValue)-interval", range: 0.05...86_400) ?? t.defaultIntervalSecs }
+        let config = try SimulatorConfig.load(configPath)
+
+        signal(SIGPIPE, SIG_IGN)
+        let limits = Sockets.raiseOpenFileLimit()
+        if UInt64(count) * 2 + 64 > limits.soft {
+            Console.err("warning: \(count) exporters may need up to \(count * 2 + 64) open files; the limit is \(limits.soft)")
+        }
+        let logger = Logger(component: "simulate", level: .warning)
+        let signals: [Int32] = [SIGTERM, SIGINT]
+        let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
+        let loop = try EventLoop()
+        let tls = try TLSContext.server(certificatePEM: config.crt, keyPEM: config.key)
+        let fleet = SimulatedFleet(loop: loop, logger: logger, intervals: intervals)
+        try fleet.start(count: count, basePort: basePort, bind: bind, seed: seed,
+                        fsid: p.string("--fsid") ?? "5c7a3e1e-3f7c-11ef-a5d6-525400c0ffee", token: config.token, tls: tls,
+                        slowDelaySecs: try p.double("--slow-delay", range: 0...60) ?? 0.3, only: only)
+        if let out = p.string("--hosts-out") {
+            let host = bind.contains(":") ? "[\(bind)]" : bind
+            let lines = ["# simulated fleet: \(count) exporters, seed \(seed)"]
+                + fleet.members.map { "\(host):\($0.port)  # \($0.name) \($0.behaviour.rawValue)" }
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: out, mode: 0o644)
+        }
+        let mix = Dictionary(grouping: fleet.members, by: \.behaviour).map { "\($0.key.rawValue)=\($0.value.count)" }.sorted()
+        Console.err("simulating \(count) exporters on \(bind):\(basePort)-\(basePort + count - 1) (\(mix.joined(separator: " ")))")
+        let stopper = SignalHandler(fd: sigfd) { _ in loop.stop() }
+        try loop.register(fd: sigfd, events: IOEvents.read, handler: stopper)
+        SystemdNotify.send("READY=1")
+        loop.run()
+        return 0
+    }
+}
+
+/// The crt, key and token of a `config.json`, as the simulator needs them.
+enum SimulatorConfig {
+    static func load(_ path: String) throws -> ExporterConfig {
+        try ExporterConfig.parse(text: ExporterConfigInput.readFile(path), source: path)
+    }
+}

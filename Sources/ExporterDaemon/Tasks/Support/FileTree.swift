@@ -1,0 +1,97 @@
+import Glibc
+
+/// Read-only access to files below a `SystemRoot`. Every reader of /proc, /sys, /etc, /run and
+/// /var/lib/ceph goes through here so the tasks can be pointed at a fixture tree. Paths passed
+/// in are the absolute paths as they would be on the host (`/sys/block`).
+struct FileTree: Sendable {
+    let root: SystemRoot
+
+    init(_ root: SystemRoot) { self.root = root }
+
+    /// The file's bytes, or nil if it cannot be opened or read (missing, permission, EINVAL
+    /// from sysfs attributes such as `speed` on a link that is down).
+    func readBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
+        let fd = open(root.path(path), O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while out.count < limit {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// The file's text, or nil when unreadable.
+    func readText(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file's text with surrounding white space removed (sysfs attributes end in "\n").
+    func readTrimmed(_ path: String) -> String? {
+        readText(path).map { $0.trimmingWhitespace() }
+    }
+
+    /// Names in a directory, sorted, or nil if it cannot be listed. Dot-names are left out: the
+    /// kernel never creates them in the places read here, and fixture trees use `.keep` files
+    /// to make otherwise empty directories exist in git.
+    func list(_ path: String) -> [String]? {
+        guard let dir = opendir(root.path(path)) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            names.append(name)
+        }
+        return names.sorted()
+    }
+
+    func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(root.path(path), &st) == 0
+    }
+
+    /// True for a directory or a symlink to one.
+    func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(root.path(path), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The last component of the path a symlink chain resolves to (`device/driver` -> `ixgbe`).
+    func resolvedBasename(_ path: String) -> String? {
+        guard let resolved = realpath(root.path(path), nil) else { return nil }
+        defer { free(resolved) }
+        let full = String(cString: resolved)
+        return full.split(separator: "/").last.map(String.init)
+    }
+
+    /// Modification time as whole seconds and microseconds since the epoch.
+    func modificationTime(_ path: String) -> (seconds: Int64, microseconds: Int)? {
+        var st = stat()
+        guard stat(root.path(path), &st) == 0 else { return nil }
+        return (Int64(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec / 1000))
+    }
+
+    /// Why the last failed call failed, for error messages (`No such file or directory`).
+    static func lastErrorText() -> String { String(cString: strerror(errno)) }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and newlines.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }),
+              let last = lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

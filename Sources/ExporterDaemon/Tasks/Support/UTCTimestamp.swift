@@ -1,0 +1,100 @@
+/// Timestamps in the form cephadm prints them: UTC, microseconds, `Z`
+/// (`2021-05-31T05:28:34.498631Z`).
+enum UTCTimestamp {
+    static func format(seconds: Int64, microseconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+            + "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+            + ".\(pad(microseconds, 6))Z"
+    }
+
+    /// A container engine's creation time in cephadm's form, or nil if it cannot be read.
+    /// Accepts podman's `2021-05-31 05:28:34.498631387 +0000 UTC` and docker's
+    /// `2021-05-31T05:28:34.498631387Z` (or with a `+02:00` offset); fractions are cut to
+    /// microseconds.
+    static func fromContainerTime(_ text: String) -> String? {
+        let chars = Array(text.trimmingWhitespace().utf8)
+        var i = 0
+        func number(_ width: Int) -> Int? {
+            guard i + width <= chars.count else { return nil }
+            var value = 0
+            for c in chars[i..<i + width] {
+                guard c >= 48 && c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            i += width
+            return value
+        }
+        func expect(_ options: String) -> Bool {
+            guard i < chars.count, options.utf8.contains(chars[i]) else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+              expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+              let second = number(2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var micro = 0
+        if i < chars.count && chars[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < chars.count, chars[i] >= 48, chars[i] <= 57 {
+                if digits < 6 { micro = micro * 10 + Int(chars[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            for _ in digits..<max(digits, 6) { micro *= 10 }
+        }
+        while i < chars.count && chars[i] == UInt8(ascii: " ") { i += 1 }
+        var offsetSeconds = 0
+        if i < chars.count {
+            if chars[i] == UInt8(ascii: "Z") {
+                i += 1
+            } else if chars[i] == UInt8(ascii: "+") || chars[i] == UInt8(ascii: "-") {
+                let sign = chars[i] == UInt8(ascii: "-") ? -1 : 1
+                i += 1
+                guard let hours = number(2) else { return nil }
+                _ = expect(":")
+                guard let minutes = number(2) else { return nil }
+                offsetSeconds = sign * (hours * 3600 + minutes * 60)
+            } else {
+                return nil
+            }
+        }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let epoch = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        return format(seconds: epoch, microseconds: micro)
+    }
+
+    // Proleptic Gregorian calendar conversions on 400-year eras.
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civilDate(daysSinceEpoch: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}

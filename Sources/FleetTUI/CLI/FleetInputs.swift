@@ -1,0 +1,130 @@
+import Common
+
+/// What the dashboard and the check share: the host list, the exporter's crt/token/port, the
+/// poll settings and thresholds, all validated before any connection is made.
+struct FleetInputs {
+    let hosts: [HostEntry]
+    let hostsSource: String
+    let certificatePEM: String
+    let token: String
+    let port: Int
+    let intervalSecs: Double
+    let timeoutSecs: Double
+    let maxInFlight: Int
+    let thresholds: Thresholds
+    let title: String
+    let warnings: [String]
+
+    static let options: [OptionSpec] = [
+        .value("--hosts", name: "FILE", help: "host list: one host[:port] per line, or 'ceph orch host ls --format json' output (required)"),
+        .value("--config", name: "FILE", help: "exporter config.json (crt, token, port)", default: "the KV store's config (fleet config get)"),
+        .value("--state-dir", name: "DIR", help: "KV store directory", default: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet"),
+        .value("--port", name: "PORT", help: "port for hosts listed without one", default: "the config's port, 9443"),
+        .value("--interval", name: "SECS", help: "poll every host this often", default: "5"),
+        .value("--timeout", name: "SECS", help: "deadline of one request (connect, TLS and response)", default: "2"),
+        .value("--stale-after", name: "SECS|Nx", help: "data older than this is stale: seconds, or a multiple of the task's interval", default: "3x"),
+        .value("--warn-age", name: "SECS", help: "data older than this is a warning"),
+        .value("--crit-age", name: "SECS", help: "data older than this is critical"),
+        .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512"),
+        .value("--title", name: "NAME", help: "name shown in the header", default: "the cluster fsid the hosts report"),
+    ]
+
+    /// Reads and checks everything; every problem is a line of the error.
+    static func load(_ p: ParsedArguments, readFile: (String) -> Result<String, FileReadError> = FileReader.readText) throws(UsageError) -> FleetInputs {
+        guard let hostsPath = p.string("--hosts") else { throw UsageError("--hosts FILE is required (one host[:port] per line)") }
+        let hostsText: String
+        switch readFile(hostsPath) {
+        case .success(let t): hostsText = t
+        case .failure(let e): throw UsageError("--hosts: cannot read \(e)")
+        }
+        let interval = try p.double("--interval", range: 0.1...3600) ?? 5
+        let timeout = try p.double("--timeout", range: 0.05...600) ?? 2
+        let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"), readFile: readFile)
+        let port = try p.int("--port", range: 1...65535) ?? config.port
+        let inventory = InventoryParser.parse(hostsText, defaultPort: port)
+        let warnings = inventory.problems.map { inventory.describe($0, source: hostsPath) }
+        guard !inventory.hosts.isEmpty else {
+            throw UsageError(([("--hosts: \(hostsPath) lists no usable host")] + warnings).joined(separator: "\n"))
+        }
+        var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age", range: 0...1e7), critAgeSecs: try p.double("--crit-age", range: 0...1e7))
+        if let stale = p.string("--stale-after") {
+            if stale.hasSuffix("x"), let f = Double(stale.dropLast()), f > 0 {
+                thresholds.staleAfterFactor = f
+            } else if let secs = Double(stale), secs > 0 {
+                thresholds.staleAfterSecs = secs
+            } else {
+                throw UsageError("--stale-after: '\(stale)' is neither seconds (60) nor a multiple of the interval (3x)")
+            }
+        }
+        if let w = thresholds.warnAgeSecs, let c = thresholds.critAgeSecs, w > c {
+            throw UsageError("--warn-age (\(w)) must not exceed --crit-age (\(c))")
+        }
+        // Hosts listed with a port are shown with it, so exporters sharing an address (a
+        // simulated fleet, several per host) stay distinguishable.
+        let hosts = inventory.hosts.map { h in
+            inventory.format == .hostList && h.port != nil
+                ? HostEntry(displayName: h.endpoint(defaultPort: nil), address: h.address, port: h.port, line: h.line) : h
+        }
+        return FleetInputs(
+            hosts: hosts, hostsSource: hostsPath, certificatePEM: config.certificatePEM, token: config.token,
+            port: port, intervalSecs: interval, timeoutSecs: timeout,
+            maxInFlight: try p.int("--max-in-flight", range: 1...100_000) ?? 512, thresholds: thresholds,
+            title: p.string("--title") ?? "fleet", warnings: warnings)
+    }
+
+    func targets() -> [PollTarget] {
+        hosts.enumerated().map { i, h in PollTarget(index: i, name: h.displayName, address: h.address, port: h.port ?? port) }
+    }
+}
+
+/// The client's view of the exporter config: the certificate to trust, the token and the
+/// default port. The key is not needed to poll, so a config without it is fine here.
+struct ClientConfig {
+    let certificatePEM: String
+    let token: String
+    let port: Int
+
+    static func load(path: String?, stateDir: String?, readFile: (String) -> Result<String, FileReadError>) throws(UsageError) -> ClientConfig {
+        if let path {
+            switch readFile(path) {
+            case .success(let text): return try parse(text, source: path)
+            case .failure(let e): throw UsageError("--config: cannot read \(e)")
+            }
+        }
+        // No --config: the KV store's config (what `fleet config generate/set` stored).
+        let dir = stateDir ?? FleetStore.defaultStateDir()
+        let stored: ExporterConfig?
+        do {
+            stored = try FleetStore.open(stateDir: dir).exporterConfig()
+        } catch {
+            throw UsageError("cannot read the exporter config from the KV store in \(dir): \(error)")
+        }
+        guard let stored else {
+            throw UsageError("no exporter config: give --config FILE, or store one with 'fleet config generate' (state dir \(dir))")
+        }
+        return ClientConfig(certificatePEM: stored.crt, token: stored.token, port: stored.port)
+    }
+
+    static func parse(_ text: String, source: String) throws(UsageError) -> ClientConfig {
+        let doc: JSONValue
+        do { doc = try JSONParser.parse(text) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
+        var problems: [String] = []
+        let crt = doc["crt"]?.stringValue
+        if crt == nil { problems.append("\(source): crt: missing (the exporter's PEM certificate)") }
+        if let crt {
+            do { _ = try Certificate.parse(pem: crt) } catch { problems.append("\(source): crt: \(error)") }
+        }
+        let token = doc["token"]?.stringValue ?? ""
+        if token.isEmpty { problems.append("\(source): token: missing") }
+        var port = ExporterConfig.defaultPort
+        if let p = doc["port"] {
+            if let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), (1...65535).contains(n) {
+                port = n
+            } else {
+                problems.append("\(source): port: not a port number")
+            }
+        }
+        guard problems.isEmpty, let crt else { throw UsageError(problems.joined(separator: "\n")) }
+        return ClientConfig(certificatePEM: crt, token: token, port: port)
+    }
+}

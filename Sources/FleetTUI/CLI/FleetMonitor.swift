@@ -1,0 +1,53 @@
+import Common
+import Synchronization
+
+/// The fleet's shared state between the poller thread (which folds results in) and the thread
+/// that draws or prints. Classification (JSON parsing) happens outside the lock.
+final class FleetMonitor: Sendable {
+    private let state: Mutex<FleetState>
+    private let changed = Atomic<Bool>(true)
+    let thresholds: Thresholds
+
+    init(_ fleet: FleetState) {
+        state = Mutex(fleet)
+        thresholds = fleet.thresholds
+    }
+
+    func fold(_ result: PollResult) {
+        let classification = HostClassifier.classify(result, thresholds: thresholds)
+        state.withLock { $0.fold(classification, hostIndex: result.hostIndex) }
+        changed.store(true, ordering: .releasing)
+    }
+
+    /// A copy to draw from (copy-on-write: cheap until the poller's next fold).
+    func snapshot() -> FleetState { state.withLock { $0 } }
+
+    /// True once since the last call when something was folded in.
+    func takeChanged() -> Bool { changed.exchange(false, ordering: .acquiringAndReleasing) }
+
+    var completedSweeps: Int { state.withLock { $0.sweep.completedSweeps } }
+}
+
+/// Sets up TLS, the open-files limit and the poller for a set of inputs.
+enum PollerSetup {
+    static func make(_ inputs: FleetInputs, monitor: FleetMonitor, keepAlive: Bool, intervalSecs: Double) throws -> (Poller, [String]) {
+        var notes: [String] = []
+        let limits = Sockets.raiseOpenFileLimit()
+        let budget = PollSchedule.connectionBudget(openFilesLimit: limits.soft)
+        if inputs.hosts.count > budget {
+            notes.append("note: \(inputs.hosts.count) hosts but the open-files limit is \(limits.soft) (hard \(limits.hard)): "
+                + "at most \(budget) connections stay open; raise it with 'ulimit -n' or LimitNOFILE= to keep all alive")
+        }
+        let tls: TLSContext
+        do { tls = try TLSContext.client(trusting: inputs.certificatePEM) } catch {
+            throw UsageError("the configured certificate cannot be trusted for TLS: \(error)")
+        }
+        let settings = PollerSettings(
+            intervalSecs: intervalSecs, timeoutSecs: inputs.timeoutSecs, maxInFlight: min(inputs.maxInFlight, budget),
+            token: inputs.token, keepAlive: keepAlive)
+        let poller = try Poller(targets: inputs.targets(), tls: tls, settings: settings, connectionBudget: budget) { result in
+            monitor.fold(result)
+        }
+        return (poller, notes)
+    }
+}

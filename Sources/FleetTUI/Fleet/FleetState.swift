@@ -1,0 +1,145 @@
+import Common
+
+/// Everything the dashboard knows about one host.
+struct HostRecord: Sendable {
+    var sample: HostSample?
+    /// The last decoded metadata, kept while later polls fail so the detail view still has facts.
+    var detail: HostDetail?
+    var latency = LatencyWindow()
+    /// Polls in a row that produced no usable metadata (DOWN, AUTH, TLS, BAD).
+    var consecutiveFailures = 0
+    var lastError: String?
+    var lastErrorAt: Double?
+    /// Local time of the last poll that produced usable metadata (OK or DEGRADED).
+    var lastSuccessAt: Double?
+    var polls = 0
+
+    var status: HostStatus { sample?.status ?? .pending }
+}
+
+struct StatusTotals: Sendable, Equatable {
+    private var counts = [Int](repeating: 0, count: HostStatus.allCases.count)
+
+    subscript(status: HostStatus) -> Int {
+        get { counts[status.rawValue] }
+        set { counts[status.rawValue] = newValue }
+    }
+
+    var total: Int { counts.reduce(0, +) }
+}
+
+struct SweepStats: Sendable, Equatable {
+    /// From the first request sent to the last response received, for the last full sweep.
+    var lastDurationSecs: Double?
+    /// Polls folded during the last full sweep divided by its duration.
+    var pollsPerSec: Double?
+    /// Local time of the last response of the last full sweep.
+    var lastCompletedAt: Double?
+    var completedSweeps = 0
+}
+
+/// The dashboard's model: the inventory plus what the polls said. Folding is O(1) per result;
+/// totals are kept up to date instead of recounted for every frame.
+struct FleetState: Sendable {
+    var title: String
+    var thresholds: Thresholds
+    let hosts: [HostEntry]
+    /// The exporter port used when an entry gives none (shown in addresses).
+    let defaultPort: Int?
+    private(set) var records: [HostRecord]
+    private(set) var totals = StatusTotals()
+    private(set) var sweep = SweepStats()
+    /// Bumped on every fold, so views can cache work derived from the state.
+    private(set) var generation = 0
+    private(set) var fsidCounts: [String: Int] = [:]
+
+    private var sweepSeen: [Bool]
+    private var sweepSeenCount = 0
+    private var sweepPolls = 0
+    private var sweepStart: Double?
+    private var sweepEnd = -Double.infinity
+
+    init(hosts: [HostEntry], defaultPort: Int? = nil, title: String = "fleet", thresholds: Thresholds = Thresholds()) {
+        self.hosts = hosts
+        self.defaultPort = defaultPort
+        self.title = title
+        self.thresholds = thresholds
+        self.records = Array(repeating: HostRecord(), count: hosts.count)
+        self.sweepSeen = Array(repeating: false, count: hosts.count)
+        totals[.pending] = hosts.count
+    }
+
+    func status(of index: Int) -> HostStatus { records[index].status }
+
+    /// The fsid most hosts report, and whether every reporting host agrees on it.
+    var fleetFsid: (fsid: String, unanimous: Bool)? {
+        guard let top = fsidCounts.max(by: { a, b in a.value != b.value ? a.value < b.value : a.key > b.key })
+        else { return nil }
+        return (top.key, fsidCounts.count == 1)
+    }
+
+    /// Classifies and folds one poll result; false (and no change) for an unknown host index.
+    @discardableResult
+    mutating func fold(_ result: PollResult) -> Bool {
+        guard records.indices.contains(result.hostIndex) else { return false }
+        fold(HostClassifier.classify(result, thresholds: thresholds), hostIndex: result.hostIndex)
+        return true
+    }
+
+    mutating func fold(_ classification: Classification, hostIndex i: Int) {
+        guard records.indices.contains(i) else { return }
+        let sample = classification.sample
+        var record = records[i]
+
+        totals[record.status] -= 1
+        totals[sample.status] += 1
+        if let detail = classification.detail {
+            updateFsid(from: record.detail?.daemons?.fsid, to: detail.daemons?.fsid)
+            record.detail = detail
+        }
+        record.sample = sample
+        record.polls += 1
+        if sample.httpStatus != nil { record.latency.add(sample.latencySecs) }
+        if sample.status.gotMetadata {
+            record.consecutiveFailures = 0
+            record.lastSuccessAt = sample.receivedAt
+        } else {
+            record.consecutiveFailures += 1
+        }
+        if let error = sample.error {
+            record.lastError = error
+            record.lastErrorAt = sample.receivedAt
+        }
+        records[i] = record
+        generation &+= 1
+        trackSweep(host: i, sample: sample)
+    }
+
+    private mutating func updateFsid(from old: String?, to new: String?) {
+        guard old != new else { return }
+        if let old, let n = fsidCounts[old] { fsidCounts[old] = n > 1 ? n - 1 : nil }
+        if let new { fsidCounts[new, default: 0] += 1 }
+    }
+
+    /// A sweep ends when every host has answered (or failed) at least once since the last one.
+    private mutating func trackSweep(host i: Int, sample: HostSample) {
+        sweepStart = min(sweepStart ?? sample.startedAt, sample.startedAt)
+        sweepEnd = max(sweepEnd, sample.receivedAt)
+        sweepPolls += 1
+        if !sweepSeen[i] {
+            sweepSeen[i] = true
+            sweepSeenCount += 1
+        }
+        guard sweepSeenCount == hosts.count, let start = sweepStart else { return }
+        let duration = max(0, sweepEnd - start)
+        sweep.lastDurationSecs = duration
+        sweep.pollsPerSec = duration > 0 ? Double(sweepPolls) / duration : nil
+        sweep.lastCompletedAt = sweepEnd
+        sweep.completedSweeps += 1
+        for k in sweepSeen.indices { sweepSeen[k] = false }
+        sweepSeenCount = 0
+        sweepPolls = 0
+        sweepStart = nil
+        sweepEnd = -Double.infinity
+    }
+}

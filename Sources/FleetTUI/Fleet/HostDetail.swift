@@ -1,0 +1,177 @@
+import Common
+
+/// What the detail view shows beyond the table row, reduced from a metadata body to a few
+/// hundred bytes: the dashboard keeps one per host for 5,000 hosts, never whole bodies.
+struct HostDetail: Sendable, Equatable {
+    let exporterStartedEpochSecs: Double?
+    let httpServer: TaskActivity?
+    /// The newest health errors (Pacific's list grows without bound), clipped.
+    let healthErrors: [String]
+    let healthErrorCount: Int
+    /// The exporter sent `task_detail` (ours does; Pacific does not).
+    let hasTaskDetail: Bool
+    let facts: HostFacts?
+    let daemons: DaemonSummary?
+    let devices: DeviceSummary?
+}
+
+struct HostFacts: Sendable, Equatable {
+    var hostname: String?
+    var operatingSystem: String?
+    var kernel: String?
+    var arch: String?
+    var vendor: String?
+    var model: String?
+    var cpuModel: String?
+    var cpuSockets: Int?
+    var cpuCores: Int?
+    var cpuThreads: Int?
+    var memoryTotalKB: Int?
+    var memoryAvailableKB: Int?
+    var hddCount: Int?
+    var hddCapacity: String?
+    var flashCount: Int?
+    var flashCapacity: String?
+    var nicCount: Int?
+    /// Physical interfaces only, at most `HostDetailBuilder.maxInterfaces`.
+    var interfaces: [NICSummary] = []
+    var uptimeSecs: Double?
+    var load1: Double?
+    var security: String?
+}
+
+struct NICSummary: Sendable, Equatable {
+    let name: String
+    let ipv4: String
+    let speedMbps: Int?
+    let mtu: Int?
+    let operstate: String
+}
+
+struct DaemonSummary: Sendable, Equatable {
+    let total: Int
+    let running: Int
+    /// `name (state)` for daemons not running, at most `HostDetailBuilder.maxListed`.
+    let notRunning: [String]
+    /// Distinct Ceph versions, at most three.
+    let versions: [String]
+    /// The fsid most cephadm daemons on the host belong to.
+    let fsid: String?
+}
+
+struct DeviceSummary: Sendable, Equatable {
+    let total: Int
+    let available: Int
+    let totalBytes: Double
+}
+
+enum HostDetailBuilder {
+    static let maxInterfaces = 8
+    static let maxListed = 8
+    static let maxHealthErrors = 5
+
+    static func build(_ snapshot: MetadataSnapshot) -> HostDetail {
+        let errors = snapshot.health.errors
+        return HostDetail(
+            exporterStartedEpochSecs: snapshot.health.startedEpochSecs,
+            httpServer: snapshot.health.httpServer,
+            healthErrors: errors.suffix(maxHealthErrors).map { RemoteText.clip($0) },
+            healthErrorCount: errors.count,
+            hasTaskDetail: snapshot.health.taskDetail != nil,
+            facts: snapshot.host.data?.objectValue.map(facts),
+            daemons: snapshot.daemons.data?.arrayValue.map(daemons),
+            devices: snapshot.disks.data?.arrayValue.map(devices))
+    }
+
+    static func facts(_ o: JSONObject) -> HostFacts {
+        func text(_ key: String) -> String? { o[key]?.stringValue.map { RemoteText.clip($0, limit: 120) } }
+        func int(_ key: String) -> Int? { o[key]?.intValue }
+        var f = HostFacts()
+        f.hostname = text("hostname")
+        f.operatingSystem = text("operating_system")
+        f.kernel = text("kernel")
+        f.arch = text("arch")
+        f.vendor = text("vendor")
+        f.model = text("model")
+        f.cpuModel = text("cpu_model")
+        f.cpuSockets = int("cpu_count")
+        f.cpuCores = int("cpu_cores")
+        f.cpuThreads = int("cpu_threads")
+        f.memoryTotalKB = int("memory_total_kb")
+        f.memoryAvailableKB = int("memory_available_kb")
+        f.hddCount = int("hdd_count")
+        f.hddCapacity = text("hdd_capacity")
+        f.flashCount = int("flash_count")
+        f.flashCapacity = text("flash_capacity")
+        f.nicCount = int("nic_count")
+        f.uptimeSecs = o["system_uptime"]?.doubleValue
+        f.load1 = o["cpu_load"]?["1min"]?.doubleValue
+        f.security = o["kernel_security"]?["description"]?.stringValue.map { RemoteText.clip($0, limit: 120) }
+        if let ifaces = o["interfaces"]?.objectValue {
+            for (name, value) in ifaces.entries where value["iftype"]?.stringValue == "physical" {
+                guard f.interfaces.count < maxInterfaces else { break }
+                f.interfaces.append(NICSummary(
+                    name: RemoteText.clip(name, limit: 32),
+                    ipv4: RemoteText.clip(value["ipv4_address"]?.stringValue ?? "", limit: 48),
+                    speedMbps: value["speed"]?.intValue.flatMap { $0 > 0 ? $0 : nil },
+                    mtu: value["mtu"]?.intValue,
+                    operstate: RemoteText.clip(value["operstate"]?.stringValue ?? "", limit: 16)))
+            }
+        }
+        return f
+    }
+
+    static func daemons(_ items: [JSONValue]) -> DaemonSummary {
+        var running = 0
+        var notRunning: [String] = []
+        var versions: [String] = []
+        var fsidCounts: [String: Int] = [:]
+        for item in items {
+            let state = item["state"]?.stringValue ?? "unknown"
+            if state == "running" {
+                running += 1
+            } else if notRunning.count < maxListed {
+                let name = item["name"]?.stringValue ?? "?"
+                notRunning.append(RemoteText.clip("\(name) (\(state))", limit: 64))
+            }
+            if let v = item["version"]?.stringValue, !v.isEmpty, !versions.contains(v), versions.count < 3 {
+                versions.append(RemoteText.clip(v, limit: 32))
+            }
+            if item["style"]?.stringValue == "cephadm:v1", let fsid = item["fsid"]?.stringValue, !fsid.isEmpty {
+                fsidCounts[fsid, default: 0] += 1
+            }
+        }
+        // Ties go to the smaller fsid so the choice does not depend on dictionary order.
+        let fsid = fsidCounts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+        return DaemonSummary(total: items.count, running: running, notRunning: notRunning,
+                             versions: versions, fsid: fsid.map { RemoteText.clip($0, limit: 64) })
+    }
+
+    static func devices(_ items: [JSONValue]) -> DeviceSummary {
+        var available = 0
+        var bytes = 0.0
+        for item in items {
+            if item["available"]?.boolValue == true { available += 1 }
+            bytes += item["sys_api"]?["size"]?.doubleValue ?? 0
+        }
+        return DeviceSummary(total: items.count, available: available, totalBytes: bytes)
+    }
+}
+
+/// Text that came from a remote host: control characters could move the cursor or rewrite the
+/// operator's terminal, and unbounded strings would defeat the memory budget.
+enum RemoteText {
+    static func clip(_ text: String, limit: Int = 240) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit { out.append("…"); break }
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: out.append(" ")
+            default: out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
+    }
+}

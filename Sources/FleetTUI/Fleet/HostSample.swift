@@ -1,0 +1,50 @@
+import Common
+
+/// One exporter task as seen in one poll.
+enum TaskState: Sendable, Equatable {
+    case active
+    case inactive
+    /// Active, but its record is still `{}`: no scrape has finished yet.
+    case pending
+}
+
+struct TaskHealth: Sendable, Equatable {
+    let task: TaskName
+    let state: TaskState
+    /// Exporter clock at the response minus `scrape_timestamp`; nil when never scraped.
+    let ageSecs: Double?
+    /// From `task_detail.interval_secs`, else Pacific's default for the task.
+    let intervalSecs: Double
+    /// Older than the stale-after limit, or pending for longer than that since the exporter started.
+    let isStale: Bool
+    let scrapeTimestamp: Double?
+    let scrapeDurationSecs: Double?
+    /// The last few `scrape_errors`, newest last, clipped; `scrapeErrorCount` counts them all.
+    let recentErrors: [String]
+    let scrapeErrorCount: Int
+    let hasData: Bool
+    let detail: TaskDetailSnapshot?
+}
+
+/// The classified result of one poll of one host.
+struct HostSample: Sendable, Equatable {
+    let status: HostStatus
+    /// Local epoch seconds when the request was sent.
+    let startedAt: Double
+    let latencySecs: Double
+    let httpStatus: Int?
+    /// Exporter clock minus local clock at the response (from the `Date` header); nil without one.
+    let skewSecs: Double?
+    /// Every worker task, in `TaskName.allCases` order; empty when no metadata was decoded.
+    let tasks: [TaskHealth]
+    /// Why the host is not OK, in one line; nil when OK.
+    let error: String?
+
+    /// Local epoch seconds when the response arrived.
+    var receivedAt: Double { startedAt + latencySecs }
+
+    func task(_ name: TaskName) -> TaskHealth? { tasks.first { $0.task == name } }
+
+    /// Oldest data among the tasks that have any, on the exporter's clock at the response.
+    var maxAgeSecs: Double? { tasks.compactMap(\.ageSecs).max() }
+}

@@ -1,0 +1,73 @@
+/// One host to poll (or to ssh into, for `fleet apply`): the parser does not know which port it
+/// is, so `port` is nil when the line gave none and the caller applies its own default.
+struct HostEntry: Sendable, Equatable {
+    /// What the operator sees: the `hostname` of an orch entry, else the address as written.
+    let displayName: String
+    /// Host name or IP literal to connect to; IPv6 without brackets.
+    let address: String
+    let port: Int?
+    /// 1-based line of a host list, or 1-based entry of an orch JSON array.
+    let line: Int
+
+    var isIPv6Literal: Bool { address.contains(":") }
+
+    /// `address:port`, bracketing IPv6 literals so the colon before the port is unambiguous.
+    func endpoint(defaultPort: Int?) -> String {
+        let host = isIPv6Literal ? "[\(address)]" : address
+        guard let p = port ?? defaultPort else { return host }
+        return "\(host):\(p)"
+    }
+}
+
+enum InventoryFormat: Sendable, Equatable {
+    /// One `host[:port]` per line.
+    case hostList
+    /// `ceph orch host ls --format json`.
+    case orchHostLs
+}
+
+struct InventoryProblem: Sendable, Equatable, CustomStringConvertible {
+    enum Kind: Sendable, Equatable {
+        case emptyHost
+        case badPort(String)
+        case invalidAddress(String, reason: String)
+        /// The first occurrence's line and every later line that repeats it (all skipped).
+        case duplicate(String, firstLine: Int, repeats: [Int])
+        case invalidJSON(String)
+        case unexpectedJSON(String)
+    }
+
+    /// Line of a host list or entry of an orch array (1-based), as `InventoryFormat` says.
+    let line: Int
+    let kind: Kind
+
+    var message: String {
+        switch kind {
+        case .emptyHost: return "no host name before the port"
+        case .badPort(let p) where p.isEmpty: return "missing port number after ':'"
+        case .badPort(let p): return "bad port '\(p)' (expected a number from 1 to 65535)"
+        case .invalidAddress(let a, let reason): return "'\(a)' is not a host name or IP address: \(reason)"
+        case .duplicate(let host, let first, let repeats):
+            let lines = repeats.map(String.init).joined(separator: ", ")
+            return "\(host) repeats the entry at \(first) (again at \(lines)); the repeats are skipped"
+        case .invalidJSON(let why): return "not valid JSON: \(why)"
+        case .unexpectedJSON(let why): return why
+        }
+    }
+
+    var description: String { "\(line): \(message)" }
+}
+
+struct Inventory: Sendable, Equatable {
+    let format: InventoryFormat
+    let hosts: [HostEntry]
+    let problems: [InventoryProblem]
+
+    /// `hosts.txt:7: bad port ...` or `hosts.json: entry 2: ...`, for printing to the operator.
+    func describe(_ problem: InventoryProblem, source: String) -> String {
+        switch format {
+        case .hostList: return "\(source):\(problem.line): \(problem.message)"
+        case .orchHostLs: return "\(source): entry \(problem.line): \(problem.message)"
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Common
+
+/// The host table: which columns fit the terminal, and one row per visible host.
+enum TableColumn: Equatable {
+    case name
+    case status
+    case task(TaskName, compact: Bool)
+    case latency
+    case skew
+    case error
+
+    var title: String {
+        switch self {
+        case .name: return "HOST"
+        case .status: return "STATUS"
+        case .task(let t, let compact):
+            switch t {
+            case .daemons: return compact ? "DMN" : "DAEMONS"
+            case .disks: return compact ? "DSK" : "DISKS"
+            case .host: return compact ? "FCT" : "FACTS"
+            }
+        case .latency: return "LAT/p95"
+        case .skew: return "SKEW"
+        case .error: return "ERROR"
+        }
+    }
+
+    var sortColumn: SortColumn? {
+        switch self {
+        case .name: return .host
+        case .status: return .status
+        case .latency: return .latency
+        case .skew: return .skew
+        case .task, .error: return nil
+        }
+    }
+}
+
+struct TableColumns: Equatable {
+    /// Columns with their widths; one space separates neighbours.
+    let columns: [(column: TableColumn, width: Int)]
+
+    static func == (a: TableColumns, b: TableColumns) -> Bool {
+        a.columns.count == b.columns.count
+            && zip(a.columns, b.columns).allSatisfy { $0.column == $1.column && $0.width == $1.width }
+    }
+
+    static let statusWidth = 8
+    static let taskWidth = 9
+    static let compactTaskWidth = 5
+    static let latencyWidth = 11
+    static let skewWidth = 6
+    static let minErrorWidth = 16
+    static let minNameWidth = 8
+    static let readableNameWidth = 16
+    static let maxNameWidth = 28
+
+    /// The richest set of columns that fits, dropping the least useful first: skew, then
+    /// latency (before the error text, which says why a host is red), then the error, then the
+    /// task columns' words (glyph and age stay), then task columns from the right.
+    static func fit(width: Int, longestName: Int) -> TableColumns {
+        let namePref = min(max(longestName, 4), maxNameWidth)
+        // Full task cells and the optional columns are only worth it while host names stay
+        // readable; below that the task cells shrink to glyphs first.
+        let nameReadable = min(readableNameWidth, namePref)
+        let nameMin = min(minNameWidth, namePref)
+        let full = TaskName.allCases.map { TableColumn.task($0, compact: false) }
+        let compact = TaskName.allCases.map { TableColumn.task($0, compact: true) }
+        let variants: [[TableColumn]] = [
+            [.status] + full + [.latency, .skew, .error],
+            [.status] + full + [.latency, .error],
+            [.status] + full + [.error],
+            [.status] + full + [.latency],
+            [.status] + full,
+            [.status] + compact,
+            [.status] + compact.dropLast(),
+            [.status] + compact.dropLast(2),
+            [.status],
+            [],
+        ]
+        for rest in variants {
+            let fixed = rest.reduce(0) { $0 + 1 + fixedWidth($1) }
+            if rest.last == .error {
+                let errorWidth = width - namePref - fixed
+                guard errorWidth >= minErrorWidth else { continue }
+                return TableColumns(columns: [(.name, namePref)] + rest.map { ($0, $0 == .error ? errorWidth : fixedWidth($0)) })
+            }
+            let hasFullTasks = rest.contains { if case .task(_, false) = $0 { return true } else { return false } }
+            let nameWidth = min(namePref, width - fixed)
+            guard nameWidth >= (hasFullTasks ? nameReadable : nameMin) || rest.isEmpty else { continue }
+            return TableColumns(columns: [(.name, max(1, nameWidth))] + rest.map { ($0, fixedWidth($0)) })
+        }
+        return TableColumns(columns: [(.name, max(1, width))])
+    }
+
+    private static func fixedWidth(_ c: TableColumn) -> Int {
+        switch c {
+        case .name: return 0
+        case .status: return statusWidth
+        case .task(_, let compact): return compact ? compactTaskWidth : taskWidth
+        case .latency: return latencyWidth
+        case .skew: return skewWidth
+        case .error: return 0  // takes what is left
+        }
+    }
+}
+
+enum TableLayout {
+    static func headerRow(_ cols: TableColumns, view: ViewState, width: Int) -> ScreenRow {
+        var b = RowBuilder(width: width)
+        let style = CellStyle(role: .header, bold: true)
+        for (i, (column, w)) in cols.columns.enumerated() {
+            if i > 0 { b.space(1, style) }
+            var title = column.title
+            if column.sortColumn == view.sort { title += view.reversed ? "↑" : "↓" }
+            b.add(title, style, column: w)
+        }
+        b.fill(style)
+        return b.row
+    }
+
+    static func hostRow(_ fleet: FleetState, host i: Int, cols: TableColumns, selected: Bool, now: Double,
+                        width: Int) -> ScreenRow
+    {
+        let entry = fleet.hosts[i]
+        let record = fleet.records[i]
+        var b = RowBuilder(width: width)
+        func style(_ role: ColorRole, bold: Bool = false) -> CellStyle {
+            selected ? CellStyle(role: role == .normal ? .selected : role, bold: bold, reverse: true)
+                : CellStyle(role: role, bold: bold)
+        }
+        for (n, (column, w)) in cols.columns.enumerated() {
+            if n > 0 { b.space(1, style(.normal)) }
+            let cell = content(column, entry: entry, record: record, thresholds: fleet.thresholds, now: now)
+            b.add(cell.text, style(cell.role, bold: cell.bold), column: w, alignRight: cell.alignRight)
+        }
+        b.fill(style(.normal))
+        return b.row
+    }
+
+    struct CellContent {
+        var text: String
+        var role: ColorRole = .normal
+        var bold = false
+        var alignRight = false
+    }
+
+    static func content(_ column: TableColumn, entry: HostEntry, record: HostRecord, thresholds: Thresholds,
+                        now: Double) -> CellContent
+    {
+        switch column {
+        case .name:
+            return CellContent(text: entry.displayName)
+        case .status:
+            let s = record.status
+            return CellContent(text: s.label, role: statusRole(s), bold: s != .ok && s != .pending)
+        case .task(let task, let compact):
+            guard let sample = record.sample, let t = sample.task(task) else {
+                return CellContent(text: "-", role: .dim)
+            }
+            return taskCell(t, sample: sample, thresholds: thresholds, now: now, compact: compact)
+        case .latency:
+            guard let last = record.latency.last else { return CellContent(text: "-", role: .dim) }
+            let p95 = record.latency.percentile(0.95) ?? last
+            let level = thresholds.latencyLevel(last)
+            return CellContent(text: DurationText.latency(last) + "/" + DurationText.latency(p95),
+                               role: levelRole(level, ok: .normal), alignRight: true)
+        case .skew:
+            guard let skew = record.sample?.skewSecs else { return CellContent(text: "-", role: .dim, alignRight: true) }
+            return CellContent(text: DurationText.skew(skew), role: levelRole(thresholds.skewLevel(skew), ok: .normal),
+                               alignRight: true)
+        case .error:
+            if let error = record.sample?.error {
+                return CellContent(text: error, role: record.status == .degraded ? .warn : .crit)
+            }
+            if let old = record.lastError, let at = record.lastErrorAt {
+                return CellContent(text: DurationText.age(now - at) + " ago: " + old, role: .dim)
+            }
+            return CellContent(text: "")
+        }
+    }
+
+    /// `● 3s` fresh, `▲ 3s` with scrape errors, `✖ stopped` inactive, `… pending` no scrape yet;
+    /// the age keeps growing between polls (exporter-clock age at the response + time since).
+    static func taskCell(_ t: TaskHealth, sample: HostSample, thresholds: Thresholds, now: Double,
+                         compact: Bool) -> CellContent
+    {
+        switch t.state {
+        case .inactive:
+            return CellContent(text: compact ? "✖" : "✖ stopped", role: .crit, bold: true)
+        case .pending:
+            return CellContent(text: compact ? "…" : "… pending", role: t.isStale ? .warn : .dim)
+        case .active:
+            guard let age = t.ageSecs else {
+                return CellContent(text: compact ? "▲" : "▲ error", role: .crit)
+            }
+            let current = age + max(0, now - sample.receivedAt)
+            var level = thresholds.ageLevel(current, intervalSecs: t.intervalSecs)
+            if t.scrapeErrorCount > 0 || !t.hasData { level = max(level, .warn) }
+            let glyph = t.scrapeErrorCount > 0 || !t.hasData ? "▲" : "●"
+            return CellContent(text: glyph + " " + DurationText.age(current), role: levelRole(level))
+        }
+    }
+
+    static func statusRole(_ s: HostStatus) -> ColorRole {
+        switch s {
+        case .ok: return .ok
+        case .degraded: return .warn
+        case .pending: return .dim
+        case .down, .auth, .tls, .bad: return .crit
+        }
+    }
+
+    static func levelRole(_ level: ThresholdLevel, ok: ColorRole = .ok) -> ColorRole {
+        switch level {
+        case .ok: return ok
+        case .warn: return .warn
+        case .crit: return .crit
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Common
+import Foundation
+import XCTest
+
+@testable import ExporterDaemon
+
+final class DiskInventoryTests: XCTestCase {
+    private static let sampleName = "ceph-volume-inventory_aquarium_qemu-virtio-5disks.json"
+
+    private func environment(bin: String? = nil, timeout: Double = 20) -> DiskInventoryEnvironment {
+        DiskInventoryEnvironment(runner: bin.map { ProcessRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
+                                 commandTimeoutSecs: timeout)
+    }
+
+    /// A temporary tree with the sample inventory as `sample.json` and a fake ceph-volume at
+    /// `bin/ceph-volume` that records its arguments in `calls` and then runs `body`.
+    private func fakeCephVolume(_ body: (TemporaryTree) -> String) throws -> TemporaryTree {
+        let tree = try TemporaryTree()
+        try tree.copy(fromFixture: "ceph-volume/\(Self.sampleName)", to: "sample.json")
+        try tree.add(script: "bin/ceph-volume", "echo \"$@\" >> \(tree.full("calls"))\n" + body(tree))
+        return tree
+    }
+
+    private func sample() throws -> JSONValue {
+        try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: GatherFixtures.path("ceph-volume/\(Self.sampleName)")))))
+    }
+
+    private func scrape(_ task: DiskInventoryTask) throws -> ScrapeOutput { try task.scrape(GatherFixtures.context()) }
+
+    // MARK: ceph-volume
+
+    func test_configured_ceph_volume_output_is_passed_through_unchanged() throws {
+        let tree = try fakeCephVolume { "cat \($0.full("sample.json"))" }
+        let task = DiskInventoryTask(cephVolume: tree.full("bin/ceph-volume"), environment: environment())
+        XCTAssertEqual(task.name, .disks)
+        let output = try scrape(task)
+        XCTAssertEqual(output.data, try sample())
+        XCTAssertEqual(output.errors, [])
+        XCTAssertEqual(tree.read("calls"), "inventory --format=json\n")
+    }
+
+    func test_the_configured_command_is_split_on_spaces() throws {
+        let tree = try fakeCephVolume { "cat \($0.full("sample.json"))" }
+        let task = DiskInventoryTask(cephVolume: "  \(tree.full("bin/ceph-volume"))  --log-level  warning ", environment: environment())
+        XCTAssertEqual(task.cephVolumeCommand, [tree.full("bin/ceph-volume"), "--log-level", "warning"])
+        _ = try scrape(task)
+        XCTAssertEqual(tree.read("calls"), "--log-level warning inventory --format=json\n")
+    }
+
+    func test_ceph_volume_on_path_is_used_when_none_is_configured() throws {
+        let tree = try fakeCephVolume { "cat \($0.full("sample.json"))" }
+        let task = DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment(bin: tree.full("bin")))
+        XCTAssertEqual(try scrape(task).data, try sample())
+    }
+
+    func test_a_failing_ceph_volume_throws_naming_the_command_and_its_stderr() throws {
+        let tree = try fakeCephVolume { _ in "echo '-->  RuntimeError: Unable to load devices' >&2\nexit 1" }
+        let command = tree.full("bin/ceph-volume")
+        XCTAssertThrowsError(try scrape(DiskInventoryTask(cephVolume: command, environment: environment()))) { error in
+            XCTAssertEqual("\(error)", "`\(command) inventory --format=json` exited with status 1: -->  RuntimeError: Unable to load devices")
+            XCTAssertTrue(error is CommandError)
+        }
+    }
+
+    func test_bin_false_as_the_command_is_a_failure_not_an_empty_inventory() throws {
+        XCTAssertThrowsError(try scrape(DiskInventoryTask(cephVolume: "/bin/false", environment: environment()))) { error in
+            XCTAssertEqual(error as? CommandError,
+                           .failed(command: "/bin/false inventory --format=json", termination: .exited(1), stderr: ""))
+        }
+    }
+
+    func test_a_hanging_ceph_volume_is_killed_at_the_timeout_and_throws() throws {
+        let tree = try fakeCephVolume { _ in "sleep 30" }
+        let task = DiskInventoryTask(cephVolume: tree.full("bin/ceph-volume"), environment: environment(timeout: 0.3))
+        XCTAssertThrowsError(try scrape(task)) { error in
+            guard case .timedOut? = error as? CommandError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func test_empty_output_gives_an_empty_list_and_a_scrape_error() throws {
+        let tree = try fakeCephVolume { _ in "echo '   '" }
+        let output = try scrape(DiskInventoryTask(cephVolume: tree.full("bin/ceph-volume"), environment: environment()))
+        XCTAssertEqual(output.data, [])
+        XCTAssertEqual(output.errors, ["ceph-volume did not return any data"])
+    }
+
+    func test_output_that_is_not_a_json_array_gives_an_empty_list_and_a_scrape_error() throws {
+        for body in ["echo '{\"path\": \"/dev/sda\"}'", "echo 'Running command: /usr/sbin/lvs'", "echo '[{\"path\": '"] {
+            let tree = try fakeCephVolume { _ in body }
+            let output = try scrape(DiskInventoryTask(cephVolume: tree.full("bin/ceph-volume"), environment: environment()))
+            XCTAssertEqual(output.data, [], body)
+            XCTAssertEqual(output.errors, ["ceph-volume thread provided bad json data"], body)
+        }
+    }
+
+    // MARK: native
+
+    func test_native_inventory_of_stor01_matches_the_expected_json() throws {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+        XCTAssertEqual(output.errors, [])
+        try GatherFixtures.assertMatchesExpected(output.data, "stor01-native-inventory.json")
+    }
+
+    func test_native_inventory_has_ceph_volumes_keys_in_its_order() throws {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+        let first = try XCTUnwrap(output.data.arrayValue?.first?.objectValue)
+        XCTAssertEqual(first.keys, ["path", "sys_api", "lsm_data", "available", "rejected_reasons", "device_id", "lvs"])
+        XCTAssertEqual(first["sys_api"]?.objectValue?.keys, [
+            "removable", "ro", "vendor", "model", "rev", "sas_address", "sas_device_handle", "support_discard", "rotational",
+            "nr_requests", "scheduler_mode", "partitions", "sectors", "sectorsize", "size", "human_readable_size", "path", "locked",
+        ])
+    }
+
+    func test_native_inventory_skips_loop_dm_optical_and_empty_devices() throws {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+        XCTAssertEqual(output.data.arrayValue?.compactMap { $0["path"]?.stringValue },
+                       ["/dev/nvme0n1", "/dev/sda", "/dev/sdb", "/dev/sdc", "/dev/sdd", "/dev/sde", "/dev/sdf"])
+    }
+
+    func test_native_reasons_explain_why_each_stor01_disk_is_unavailable() throws {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+        var reasons: [String: [String]] = [:]
+        for device in output.data.arrayValue ?? [] {
+            reasons[device["path"]?.stringValue ?? ""] = device["rejected_reasons"]?.arrayValue?.compactMap(\.stringValue)
+        }
+        XCTAssertEqual(reasons["/dev/sda"], ["locked", "Has GPT headers", "Has partitions"], "mounted partitions, GPT")
+        XCTAssertEqual(reasons["/dev/sdc"], [], "blank disk")
+        XCTAssertEqual(reasons["/dev/sdd"], ["Has a FileSystem"])
+        XCTAssertEqual(reasons["/dev/sde"], ["locked", "Has holders", "LVM detected"], "an OSD's LVM physical volume")
+        XCTAssertEqual(reasons["/dev/sdf"], ["removable"])
+    }
+
+    func test_native_partitions_are_described_like_ceph_volume() throws {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+        let sda = try XCTUnwrap(output.data.arrayValue?.first(where: { $0["path"] == "/dev/sda" }))
+        XCTAssertEqual(sda["sys_api"]?["partitions"]?["sda3"], [
+            "start": "3328000", "sectors": "934373376", "sectorsize": 512, "size": .double(478_399_168_512),
+            "human_readable_size": "445.54 GB", "holders": ["dm-0"],
+        ])
+        XCTAssertEqual(sda["sys_api"]?["locked"], 1)
+        XCTAssertEqual(sda["device_id"], "Micron_5300_MTFDDAK480TDS_2144327A1B2C")
+    }
+
+    func test_native_small_read_only_device_without_udev_data() throws {
+        let tree = try TemporaryTree(files: [
+            "sys/block/vdb/size": "4194304\n", "sys/block/vdb/ro": "1\n", "sys/block/vdb/removable": "0\n",
+            "sys/block/vdb/queue/scheduler": "none\n", "sys/block/vdb/device/vendor": "0x1af4\n",
+            "proc/swaps": "Filename\tType\tSize\tUsed\tPriority\n",
+        ], directories: ["sys/block/vdb/holders"])
+        let output = try scrape(DiskInventoryTask(root: tree.root, environment: environment()))
+        let vdb = try XCTUnwrap(output.data.arrayValue?.first)
+        XCTAssertEqual(vdb["rejected_reasons"], ["read-only", "Insufficient space (<5GB)"])
+        XCTAssertEqual(vdb["available"], false)
+        XCTAssertEqual(vdb["device_id"], "")
+        XCTAssertEqual(vdb["sys_api"]?["human_readable_size"], "2.00 GB")
+        XCTAssertEqual(vdb["sys_api"]?["scheduler_mode"], "", "no bracketed scheduler")
+        XCTAssertEqual(vdb["sys_api"]?["sectorsize"], "512", "default when the queue says nothing")
+        XCTAssertEqual(vdb["sys_api"]?["vendor"], "0x1af4", "raw, as ceph-volume shows it")
+    }
+
+    func test_a_device_used_as_swap_is_locked() throws {
+        let tree = try TemporaryTree(files: [
+            "sys/block/sdx/size": "209715200\n", "proc/swaps": "Filename\tType\tSize\tUsed\tPriority\n/dev/sdx   partition\t1\t0\t-2\n",
+        ])
+        let output = try scrape(DiskInventoryTask(root: tree.root, environment: environment()))
+        XCTAssertEqual(output.data.arrayValue?.first?["rejected_reasons"], ["locked"])
+    }
+
+    func test_native_inventory_without_sysfs_throws_naming_the_directory() throws {
+        let tree = try TemporaryTree()
+        XCTAssertThrowsError(try scrape(DiskInventoryTask(root: tree.root, environment: environment()))) { error in
+            XCTAssertTrue("\(error)".contains(tree.full("sys/block")), "\(error)")
+            XCTAssertTrue(error is DiskInventoryError)
+        }
+    }
+
+    // MARK: helpers
+
+    func test_ceph_volume_sizes_step_by_1024_with_two_decimals() {
+        XCTAssertEqual(ByteFormatting.cephVolume(4_000_787_030_016), "3.64 TB")
+        XCTAssertEqual(ByteFormatting.cephVolume(8_589_934_592), "8.00 GB")
+        XCTAssertEqual(ByteFormatting.cephVolume(1024), "1024.00 B")
+        XCTAssertEqual(ByteFormatting.cephVolume(0), "0.00 B")
+    }
+
+    func test_device_ids_follow_ceph_volumes_choice_of_udev_properties() {
+        XCTAssertEqual(UdevProperties.deviceID(["ID_VENDOR": "SEAGATE", "ID_MODEL": "ST4000NM0025", "ID_SCSI_SERIAL": "ZC1234",
+                                                "ID_SERIAL_SHORT": "x"]), "SEAGATE_ST4000NM0025_ZC1234")
+        XCTAssertEqual(UdevProperties.deviceID(["ID_MODEL": "Samsung SSD 860", "ID_SERIAL_SHORT": "S3Z"]), "Samsung_SSD_860_S3Z")
+        XCTAssertEqual(UdevProperties.deviceID(["ID_SERIAL": "MTFDHBA512TDV_21"]), "Micron_MTFDHBA512TDV_21")
+        XCTAssertEqual(UdevProperties.deviceID(["ID_MODEL": "LVM PV abc on /dev/sda", "ID_MODEL_ENC": "QEMU\\x20HARDDISK\\x20\\x20",
+                                                "ID_SERIAL_SHORT": "QM1"]), "QEMU_HARDDISK_QM1")
+        XCTAssertNil(UdevProperties.deviceID(["ID_TYPE": "disk"]))
+    }
+
+    func test_udev_database_lines_are_read_as_properties() {
+        XCTAssertEqual(UdevProperties.parse("S:disk/by-id/x\nE:ID_MODEL=A=B\nE:ID_BUS=ata\nG:systemd\n"),
+                       ["ID_MODEL": "A=B", "ID_BUS": "ata"])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+
+/// The dashboard as a user sees it: in tmux against a simulated fleet.
+final class DashboardTmuxTests: XCTestCase {
+    func test_dashboard_shows_counts_and_rows_and_reacts_to_keys() throws {
+        guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        let sim = try SimulatedFleetHarness(count: 12, seed: 3)
+        let expectedAuth = sim.count(of: "wrong-token")
+        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) --interval 1; echo FLEET-EXITED=$?; sleep 60"
+        let tmux = try TmuxSession(command: cmd, dir: sim.tempDir)
+
+        // Header counts and one row per host once every host has answered.
+        var screen = tmux.waitFor("the first full sweep") { $0.contains("AUTH \(expectedAuth)") && $0.contains("sweep ") && !$0.contains("WAIT") }
+        XCTAssertTrue(screen.contains("127.0.0.1:\(sim.basePort)"), screen)
+        XCTAssertTrue(screen.contains("HOST"), screen)
+        let firstRowStatus = screen.split(separator: "\n")[3]
+        XCTAssertFalse(firstRowStatus.contains(" OK "), "worst status sorts first by default:\n\(screen)")
+
+        // Sort by host name: the first row becomes the lowest port.
+        try tmux.send("s")
+        screen = tmux.waitFor("sort by host") { $0.contains("sort host") }
+        XCTAssertTrue(screen.split(separator: "\n")[3].contains("127.0.0.1:\(sim.basePort) "), screen)
+
+        // Filter on a status: only AUTH rows remain.
+        try tmux.send("/")
+        try tmux.send("-l", "AUTH")
+        try tmux.send("Enter")
+        screen = tmux.waitFor("filtered rows") { $0.contains("\(expectedAuth)/12") }
+        let rows = screen.split(separator: "\n").dropFirst(3).filter { $0.contains("127.0.0.1:") }
+        XCTAssertEqual(rows.count, expectedAuth, screen)
+        XCTAssertTrue(rows.allSatisfy { $0.contains("AUTH") }, screen)
+        try tmux.send("Escape")
+        tmux.waitFor("the filter cleared") { $0.contains("12/12") || $0.contains("/12 ") }
+
+        // Detail view of the selected host, and back.
+        try tmux.send("Home")
+        try tmux.send("Enter")
+        screen = tmux.waitFor("the detail view") { $0.contains("Tasks") && $0.contains("Esc back") }
+        try tmux.send("Escape")
+        tmux.waitFor("the table again") { $0.contains("STATUS") }
+
+        // Help, and back.
+        try tmux.send("?")
+        tmux.waitFor("the help view") { $0.lowercased().contains("keys") && $0.contains("quit") }
+        try tmux.send("Escape")
+        tmux.waitFor("the table again") { $0.contains("STATUS") }
+
+        // A narrow terminal re-lays the table out.
+        try tmux.resize(columns: 60, lines: 20)
+        screen = tmux.waitFor("the narrow layout") { s in
+            s.split(separator: "\n").allSatisfy { $0.count <= 60 } && s.contains("127.0.0.1")
+        }
+        try tmux.resize(columns: 120, lines: 32)
+
+        // q quits, and the shell prompt comes back to a normal screen.
+        try tmux.send("q")
+        screen = tmux.waitFor("the exit") { $0.contains("FLEET-EXITED=0") }
+        XCTAssertFalse(screen.contains("STATUS"), "the dashboard must leave the terminal as it found it:\n\(screen)")
+    }
+
+    func test_sigterm_restores_the_terminal() throws {
+        guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        let sim = try SimulatedFleetHarness(count: 2, behaviour: "healthy")
+        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) & P=$!; sleep 2; kill -TERM $P; wait $P; echo FLEET-EXITED=$?; stty -a | grep -o ' echo ' ; sleep 60"
+        let tmux = try TmuxSession(command: cmd, dir: sim.tempDir)
+        let screen = tmux.waitFor("the exit after SIGTERM", timeout: 15) { $0.contains("FLEET-EXITED=") }
+        XCTAssertTrue(screen.contains("FLEET-EXITED=0"), screen)
+        XCTAssertTrue(screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "echo" }, "echo must be back on after the dashboard exits:\n\(screen)")
+    }
+}

@@ -1,0 +1,53 @@
+import Common
+import Foundation
+import XCTest
+
+/// `cephadm-exporter simulate` on loopback with a generated config, plus the host list it writes.
+final class SimulatedFleetHarness {
+    let tempDir: String
+    let configPath: String
+    let hostsPath: String
+    let basePort: Int
+    let count: Int
+    private(set) var process: SpawnedProcess?
+    /// Behaviour name per host line, read back from the host list's comments.
+    private(set) var behaviours: [String] = []
+
+    init(count: Int, seed: Int = 7, behaviour: String? = nil, extra: [String] = []) throws {
+        tempDir = try TestPaths.makeTempDir("fleet-it")
+        configPath = tempDir + "/config.json"
+        hostsPath = tempDir + "/hosts.txt"
+        self.count = count
+        let g = try SelfSignedCertificate.generate()
+        let config: JSONValue = ["crt": .string(g.certificatePEM), "key": .string(g.privateKeyPEM), "token": "fleet-test-token-1234", "port": 9443]
+        try JSONWriter.pretty(config).write(toFile: configPath, atomically: true, encoding: .utf8)
+        // A port range unlikely to collide between concurrent runs.
+        basePort = 30_000 + Int.random(in: 0..<300) * 100
+        var args = [TestPaths.exporter, "simulate", "--count", String(count), "--base-port", String(basePort),
+                    "--config", configPath, "--seed", String(seed), "--hosts-out", hostsPath, "--slow-delay", "0.2"]
+        if let behaviour { args += ["--behaviour", behaviour] }
+        args += extra
+        let p = try SpawnedProcess(args, outputDir: tempDir, name: "simulate")
+        process = p
+        guard TestPaths.eventually(timeout: 15, { p.stderr.contains("simulating") || !p.isRunning }), p.isRunning else {
+            throw TestFailure("simulator did not start:\n\(p.stderr)")
+        }
+        let text = try String(contentsOfFile: hostsPath, encoding: .utf8)
+        behaviours = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: " ").last.map(String.init) }
+    }
+
+    deinit {
+        process?.signal(SIGTERM)
+        process?.wait(timeout: 5)
+        try? FileManager.default.removeItem(atPath: tempDir)
+    }
+
+    func count(of behaviour: String) -> Int { behaviours.filter { $0 == behaviour }.count }
+
+    /// Runs `fleet <args>` to completion.
+    func fleet(_ args: [String], timeout: Double = 30) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try SpawnedProcess([TestPaths.fleet] + args, outputDir: tempDir, name: "fleet-\(Int.random(in: 0..<1_000_000))")
+        guard let status = p.wait(timeout: timeout) else { throw TestFailure("fleet \(args) did not finish") }
+        return (status, p.stdout, p.stderr)
+    }
+}
