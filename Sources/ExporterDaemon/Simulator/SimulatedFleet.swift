@@ -48,7 +48,7 @@ final class SimulatedFleet {
             do {
                 try server.start(listening: try Sockets.listen(bind: bind, port: port))
             } catch {
-                throw NetError.badAddress("simulated host \(i) (\(host.name)) cannot listen on \(bind):\(port): \(error)")
+                throw SimulatorError(description: "simulated host \(i) (\(host.name)) cannot listen on \(bind):\(port): \(error)")
             }
             retainedHandlers.append(handler)
             let member = Member(name: host.name, port: port, behaviour: behaviour, cache: cache, server: server, dataJSON: data)
@@ -108,4 +108,8 @@ final class SimulatedFleet {
 
     /// `name port behaviour` lines, for the demo's host list and for tests.
     var summary: [String] { members.map { "\($0.name) \($0.port) \($0.behaviour.rawValue)" } }
+}
+
+struct SimulatorError: Error, CustomStringConvertible {
+    let description: String
 }
