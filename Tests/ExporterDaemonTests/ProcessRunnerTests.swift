@@ -67,6 +67,23 @@ final class ProcessRunnerTests: XCTestCase {
         XCTAssertFalse(Self.isRunning(grandchild), "the process group was killed")
     }
 
+    func test_a_child_writing_without_pause_is_still_killed_at_the_timeout() throws {
+        XCTAssertThrowsError(try runner.run(["sh", "-c", "yes >&2"], timeoutSecs: 0.3)) { error in
+            guard case .timedOut? = error as? CommandError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func test_one_read_pass_stops_after_a_mebibyte_so_a_flooding_child_cannot_starve_the_deadline_check() throws {
+        // /dev/zero never runs dry and never ends, like a child that writes without pause.
+        let fd = open("/dev/zero", O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        var output = OutputCollector(stdoutFD: fd, stderrFD: -1, maxStdout: 64 << 20, maxStderr: 0)
+        defer { output.closeAll() }
+        output.readAvailable()
+        XCTAssertEqual(output.stdout.count, 1 << 20)
+        XCTAssertTrue(output.isOpen)
+    }
+
     func test_the_context_deadline_limits_a_run_without_its_own_timeout() throws {
         let context = ScrapeContext(deadline: .now + .milliseconds(300))
         XCTAssertThrowsError(try runner.run(["sleep", "60"], context: context)) { error in

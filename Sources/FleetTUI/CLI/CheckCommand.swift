@@ -6,6 +6,7 @@ enum CheckCommand {
     static let options: [OptionSpec] = FleetInputs.options + [
         .flag("--json", help: "print a JSON document instead of the table"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
+        .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1"),
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -35,11 +36,16 @@ enum CheckCommand {
         }
         for w in inputs.warnings { Console.err("warning: \(w)") }
         signal(SIGPIPE, SIG_IGN)
+        let sweeps: Int
+        do { sweeps = try p.int("--sweeps", range: 1...1_000_000) ?? 1 } catch {
+            Console.out("FLEET UNKNOWN - \(error)")
+            return 3
+        }
         let fleet = FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title, thresholds: inputs.thresholds)
         let monitor = FleetMonitor(fleet)
         let poller: Poller
         do {
-            let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: false, intervalSecs: 86_400)
+            let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: sweeps > 1, intervalSecs: sweeps > 1 ? 0 : 86_400)
             poller = made
             for n in notes { Console.err(n) }
         } catch {
@@ -50,11 +56,16 @@ enum CheckCommand {
         poller.start(spread: false)
         // Every request has its own deadline; batches of --max-in-flight bound the total.
         let batches = Double((inputs.hosts.count + inputs.maxInFlight - 1) / max(1, inputs.maxInFlight))
-        let limit = (batches + 1) * (inputs.timeoutSecs + 0.5) + 5
-        while monitor.completedSweeps < 1 && Double(Clock.monotonicNanos() - started) / 1e9 < limit {
-            usleep(5_000)
+        let limit = Double(sweeps) * (batches + 1) * (inputs.timeoutSecs + 0.5) + 5
+        while monitor.completedSweeps < sweeps && Double(Clock.monotonicNanos() - started) / 1e9 < limit {
+            usleep(2_000)
         }
         poller.stop()
+        if sweeps > 1 {
+            let secs = Double(Clock.monotonicNanos() - started) / 1e9
+            let polls = monitor.completedSweeps * inputs.hosts.count
+            Console.err("\(monitor.completedSweeps) sweeps of \(inputs.hosts.count) hosts in \(String(format3: secs))s: \(Int(Double(polls) / secs)) polls/s")
+        }
         let options = CheckOptions(format: p.has("--json") ? .json : .text, quiet: p.has("--quiet"))
         let report = FleetCheck.run(monitor.snapshot(), options: options, now: Clock.wallSeconds())
         Console.out(report.output, newline: false)
@@ -62,3 +73,12 @@ enum CheckCommand {
     }
 }
 
+
+extension String {
+    /// `1.234` without Foundation.
+    init(format3 v: Double) {
+        let scaled = Int((v * 1000).rounded())
+        let frac = String(scaled % 1000)
+        self = "\(scaled / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+}

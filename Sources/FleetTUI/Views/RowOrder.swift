@@ -1,4 +1,4 @@
-import Foundation
+import Common
 
 /// Which hosts the table shows, in which order. Sorting 5,000 hosts costs about a millisecond;
 /// `LayoutCache` skips even that when neither the fleet nor the sort nor the filter changed.
@@ -6,7 +6,7 @@ enum RowOrder {
     static func compute(_ fleet: FleetState, sort: SortColumn, reversed: Bool, filter: String,
                         names: HostNames) -> [Int]
     {
-        let query = filter.lowercased().trimmingCharacters(in: .whitespaces)
+        let query = String(filter.lowercased().drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         var rows: [Int] = []
         rows.reserveCapacity(fleet.hosts.count)
         if query.isEmpty {

@@ -44,7 +44,7 @@ private extension String {
     func replacingEscapedSpaces() -> String {
         var result = ""
         var rest = Substring(self)
-        while let range = rest.range(of: "\\x20") {
+        while let range = rest.firstRange(of: "\\x20") {
             result += rest[..<range.lowerBound] + " "
             rest = rest[range.upperBound...]
         }

@@ -115,8 +115,7 @@ struct HostFactsTask: GatherTask {
         facts["timestamp"] = .double(environment.now())
         facts["vendor"] = .string(dmi("sys_vendor"))
 
-        guard case .object(let sorted) = JSONValue.object(facts).sortedKeysRecursively() else { return (facts, problems) }
-        return (sorted, problems)
+        return (facts.sortedKeysRecursively(), problems)
     }
 
     private static func addDiskGroup(_ prefix: String, _ disks: [HostDisk], to facts: inout JSONObject) {

@@ -1,8 +1,7 @@
 import CShims
 import Glibc
 
-// The two facts that do not come from files. Kept apart from Foundation/Dispatch users
-// because CShims is built with _GNU_SOURCE (see CloexecPipe.swift).
+// The facts that do not come from files: the live defaults of `HostFactsEnvironment`.
 
 /// The interface's IPv4 address and netmask from the SIOCGIFADDR/SIOCGIFNETMASK ioctls.
 func liveIPv4Assignment(_ interface: String) -> IPv4Assignment? {

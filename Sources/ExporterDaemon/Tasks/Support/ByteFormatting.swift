@@ -1,4 +1,4 @@
-import Foundation
+import Common
 
 /// The two size spellings the exporter's consumers expect.
 enum ByteFormatting {
@@ -7,10 +7,10 @@ enum ByteFormatting {
         let units = ["", "KB", "MB", "GB", "TB", "PB", "EB", "ZB"]
         var value = Double(bytes)
         for unit in units {
-            if abs(value) < 1000 { return String(format: "%.1f", value) + unit }
+            if abs(value) < 1000 { return DecimalText.fixed(value, 1) + unit }
             value /= 1000
         }
-        return String(format: "%.1f", value) + "YB"
+        return DecimalText.fixed(value, 1) + "YB"
     }
 
     /// ceph-volume style: binary steps with decimal-looking labels, two decimals and a space
@@ -24,6 +24,6 @@ enum ByteFormatting {
             value /= 1024
             index += 1
         }
-        return String(format: "%.2f", value) + " " + units[index]
+        return DecimalText.fixed(value, 2) + " " + units[index]
     }
 }

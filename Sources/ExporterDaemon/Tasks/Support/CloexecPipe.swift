@@ -4,8 +4,8 @@ import Synchronization
 
 /// Held while a pipe is created and marked close-on-exec, and while a child is spawned, so no
 /// child started by this runner on another thread can inherit a pipe end in the instant before
-/// it is marked (`pipe2(O_CLOEXEC)` would close that window but is not visible from Swift
-/// without _GNU_SOURCE, which CShims deliberately does not define).
+/// it is marked. (`pipe2(O_CLOEXEC)` would close that window by itself, but it is declared
+/// only under _GNU_SOURCE, which CShims deliberately does not define.)
 let spawnLock = Mutex<Void>(())
 
 /// A pipe whose ends are close-on-exec. Call with `spawnLock` held.

@@ -6,13 +6,20 @@ extension JSONValue {
     func sortedKeysRecursively() -> JSONValue {
         switch self {
         case .object(let object):
-            var sorted = JSONObject()
-            for (key, value) in object.sortedByKey().entries { sorted[key] = value.sortedKeysRecursively() }
-            return .object(sorted)
+            return .object(object.sortedKeysRecursively())
         case .array(let items):
             return .array(items.map { $0.sortedKeysRecursively() })
         default:
             return self
         }
+    }
+}
+
+extension JSONObject {
+    /// The object with its keys, and those of every object inside it, sorted.
+    func sortedKeysRecursively() -> JSONObject {
+        var sorted = JSONObject()
+        for (key, value) in sortedByKey().entries { sorted[key] = value.sortedKeysRecursively() }
+        return sorted
     }
 }
