@@ -4,7 +4,7 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
 APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server
-BENCH_PACKAGES := wrk nginx-light
+BENCH_PACKAGES := wrk nginx-light curl python3
 
 .PHONY: all build release test demo bench deps bench-deps clean
 

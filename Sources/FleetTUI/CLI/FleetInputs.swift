@@ -26,7 +26,7 @@ struct FleetInputs {
         .value("--warn-age", name: "SECS", help: "data older than this is a warning"),
         .value("--crit-age", name: "SECS", help: "data older than this is critical"),
         .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512"),
-        .value("--title", name: "NAME", help: "name shown in the header", default: "the cluster fsid the hosts report"),
+        .value("--title", name: "NAME", help: "name shown in the header, beside the fsid the hosts report", default: "fleet"),
     ]
 
     /// Reads and checks everything; every problem is a line of the error.
