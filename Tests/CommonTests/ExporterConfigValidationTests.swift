@@ -127,6 +127,19 @@ final class ExporterConfigValidationTests: XCTestCase {
         XCTAssertEqual(found.map(\.field), ["key", "token", "port"])
     }
 
+    func test_problems_come_in_field_order_whichever_check_found_them() {
+        let found = problems(document(crt: "junk", key: 5))
+        XCTAssertEqual(found.map(\.field), ["crt", "key"])
+    }
+
+    func test_the_example_config_only_needs_its_placeholders_replaced() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/exporter-config.example.json").path
+        XCTAssertThrowsError(try ExporterConfig.parse(text: String(contentsOfFile: path, encoding: .utf8), source: path)) { error in
+            XCTAssertEqual((error as? ExporterConfigError)?.fields, ["crt", "key"], "\(error)")
+        }
+    }
+
     func test_error_lines_name_the_source_and_the_field() {
         do {
             _ = try ExporterConfig.parse(text: #"{"crt": "x", "key": "y", "token": "z", "port": 1}"#, source: "cfg.json")

@@ -281,6 +281,21 @@ final class OrchestrationTests: StoreTestCase {
         """)
     }
 
+    func test_progress_redraws_one_line_in_place_on_a_terminal() {
+        let captured = CapturedCommandIO()
+        let base = captured.io
+        let io = CommandIO(writeOut: base.writeOut, writeErr: base.writeErr, readStdin: base.readStdin, stderrIsTerminal: true)
+        let progress = ProgressReporter(total: 2, io: io)
+        let a = DeployTarget(name: "a", address: "a"), b = DeployTarget(name: "b", address: "b")
+        progress.started(a)
+        progress.started(b)
+        progress.finished(HostJobResult(target: a, action: .deploy, result: .failure("x")))
+        progress.finish()
+        XCTAssertEqual(captured.err, "\r\u{1B}[K[0/2] running: a" + "\r\u{1B}[K[0/2] running: a, b"
+                       + "\r\u{1B}[K[1/2] 1 failed; running: b" + "\r\u{1B}[K")
+        XCTAssertFalse(captured.err.contains("\n"))
+    }
+
     func test_progress_prints_one_line_per_host_when_not_on_a_terminal() {
         let captured = CapturedCommandIO()
         let progress = ProgressReporter(total: 2, io: captured.io)

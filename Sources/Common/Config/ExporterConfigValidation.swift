@@ -56,7 +56,13 @@ extension ExporterConfig {
         let port = checkPort(object["port"], defaultPort: defaultPort, problem)
 
         guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
-            throw ExporterConfigError(source: source, problems: problems)
+            // Reported in the document's field order, whichever check found them first.
+            let order = fieldNames
+            let sorted = problems.enumerated().sorted { a, b in
+                let ia = order.firstIndex(of: a.element.field) ?? 0, ib = order.firstIndex(of: b.element.field) ?? 0
+                return ia != ib ? ia < ib : a.offset < b.offset
+            }.map(\.element)
+            throw ExporterConfigError(source: source, problems: sorted)
         }
         return ExporterConfig(crt: crtText, key: keyText, token: tokenText, port: port)
     }

@@ -1,4 +1,5 @@
 import Common
+import Glibc
 
 /// `cephadm-exporter deploy`: installs (or redeploys) one exporter daemon on this host.
 enum DeployCommand {
@@ -10,6 +11,7 @@ enum DeployCommand {
         .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
         .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
         .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),
+        .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", default: "every address"),
         .value("--binary", name: "PATH", help: "exporter binary the unit runs", default: "this binary's real path"),
         .flag("--no-start", help: "write everything but do not reload, enable or start the unit"),
         .flag("--help", "-h", help: "show this help"),
@@ -28,10 +30,10 @@ enum DeployCommand {
         footer: "Exit status: 0 deployed, 1 failed (nothing is written when validation fails), 2 bad command line.")
 
     static func run(_ args: [String]) -> Int32 {
-        run(args, io: .standard, systemd: .live, portIsFree: PortProbe.isFree)
+        run(args, io: .standard, systemd: .live, portIsFree: { PortProbe.isFree($0, bind: $1) })
     }
 
-    static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int) -> Bool) -> Int32 {
+    static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int, String?) -> Bool) -> Int32 {
         let parsed: ParsedArguments
         let fsid: String, id: String, configArgument: String
         do throws(UsageError) {
@@ -47,6 +49,9 @@ enum DeployCommand {
             if let p = DaemonIdentity.problem(daemonID: id) { throw UsageError(p) }
             if let portText = parsed.string("--port"), let p = ExporterConfig.checkPortOption(portText, option: "--port") {
                 throw UsageError(p)
+            }
+            if let bind = parsed.string("--bind"), !isIPAddress(bind) {
+                throw UsageError("--bind: '\(bind)' is not an IPv4 or IPv6 address")
             }
         } catch {
             io.err("cephadm-exporter deploy: \(error.message)")
@@ -84,12 +89,12 @@ enum DeployCommand {
             return fail(io, .config(error))
         }
         // The daemon's own previous port may be held by the daemon itself (a redeploy).
-        if config.port != previousPort && !portIsFree(config.port) {
+        if config.port != previousPort && !portIsFree(config.port, parsed.string("--bind")) {
             return fail(io, .portInUse(config.port))
         }
 
         let request = DaemonDeployer.Request(
-            command: DaemonCommandLine(binary: binary, layout: layout, port: config.port),
+            command: DaemonCommandLine(binary: binary, layout: layout, port: config.port, bind: parsed.string("--bind")),
             config: config, start: !parsed.has("--no-start"))
         do {
             let lines = try DaemonDeployer(systemd: systemd).deploy(request)
@@ -98,6 +103,12 @@ enum DeployCommand {
         } catch {
             return fail(io, error)
         }
+    }
+
+    private static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     private static func fail(_ io: CommandIO, _ error: DeployError) -> Int32 {

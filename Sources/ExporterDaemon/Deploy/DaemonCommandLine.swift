@@ -4,13 +4,16 @@ struct DaemonCommandLine: Sendable, Equatable {
     let binary: String
     let layout: DaemonLayout
     let port: Int
+    /// `run --bind`: nil listens on every address.
+    var bind: String? = nil
 
     var arguments: [String] {
         [binary, "run",
          "--fsid", layout.fsid,
          "--id", layout.id,
-         "--port", String(port),
-         "--data-dir", layout.dataDir,
-         "--log-dir", layout.logDir]
+         "--port", String(port)]
+            + (bind.map { ["--bind", $0] } ?? [])
+            + ["--data-dir", layout.dataDir,
+               "--log-dir", layout.logDir]
     }
 }

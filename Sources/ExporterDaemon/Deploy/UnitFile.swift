@@ -37,7 +37,11 @@ enum UnitFile {
         # Hardening. The tasks read /proc, /sys and the block devices (host facts, SMART,
         # ceph-volume), so devices stay visible: no PrivateDevices, DevicePolicy or ProtectClock
         # (which implies a device allow-list), no ProtectProc. ProtectSystem=full keeps /var
-        # writable for the log and for ceph-volume's locks.
+        # writable for the log and for ceph-volume's locks. Namespaces, mounts and the usual
+        # capabilities stay available because ceph-volume may run in a privileged container.
+        CapabilityBoundingSet=~CAP_SYS_TIME CAP_WAKE_ALARM CAP_SYS_BOOT CAP_SYS_PACCT CAP_LINUX_IMMUTABLE CAP_BLOCK_SUSPEND CAP_SYS_TTY_CONFIG CAP_MAC_ADMIN CAP_MAC_OVERRIDE
+        SystemCallFilter=~@clock @cpu-emulation @debug @module @obsolete @reboot @swap
+        SystemCallErrorNumber=EPERM
         NoNewPrivileges=yes
         ProtectSystem=full
         ProtectHome=yes

@@ -6,7 +6,7 @@ enum ApplyCommand {
     static let command = "fleet apply"
 
     static let sshOptions: [OptionSpec] = [
-        .value("--ssh-user", "-l", name: "USER", help: "log in as USER", default: "ssh's own choice (~/.ssh/config, else your user)"),
+        .value("--ssh-user", "-l", name: "USER", help: "log in as USER", default: "ssh's choice: ~/.ssh/config, else your user"),
         .value("--ssh-identity", "-i", name: "FILE", help: "private key for ssh -i"),
         .value("--ssh-option", "-o", name: "NAME=VALUE", help: "extra ssh -o option; repeatable (e.g. StrictHostKeyChecking=accept-new)"),
         .value("--connect-timeout", name: "SECS", help: "ssh ConnectTimeout", default: "10"),
@@ -22,7 +22,7 @@ enum ApplyCommand {
         StoreOption.spec,
         .value("--fsid", name: "FSID", help: "cluster fsid, when the store has none yet", default: "the stored one, else a new one"),
     ] + sshOptions + runOptions + [
-        .value("--remote-binary", name: "PATH", help: "cephadm-exporter on the hosts", default: "cephadm-exporter (found on the remote PATH)"),
+        .value("--remote-binary", name: "PATH", help: "cephadm-exporter on the hosts", default: "cephadm-exporter on the remote PATH"),
         .value("--remote-data-dir", name: "DIR", help: "deploy --data-dir on the hosts", default: "/var/lib/ceph"),
         .value("--remote-unit-dir", name: "DIR", help: "deploy --unit-dir on the hosts", default: "/etc/systemd/system"),
         .value("--remote-log-dir", name: "DIR", help: "deploy --log-dir on the hosts", default: "/var/log/ceph"),

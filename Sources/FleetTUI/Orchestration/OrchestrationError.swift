@@ -9,6 +9,8 @@ enum OrchestrationError: Error, CustomStringConvertible {
     case exporterDisabled(stateDir: String)
     case fsidMismatch(stored: String, given: String)
     case alreadyApplied
+    /// Anything else, with its own description.
+    case other(String)
 
     var description: String {
         switch self {
@@ -20,6 +22,7 @@ enum OrchestrationError: Error, CustomStringConvertible {
             return "--fsid \(given) does not match the cluster fsid \(stored) stored in the state directory; leave --fsid out, or use another --state-dir for another cluster"
         case .alreadyApplied:
             return "the exporter service is already applied; use `fleet apply --hosts FILE` to change where it runs"
+        case .other(let message): return message
         }
     }
 
@@ -28,6 +31,6 @@ enum OrchestrationError: Error, CustomStringConvertible {
         if let e = error as? FleetStoreError { return .store(e) }
         if let e = error as? TLSError { return .generation(e) }
         if let e = error as? FileOperationError { return .store(.io(e)) }
-        return .store(.corrupt(path: "the state directory", reason: "\(error)"))
+        return .other("\(error)")
     }
 }
