@@ -21,7 +21,7 @@ final class SimulatedFleetHarness {
         let g = try SelfSignedCertificate.generate()
         let config: JSONValue = ["crt": .string(g.certificatePEM), "key": .string(g.privateKeyPEM), "token": "fleet-test-token-1234", "port": 9443]
         try JSONWriter.pretty(config).write(toFile: configPath, atomically: true, encoding: .utf8)
-        // A port range unlikely to collide between concurrent runs.
+        // Below the ephemeral range (32768+), where client sockets could already hold a port.
         basePort = 10_000 + Int.random(in: 0..<200) * 100
         var args = [TestPaths.exporter, "simulate", "--count", String(count), "--base-port", String(basePort),
                     "--config", configPath, "--seed", String(seed), "--hosts-out", hostsPath, "--slow-delay", "0.2"]
