@@ -41,10 +41,13 @@ public final class HTTPSClientConnection: EventHandler {
     private var reused = false
     private var retried = false
     private var interest: UInt32 = 0
-    private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+    private let readBuffer: ReadBuffer
 
-    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, limits: HTTPResponseLimits = .default) {
+    /// `readBuffer`: pass one shared by all connections of the loop (see `ReadBuffer`).
+    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, limits: HTTPResponseLimits = .default,
+                readBuffer: ReadBuffer = ReadBuffer()) {
         self.loop = loop
+        self.readBuffer = readBuffer
         self.address = address
         self.tls = tls
         self.limits = limits
@@ -156,10 +159,10 @@ public final class HTTPSClientConnection: EventHandler {
                 want(IOEvents.read)
             case .receiving:
                 if let result = parser.next() { return finish(result) }
-                let r = readBuffer.withUnsafeMutableBytes { stream.read(into: $0) }
+                let r = readBuffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
                 switch r {
                 case .done(let n):
-                    readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    readBuffer.bytes.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 case .wantRead: return want(IOEvents.read)
                 case .wantWrite: return want(IOEvents.write)
                 case .closed:

@@ -57,6 +57,8 @@ public final class HTTPServer {
     private(set) var shuttingDown = false
     private var drained: (() -> Void)?
     private var dateCache = HTTPDateCache()
+    /// Scratch space for every connection's reads (loop-confined).
+    let readBuffer = ReadBuffer(size: 16 * 1024)
     private var overLimitLogged: UInt64 = 0
 
     public init(loop: EventLoop, tlsContext: TLSContext, configuration: HTTPServerConfiguration, delegate: HTTPServerDelegate) {

@@ -78,15 +78,15 @@ final class ServerConnection: EventHandler {
 
     /// Reads what TLS has; false when it must wait for the socket.
     private func readMore() -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        let r = buffer.withUnsafeMutableBytes { stream.read(into: $0) }
+        let buffer = server.readBuffer
+        let r = buffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
         switch r {
         case .done(let n):
             if !requestStarted {
                 requestStarted = true
                 arm(server.configuration.requestTimeoutSecs)
             }
-            buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            buffer.bytes.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             return true
         case .wantRead:
             want(IOEvents.read)

@@ -39,6 +39,7 @@ final class Poller: @unchecked Sendable {
     private let connectionBudget: Int
     private var paused = false
     private let resolver = Resolver()
+    private let readBuffer = ReadBuffer()
     private let running = Atomic<Bool>(false)
 
     private final class HostSlot {
@@ -139,7 +140,7 @@ final class Poller: @unchecked Sendable {
         if let c = slot.connection {
             connection = c
         } else {
-            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls)
+            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls, readBuffer: readBuffer)
             slot.connection = connection
         }
         let wasOpen = connection.isConnected
