@@ -72,25 +72,7 @@ struct MetadataBody {
 
 enum HTTPDateText {
     /// IMF-fixdate for the tests (the code under test only parses).
-    static func format(_ epoch: Double) -> String {
-        let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let t = Int(epoch.rounded(.down))
-        let day = t / 86400
-        let secs = t % 86400
-        // Civil from days (inverse of IMFDate.daysFromCivil).
-        let z = day + 719468
-        let era = z / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func p2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(days[day % 7]), \(p2(d)) \(months[m - 1]) \(y) \(p2(secs / 3600)):\(p2(secs / 60 % 60)):\(p2(secs % 60)) GMT"
-    }
+    static func format(_ epoch: Double) -> String { HTTPDate.format(epochSeconds: Int(epoch.rounded(.down))) }
 }
 
 enum Poll {

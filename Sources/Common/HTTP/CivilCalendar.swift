@@ -1,7 +1,7 @@
 /// Proleptic Gregorian calendar arithmetic on days since 1970-01-01 (UTC), by the era/day-of-era
 /// method: no tables, no time zones, valid for any Int-sized range the callers use.
-enum CivilCalendar {
-    static func days(year: Int, month: Int, day: Int) -> Int {
+public enum CivilCalendar {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = floorDivide(y, 400)
         let yearOfEra = y - era * 400
@@ -11,7 +11,7 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func date(days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097)
         let dayOfEra = z - era * 146_097
@@ -24,9 +24,9 @@ enum CivilCalendar {
     }
 
     /// 0 = Sunday. 1970-01-01 was a Thursday.
-    static func weekday(days: Int) -> Int { floorModulo(days + 4, 7) }
+    public static func weekday(days: Int) -> Int { floorModulo(days + 4, 7) }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
         case 4, 6, 9, 11: return 30

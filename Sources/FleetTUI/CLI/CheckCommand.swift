@@ -20,22 +20,15 @@ enum CheckCommand {
             """)
 
     static func run(_ args: [String]) -> Int32 {
-        let inputs: FleetInputs
-        let p: ParsedArguments
-        do {
-            p = try ParsedArguments(args, options: options)
-            if p.has("--help") {
-                Console.out(help, newline: false)
-                return 0
-            }
-            inputs = try FleetInputs.load(p)
-        } catch {
+        let (p, inputs): (ParsedArguments, FleetInputs)
+        switch FleetInputs.commandLine(args, options: options, help: help) {
+        case .success(nil): return 0
+        case .success(let parsed?): (p, inputs) = parsed
+        case .failure(let error):
             Console.out("FLEET UNKNOWN - " + ("\(error)".split(separator: "\n").first.map(String.init) ?? "bad input"))
             Console.err("fleet check: \(error)")
             return 3
         }
-        for w in inputs.warnings { Console.err("warning: \(w)") }
-        signal(SIGPIPE, SIG_IGN)
         let sweeps: Int
         do { sweeps = try p.int("--sweeps", range: 1...1_000_000) ?? 1 } catch {
             Console.out("FLEET UNKNOWN - \(error)")

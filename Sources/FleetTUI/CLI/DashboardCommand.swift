@@ -19,21 +19,14 @@ enum DashboardCommand {
             """)
 
     static func run(_ args: [String]) -> Int32 {
-        let inputs: FleetInputs
-        let p: ParsedArguments
-        do {
-            p = try ParsedArguments(args, options: options)
-            if p.has("--help") {
-                Console.out(help, newline: false)
-                return 0
-            }
-            inputs = try FleetInputs.load(p)
-        } catch {
+        let (p, inputs): (ParsedArguments, FleetInputs)
+        switch FleetInputs.commandLine(args, options: options, help: help) {
+        case .success(nil): return 0
+        case .success(let parsed?): (p, inputs) = parsed
+        case .failure(let error):
             Console.err("fleet: \(error)")
             return 2
         }
-        for w in inputs.warnings { Console.err("warning: \(w)") }
-        signal(SIGPIPE, SIG_IGN)
         // Ctrl-C and SIGTERM arrive on a descriptor the UI loop reads, so the terminal is always
         // restored by the loop itself. Blocked before the poller thread exists.
         let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]

@@ -1,4 +1,5 @@
 import Common
+import Glibc
 
 /// What the dashboard and the check share: the host list, the exporter's crt/token/port, the
 /// poll settings and thresholds, all validated before any connection is made.
@@ -28,6 +29,24 @@ struct FleetInputs {
         .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512"),
         .value("--title", name: "NAME", help: "name shown in the header, beside the fsid the hosts report", default: "fleet"),
     ]
+
+    /// Parses a dashboard/check command line: nil after printing `--help`; otherwise the
+    /// inputs, with the host-list warnings already printed and SIGPIPE ignored.
+    static func commandLine(_ args: [String], options: [OptionSpec], help: String) -> Result<(ParsedArguments, FleetInputs)?, UsageError> {
+        do {
+            let p = try ParsedArguments(args, options: options)
+            if p.has("--help") {
+                Console.out(help, newline: false)
+                return .success(nil)
+            }
+            let inputs = try load(p)
+            for w in inputs.warnings { Console.err("warning: \(w)") }
+            signal(SIGPIPE, SIG_IGN)
+            return .success((p, inputs))
+        } catch {
+            return .failure(error)
+        }
+    }
 
     /// Reads and checks everything; every problem is a line of the error.
     static func load(_ p: ParsedArguments, readFile: (String) -> Result<String, FileReadError> = FileReader.readText) throws(UsageError) -> FleetInputs {

@@ -1,3 +1,4 @@
+import Common
 import Glibc
 
 /// Read-only access to files below a `SystemRoot`. Every reader of /proc, /sys, /etc, /run and
@@ -11,21 +12,7 @@ struct FileTree: Sendable {
     /// The file's bytes, or nil if it cannot be opened or read (missing, permission, EINVAL
     /// from sysfs attributes such as `speed` on a link that is down).
     func readBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
-        let fd = open(root.path(path), O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while out.count < limit {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
+        try? FileReader.readBytes(root.path(path), limit: limit).get()
     }
 
     /// The file's text, or nil when unreadable.

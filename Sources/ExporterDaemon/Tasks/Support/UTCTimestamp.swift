@@ -1,10 +1,12 @@
+import Common
+
 /// Timestamps in the form cephadm prints them: UTC, microseconds, `Z`
 /// (`2021-05-31T05:28:34.498631Z`).
 enum UTCTimestamp {
     static func format(seconds: Int64, microseconds: Int) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (year, month, day) = CivilCalendar.date(days: Int(days))
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
             + "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
             + ".\(pad(microseconds, 6))Z"
@@ -64,33 +66,9 @@ enum UTCTimestamp {
                 return nil
             }
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
         let epoch = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
         return format(seconds: epoch, microseconds: micro)
-    }
-
-    // Proleptic Gregorian calendar conversions on 400-year eras.
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilDate(daysSinceEpoch: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
