@@ -7,7 +7,7 @@ final class SimulatedFleetHarness {
     let tempDir: String
     let configPath: String
     let hostsPath: String
-    let basePort: Int
+    private(set) var basePort = 0
     let count: Int
     private(set) var process: SpawnedProcess?
     /// Behaviour name per host line, read back from the host list's comments.
@@ -21,17 +21,25 @@ final class SimulatedFleetHarness {
         let g = try SelfSignedCertificate.generate()
         let config: JSONValue = ["crt": .string(g.certificatePEM), "key": .string(g.privateKeyPEM), "token": "fleet-test-token-1234", "port": 9443]
         try JSONWriter.pretty(config).write(toFile: configPath, atomically: true, encoding: .utf8)
-        // Below the ephemeral range (32768+), where client sockets could already hold a port.
-        basePort = 10_000 + Int.random(in: 0..<200) * 100
-        var args = [TestPaths.exporter, "simulate", "--count", String(count), "--base-port", String(basePort),
-                    "--config", configPath, "--seed", String(seed), "--hosts-out", hostsPath, "--slow-delay", "0.2"]
-        if let behaviour { args += ["--behaviour", behaviour] }
-        args += extra
-        let p = try SpawnedProcess(args, outputDir: tempDir, name: "simulate")
-        process = p
-        guard TestPaths.eventually(timeout: 15, { p.stderr.contains("simulating") || !p.isRunning }), p.isRunning else {
-            throw TestFailure("simulator did not start:\n\(p.stderr)")
+        // Below the ephemeral range (32768+), where client sockets could already hold a port;
+        // a range some other program holds is retried elsewhere.
+        var lastError = ""
+        for attempt in 0..<6 {
+            let base = 10_000 + Int.random(in: 0..<200) * 100
+            var args = [TestPaths.exporter, "simulate", "--count", String(count), "--base-port", String(base),
+                        "--config", configPath, "--seed", String(seed), "--hosts-out", hostsPath, "--slow-delay", "0.2"]
+            if let behaviour { args += ["--behaviour", behaviour] }
+            args += extra
+            let p = try SpawnedProcess(args, outputDir: tempDir, name: "simulate-\(attempt)")
+            _ = TestPaths.eventually(timeout: 15) { p.stderr.contains("simulating") || !p.isRunning }
+            if p.isRunning {
+                process = p
+                basePort = base
+                break
+            }
+            lastError = p.stderr
         }
+        guard process != nil else { throw TestFailure("simulator did not start:\n\(lastError)") }
         let text = try String(contentsOfFile: hostsPath, encoding: .utf8)
         behaviours = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: " ").last.map(String.init) }
     }
