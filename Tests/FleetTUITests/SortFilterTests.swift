@@ -76,7 +76,8 @@ final class SortFilterTests: XCTestCase {
     func test_selection_follows_the_host_when_the_order_changes() throws {
         var fleet = try SampleFleet.make()
         var view = ViewState()
-        view.selectedHost = 0  // ceph-node01, last row
+        view.selectedHost = 0  // ceph-node01, last row, picked by the operator
+        view.followsTopRow = false
         var frame = DashboardLayout.render(fleet, view: view, size: TerminalSize(columns: 120, lines: 30),
                                            context: RenderContext(now: Clock.now))
         XCTAssertEqual(frame.view.cursor, 7)
@@ -85,5 +86,19 @@ final class SortFilterTests: XCTestCase {
                                        context: RenderContext(now: Clock.now))
         XCTAssertEqual(frame.view.selectedHost, 0)
         XCTAssertEqual(frame.view.cursor, 0, "DOWN and named ceph-node01: first")
+    }
+
+    func test_an_untouched_cursor_stays_on_the_top_row_when_the_order_changes() throws {
+        var fleet = try SampleFleet.make()
+        var frame = DashboardLayout.render(fleet, view: ViewState(), size: TerminalSize(columns: 120, lines: 30),
+                                           context: RenderContext(now: Clock.now))
+        let firstHost = frame.view.selectedHost
+        XCTAssertEqual(frame.view.cursor, 0)
+        fleet.fold(Poll.failure(0, .refused("x")))
+        frame = DashboardLayout.render(fleet, view: frame.view, size: TerminalSize(columns: 120, lines: 30),
+                                       context: RenderContext(now: Clock.now))
+        XCTAssertEqual(frame.view.cursor, 0)
+        XCTAssertEqual(frame.view.selectedHost, 0, "the newly DOWN host is now the top row and selected")
+        XCTAssertNotEqual(firstHost, 0)
     }
 }

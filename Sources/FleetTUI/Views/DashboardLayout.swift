@@ -58,7 +58,9 @@ enum DashboardLayout {
     static func syncSelection(_ view: inout ViewState, order: [Int], pageRows: Int) {
         view.rowCount = order.count
         view.pageRows = max(1, pageRows)
-        if let host = view.selectedHost, let position = order.firstIndex(of: host) {
+        if view.mode == .table && view.followsTopRow && view.cursor == 0 {
+            view.selectedHost = order.first
+        } else if let host = view.selectedHost, let position = order.firstIndex(of: host) {
             view.cursor = position
         } else {
             view.cursor = min(max(0, view.cursor), max(0, order.count - 1))

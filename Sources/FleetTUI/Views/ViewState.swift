@@ -36,6 +36,10 @@ struct ViewState: Sendable, Equatable {
     /// The selected host (inventory index). Kept across re-sorts so the selection follows the
     /// host; nil after a cursor move until the next layout picks the host under the cursor.
     var selectedHost: Int?
+    /// True until the operator moves the cursor off the first row: the top of the table then
+    /// keeps showing the worst hosts as statuses change, instead of following whichever host
+    /// happened to be first (at start-up every host is WAIT).
+    var followsTopRow = true
     var scroll = 0
     var detailScroll = 0
     var paused = false
@@ -168,6 +172,7 @@ struct ViewState: Sendable, Equatable {
         guard target != cursor else { return .none }
         cursor = target
         selectedHost = nil
+        followsTopRow = target == 0
         return .redraw
     }
 
