@@ -194,6 +194,7 @@ public final class HTTPSClientConnection: EventHandler {
             if reusable {
                 phase = .idle
                 parser = HTTPResponseParser(limits: limits)
+                stream?.releaseBuffers()
                 want(IOEvents.read)  // notice a server-side close while idle
             } else {
                 teardown()

@@ -60,6 +60,12 @@ public final class TLSStream {
         ERR_clear_error()
     }
 
+    /// Frees OpenSSL's record buffers while the connection sits idle (thousands of kept-alive
+    /// client connections would otherwise hold their read and write buffers between polls).
+    public func releaseBuffers() {
+        _ = SSL_free_buffers(ssl)
+    }
+
     /// Decoded bytes OpenSSL already holds: they produce no new epoll event, so they must be
     /// read before waiting again.
     public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
