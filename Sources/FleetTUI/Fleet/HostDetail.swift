@@ -162,6 +162,8 @@ enum HostDetailBuilder {
 /// operator's terminal, and unbounded strings would defeat the memory budget.
 enum RemoteText {
     static func clip(_ text: String, limit: Int = 240) -> String {
+        // Almost everything an exporter sends is short printable ASCII: keep it as it is.
+        if text.utf8.count <= limit && text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {
