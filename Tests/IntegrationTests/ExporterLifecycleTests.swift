@@ -68,6 +68,18 @@ final class ExporterLifecycleTests: XCTestCase {
         XCTAssertTrue(p.stderr.contains("TCP port \(first.port) already in use"), p.stderr)
     }
 
+    func test_default_bind_serves_ipv4_and_ipv6() throws {
+        guard (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?.contains("00000000000000000000000000000001") == true else {
+            throw XCTSkip("no IPv6 loopback on this machine")
+        }
+        let h = try ExporterHarness()
+        try h.start(defaultBind: true)
+        XCTAssertEqual(try TestHTTPSClient(port: h.port, trusting: h.certificatePEM, host: "127.0.0.1")
+            .request("GET", "/v1/metadata/health", token: h.token).status, 200)
+        XCTAssertEqual(try TestHTTPSClient(port: h.port, trusting: h.certificatePEM, host: "::1")
+            .request("GET", "/v1/metadata/health", token: h.token).status, 200)
+    }
+
     func test_bad_arguments_exit_2_with_a_message() throws {
         let dir = try TestPaths.makeTempDir("exporter-args")
         let p = try SpawnedProcess([TestPaths.exporter, "run", "--fsid", "x", "--port", "99999"], outputDir: dir, name: "args")

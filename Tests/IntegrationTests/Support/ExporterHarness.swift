@@ -56,9 +56,11 @@ final class ExporterHarness {
 
     /// Starts the daemon and waits until it listens (its log names the port).
     @discardableResult
-    func start(_ extra: [String] = [], waitForListening: Bool = true) throws -> SpawnedProcess {
-        var args = [TestPaths.exporter, "run", "--fsid", fsid, "--id", id, "--port", "0", "--bind", "127.0.0.1",
+    /// `defaultBind`: leave `--bind` out (all IPv6 and IPv4 addresses) instead of 127.0.0.1.
+    func start(_ extra: [String] = [], waitForListening: Bool = true, defaultBind: Bool = false) throws -> SpawnedProcess {
+        var args = [TestPaths.exporter, "run", "--fsid", fsid, "--id", id, "--port", "0",
                     "--data-dir", dataDir, "--log-dir", logDir]
+        if !defaultBind { args += ["--bind", "127.0.0.1"] }
         if !extra.contains("--ceph-volume") { args += ["--ceph-volume", try fakeCephVolume()] }
         if !extra.contains("--root") { args += ["--root", ExporterHarness.fixtureRoot] }
         args += extra
