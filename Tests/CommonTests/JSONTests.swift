@@ -7,3 +7,32 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONWriter.compactString(v), #"{"b": 1, "a": [true, null, 1.5], "c": "x"}"#)
     }
 }
+
+final class JSONParserTests: XCTestCase {
+    func test_duplicate_keys_keep_the_first_position_and_the_last_value() throws {
+        let v = try JSONParser.parse(#"{"a": 1, "b": 2, "a": 3}"#)
+        XCTAssertEqual(v.objectValue?.keys, ["a", "b"])
+        XCTAssertEqual(v["a"], 3)
+    }
+
+    func test_escaped_and_plain_spellings_of_a_key_are_the_same_key() throws {
+        let v = try JSONParser.parse(#"{"a": 1, "\u0061": 2}"#)
+        XCTAssertEqual(v.objectValue?.count, 1)
+        XCTAssertEqual(v["a"], 2)
+    }
+
+    func test_round_trip_keeps_order_types_and_escapes() throws {
+        let text = #"{"z": [1, 2.5, -3e-05, true, false, null], "é": "line\nbreak \"q\" \ud83d\ude00", "n": {}}"#
+        let v = try JSONParser.parse(text)
+        XCTAssertEqual(try JSONParser.parse(JSONWriter.compact(v)), v)
+        XCTAssertEqual(v.objectValue?.keys, ["z", "é", "n"])
+        XCTAssertEqual(v["é"]?.stringValue, "line\nbreak \"q\" 😀")
+    }
+
+    func test_malformed_documents_report_the_offset() {
+        for bad in ["", "{", "[1,]", #"{"a" 1}"#, "01", "1 2", #""\x""#, "[" + String(repeating: "[", count: 300)] {
+            XCTAssertThrowsError(try JSONParser.parse(bad), bad)
+        }
+        XCTAssertThrowsError(try JSONParser.parse("[1, @]")) { XCTAssertEqual(($0 as? JSONParseError)?.offset, 4) }
+    }
+}

@@ -66,10 +66,12 @@ public struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         pos += 1
-        var obj = JSONObject()
-        var entries: [(String, JSONValue)] = []
+        var entries: [(key: String, value: JSONValue)] = []
+        // Duplicate keys keep their first position and their last value, as in Python. A
+        // cheap hash per key makes the check a scan of integers instead of string compares.
+        var hashes: [UInt64] = []
         skipWhitespace()
-        if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(obj) }
+        if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject()) }
         while true {
             skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -78,16 +80,22 @@ public struct JSONParser {
             guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             pos += 1
             skipWhitespace()
-            entries.append((key, try parseValue(depth: depth + 1)))
+            let value = try parseValue(depth: depth + 1)
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in key.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            if let i = hashes.indices.first(where: { hashes[$0] == hash && entries[$0].key == key }) {
+                entries[i].value = value
+            } else {
+                hashes.append(hash)
+                entries.append((key, value))
+            }
             skipWhitespace()
             guard pos < buf.count else { throw error("unexpected end of input in object") }
             if buf[pos] == UInt8(ascii: ",") { pos += 1; continue }
             if buf[pos] == UInt8(ascii: "}") { pos += 1; break }
             throw error("expected ',' or '}' in object")
         }
-        // Duplicate keys: the last one wins, as in Python.
-        obj = JSONObject(entries)
-        return .object(obj)
+        return .object(JSONObject(distinctEntries: entries))
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

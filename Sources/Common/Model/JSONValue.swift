@@ -19,6 +19,11 @@ public struct JSONObject: Sendable, Equatable {
         for (k, v) in entries { self[k] = v }
     }
 
+    /// Entries whose keys are known to be distinct (the parser checks them itself).
+    init(distinctEntries: [(key: String, value: JSONValue)]) {
+        entries = distinctEntries
+    }
+
     public subscript(key: String) -> JSONValue? {
         get { entries.first(where: { $0.key == key })?.value }
         set {
