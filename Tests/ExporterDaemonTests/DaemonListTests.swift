@@ -34,7 +34,7 @@ final class DaemonListTests: XCTestCase {
 
     private func environment(systemd: Bool = false, bin: String? = nil) -> DaemonListEnvironment {
         DaemonListEnvironment(systemdIsRunning: { systemd },
-                              runner: bin.map { ProcessRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
+                              runner: bin.map { CommandRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
                               commandTimeoutSecs: 20)
     }
 

@@ -25,7 +25,7 @@ class DeployTestCase: XCTestCase {
     var noSystemd: Systemd {
         Systemd(markerDirectory: root + "/no-such-dir") { argv in
             XCTFail("systemctl must not run without systemd: \(argv)")
-            return nil
+            return .failure(.notFound(command: "systemctl", searchPath: ""))
         }
     }
 
@@ -37,7 +37,8 @@ class DeployTestCase: XCTestCase {
             let line = argv.joined(separator: " ")
             calls.append(line)
             let failed = failing.map { line.contains($0) } ?? false
-            return ChildProcessResult(termination: .exited(failed ? 1 : 0), stdout: [], stderr: Array((failed ? "Unit not found.\n" : "").utf8), timedOut: false)
+            return .success(CommandResult(argv: argv, termination: .exited(failed ? 1 : 0), stdout: [],
+                                          stderr: Array((failed ? "Unit not found.\n" : "").utf8)))
         }
     }
 

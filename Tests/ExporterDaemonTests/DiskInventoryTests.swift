@@ -8,7 +8,7 @@ final class DiskInventoryTests: XCTestCase {
     private static let sampleName = "ceph-volume-inventory_aquarium_qemu-virtio-5disks.json"
 
     private func environment(bin: String? = nil, timeout: Double = 20) -> DiskInventoryEnvironment {
-        DiskInventoryEnvironment(runner: bin.map { ProcessRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
+        DiskInventoryEnvironment(runner: bin.map { CommandRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
                                  commandTimeoutSecs: timeout)
     }
 

@@ -42,7 +42,7 @@ enum GatherFixtures {
         })
 
     /// A runner that finds nothing on PATH (no systemctl, podman, docker, ceph, ceph-volume).
-    static let emptyPathRunner = ProcessRunner(searchPath: "/nonexistent-gather-test-bin")
+    static let emptyPathRunner = CommandRunner(searchPath: "/nonexistent-gather-test-bin")
 
     static func context(seconds: Int64 = 20) -> ScrapeContext { ScrapeContext(deadline: .now + .seconds(seconds)) }
 }

@@ -56,7 +56,7 @@ final class UnitFileTests: XCTestCase {
         chmod(fake, 0o755)
         let script = dir + "/unit.run"
         try UnitRunScript.text(command(binary: fake, dataDir: "/d/it's $HOME")).write(toFile: script, atomically: true, encoding: .utf8)
-        let result = try ChildProcess.run(["/bin/sh", script], timeoutSeconds: 10)
+        let result = try CommandRunner().run(["/bin/sh", script], timeoutSecs: 10)
         XCTAssertTrue(result.stdoutText.contains("[/d/it's $HOME]"), result.stdoutText)
         XCTAssertTrue(result.stdoutText.hasPrefix("[run]\n[--fsid]\n[FSID]\n"))
     }
@@ -87,7 +87,7 @@ final class UnitFileTests: XCTestCase {
     }
 
     func test_systemd_analyze_verify_accepts_the_units() throws {
-        guard let analyze = ChildProcess.findOnPath("systemd-analyze") else {
+        guard let analyze = CommandRunner().which("systemd-analyze") else {
             throw XCTSkip("systemd-analyze is not installed")
         }
         var template = Array("/tmp/unitverify.XXXXXX".utf8CString)
@@ -98,7 +98,7 @@ final class UnitFileTests: XCTestCase {
         try UnitFile.clusterTarget(fsid: cmd.layout.fsid).write(toFile: dir + "/" + cmd.layout.clusterTargetName, atomically: true, encoding: .utf8)
         try UnitFile.cephTarget().write(toFile: dir + "/ceph.target", atomically: true, encoding: .utf8)
         for name in [cmd.layout.unitFileName, cmd.layout.clusterTargetName, "ceph.target"] {
-            let result = try ChildProcess.run([analyze, "verify", dir + "/" + name], timeoutSeconds: 60)
+            let result = try CommandRunner().run([analyze, "verify", dir + "/" + name], timeoutSecs: 60)
             XCTAssertTrue(result.succeeded, "\(name): \(result.stderrText)")
             XCTAssertEqual(result.stderrText, "", "\(name): verify warnings")
         }

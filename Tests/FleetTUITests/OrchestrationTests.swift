@@ -67,8 +67,11 @@ final class OrchestrationTests: StoreTestCase {
 
     func test_ssh_failures_become_readable_reasons() {
         func result(_ status: Int32, _ stderr: String, timedOut: Bool = false) -> HostCommandResult {
-            HostCommandOutcome.interpret(ChildProcessResult(termination: .exited(status), stdout: [], stderr: Array(stderr.utf8), timedOut: timedOut),
-                                         viaSSH: true, program: "cephadm-exporter", timeoutSeconds: 30)
+            let argv = ["ssh", "n1", "cephadm-exporter"]
+            let outcome: Result<CommandResult, CommandError> = timedOut
+                ? .failure(.timedOut(command: argv.joined(separator: " "), afterSecs: 30))
+                : .success(CommandResult(argv: argv, termination: .exited(status), stdout: [], stderr: Array(stderr.utf8)))
+            return HostCommandOutcome.interpret(outcome, viaSSH: true, program: "cephadm-exporter", timeoutSeconds: 30)
         }
         XCTAssertEqual(result(255, "ssh: connect to host 10.0.0.9 port 22: Connection refused\r\n").failureReason,
                        "ssh: ssh: connect to host 10.0.0.9 port 22: Connection refused")
@@ -76,6 +79,9 @@ final class OrchestrationTests: StoreTestCase {
         XCTAssertEqual(result(1, "cephadm-exporter deploy: failed:\n  stdin: token: is 3 characters long\n").failureReason,
                        "stdin: token: is 3 characters long")
         XCTAssertEqual(result(0, "", timedOut: true).failureReason, "timed out after 30 s (see --timeout)")
+        XCTAssertEqual(HostCommandOutcome.interpret(.failure(.notFound(command: "ssh", searchPath: "/usr/bin")), viaSSH: true,
+                                                    program: "cephadm-exporter", timeoutSeconds: 30).failureReason,
+                       "cannot run ssh: ssh: command not found in PATH /usr/bin")
         XCTAssertNil(result(0, "warning\n").failureReason)
     }
 

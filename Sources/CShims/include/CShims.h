@@ -79,6 +79,10 @@ static inline int cshim_set_nonblocking(int fd) {
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 static inline int cshim_set_cloexec(int fd) { return fcntl(fd, F_SETFD, FD_CLOEXEC); }
+extern int pipe2(int fds[2], int flags);
+/// A pipe that is close-on-exec from birth, so a child spawned by another thread at the same
+/// moment cannot inherit its ends (pipe + FD_CLOEXEC leaves a window between the two calls).
+static inline int cshim_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 static inline int cshim_set_int_option(int fd, int level, int name, int value) {
     return setsockopt(fd, level, name, &value, sizeof(value));
 }

@@ -7,10 +7,10 @@ import Glibc
 struct Systemd: Sendable {
     /// systemd creates this directory at boot; its presence is how sd_booted() decides.
     let markerDirectory: String
-    let run: @Sendable ([String]) -> ChildProcessResult?
+    let run: @Sendable ([String]) -> Result<CommandResult, CommandError>
 
     static let live = Systemd(markerDirectory: "/run/systemd/system") { argv in
-        try? ChildProcess.run(argv, timeoutSeconds: 120)
+        Result { () throws(CommandError) in try CommandRunner().run(argv, timeoutSecs: 120) }
     }
 
     var isRunning: Bool {
@@ -23,13 +23,18 @@ struct Systemd: Sendable {
     /// Runs `systemctl ARGS`; on failure, the reason from its stderr.
     func systemctl(_ arguments: [String]) -> SystemctlOutcome {
         let command = (["systemctl"] + arguments).joined(separator: " ")
-        guard let result = run(["systemctl"] + arguments) else {
+        let result: CommandResult
+        switch run(["systemctl"] + arguments) {
+        case .success(let finished):
+            result = finished
+        case .failure(.timedOut):
+            return SystemctlOutcome(command: command, succeeded: false, detail: "timed out")
+        case .failure:
             return SystemctlOutcome(command: command, succeeded: false, detail: "systemctl could not be run")
         }
         if result.succeeded { return SystemctlOutcome(command: command, succeeded: true, detail: "") }
         let detail = result.stderrText.split(separator: "\n").last.map(String.init) ?? result.termination.description
-        return SystemctlOutcome(command: command, succeeded: false,
-                                detail: result.timedOut ? "timed out" : detail)
+        return SystemctlOutcome(command: command, succeeded: false, detail: detail)
     }
 }
 

@@ -24,16 +24,23 @@ struct HostCommandResult: Sendable, Equatable {
     }
 }
 
-/// Turns a finished child process into a HostCommandResult with a reason an operator can act on.
+/// Turns a child process run into a HostCommandResult with a reason an operator can act on.
 enum HostCommandOutcome {
     /// ssh's own failures (cannot connect, host key, authentication) exit with 255.
     static let sshFailureStatus: Int32 = 255
 
-    static func interpret(_ result: ChildProcessResult, viaSSH: Bool, program: String, timeoutSeconds: Double) -> HostCommandResult {
-        let out = result.stdoutText, err = result.stderrText
-        if result.timedOut {
-            return .failure("timed out after \(formatSeconds(timeoutSeconds)) (see --timeout)", stdout: out, stderr: err)
+    static func interpret(_ outcome: Result<CommandResult, CommandError>, viaSSH: Bool, program: String,
+                          timeoutSeconds: Double) -> HostCommandResult {
+        let result: CommandResult
+        switch outcome {
+        case .success(let finished):
+            result = finished
+        case .failure(.timedOut):
+            return .failure("timed out after \(formatSeconds(timeoutSeconds)) (see --timeout)")
+        case .failure(let error):
+            return .failure(viaSSH ? "cannot run ssh: \(error)" : "\(error)")
         }
+        let out = result.stdoutText, err = result.stderrText
         switch result.termination {
         case .exited(0):
             return .success(stdout: out, stderr: err)

@@ -15,7 +15,7 @@ enum LocalExporterBinary {
             let sibling = PathText.join(PathText.dirname(selfPath), name)
             if access(sibling, X_OK) == 0 { return sibling }
         }
-        return ChildProcess.findOnPath(name)
+        return CommandRunner().which(name)
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -23,26 +23,20 @@ struct SSHRunner: HostCommandRunner {
     }
 
     func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult {
-        let result: ChildProcessResult
-        do {
-            result = try ChildProcess.run(arguments(for: argv, on: target), stdin: stdin, timeoutSeconds: timeoutSeconds)
-        } catch {
-            return .failure("cannot run ssh: \(error)")
+        let outcome = Result { () throws(CommandError) in
+            try CommandRunner().run(arguments(for: argv, on: target), stdin: stdin, timeoutSecs: timeoutSeconds)
         }
-        return HostCommandOutcome.interpret(result, viaSSH: true, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
+        return HostCommandOutcome.interpret(outcome, viaSSH: true, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
     }
 }
 
 /// Runs commands on this host directly (the host `fleet bootstrap` runs on).
 struct LocalRunner: HostCommandRunner {
     func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult {
-        let result: ChildProcessResult
-        do {
-            result = try ChildProcess.run(argv, stdin: stdin, timeoutSeconds: timeoutSeconds)
-        } catch {
-            return .failure("\(error)")
+        let outcome = Result { () throws(CommandError) in
+            try CommandRunner().run(argv, stdin: stdin, timeoutSecs: timeoutSeconds)
         }
-        return HostCommandOutcome.interpret(result, viaSSH: false, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
+        return HostCommandOutcome.interpret(outcome, viaSSH: false, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
     }
 }
 

@@ -21,7 +21,7 @@ enum DeployBinaries {
     }
 
     static func run(_ argv: [String], stdin: String = "") throws -> Run {
-        let r = try ChildProcess.run(argv, stdin: Array(stdin.utf8), timeoutSeconds: 120)
+        let r = try CommandRunner().run(argv, stdin: Array(stdin.utf8), timeoutSecs: 120)
         let status: Int32
         switch r.termination {
         case .exited(let code): status = code
@@ -93,14 +93,14 @@ final class LoopbackSSHD {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw XCTSkip("\(Self.binary) is missing; `make test` installs openssh-server")
         }
-        guard let keygen = ChildProcess.findOnPath("ssh-keygen"), ChildProcess.findOnPath("ssh") != nil else {
+        guard let keygen = CommandRunner().which("ssh-keygen"), CommandRunner().which("ssh") != nil else {
             throw XCTSkip("ssh or ssh-keygen is missing; `make test` installs openssh-client")
         }
         self.dir = dir
         port = try DeployBinaries.freePort()
         clientKey = dir + "/client_key"
         for (key, comment) in [(dir + "/host_key", "host"), (clientKey, "client")] {
-            let r = try ChildProcess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key], timeoutSeconds: 30)
+            let r = try CommandRunner().run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key], timeoutSecs: 30)
             guard r.succeeded else { throw TestFailure("ssh-keygen failed: \(r.stderrText)") }
         }
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: dir + "/authorized_keys")

@@ -6,13 +6,13 @@ struct DaemonListEnvironment: Sendable {
     /// answer and every unit is reported `unknown`.
     var systemdIsRunning: @Sendable () -> Bool
     /// Runs systemctl, podman/docker and ceph, found on the runner's search path.
-    var runner: ProcessRunner
+    var runner: CommandRunner
     /// Limit for each external command (the scrape's deadline also applies).
     var commandTimeoutSecs: Double
 
     static let live = DaemonListEnvironment(
         systemdIsRunning: { FileTree(SystemRoot()).isDirectory("/run/systemd/system") },
-        runner: ProcessRunner(),
+        runner: CommandRunner(),
         commandTimeoutSecs: 30)
 }
 

@@ -3,11 +3,11 @@ import Common
 /// What the disk inventory takes from outside the file tree.
 struct DiskInventoryEnvironment: Sendable {
     /// Runs ceph-volume; also finds it on the runner's search path when none is configured.
-    var runner: ProcessRunner
+    var runner: CommandRunner
     /// Limit for one ceph-volume run (the scrape's deadline also applies).
     var commandTimeoutSecs: Double
 
-    static let live = DiskInventoryEnvironment(runner: ProcessRunner(), commandTimeoutSecs: 300)
+    static let live = DiskInventoryEnvironment(runner: CommandRunner(), commandTimeoutSecs: 300)
 }
 
 enum DiskInventoryError: Error, Equatable, CustomStringConvertible {
