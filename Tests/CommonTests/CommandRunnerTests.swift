@@ -110,6 +110,13 @@ final class CommandRunnerTests: XCTestCase {
         XCTAssertEqual(words.first, words.last, "the child leads its own group")
     }
 
+    func test_an_interactive_child_stays_in_our_process_group_so_ctrl_c_reaches_it() throws {
+        var interactive = runner
+        interactive.ownProcessGroup = false
+        let result = try interactive.run(["sh", "-c", "cut -d' ' -f5 /proc/$$/stat"], timeoutSecs: 10)
+        XCTAssertEqual(Int32(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)), getpgrp())
+    }
+
     func test_concurrent_runs_each_see_their_own_end_of_file() throws {
         let results = Collected()
         let runner = self.runner

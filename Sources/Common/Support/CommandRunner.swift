@@ -20,6 +20,11 @@ public struct CommandRunner: Sendable {
     /// How long to keep reading after the child exited while something it started still holds
     /// the pipes open (a daemonizing helper); after that the output so far is used.
     public var drainAfterExitSecs = 0.5
+    /// The child leads its own process group, so a timeout kills everything it started. Set
+    /// false for children an operator may interrupt from the terminal (ssh sessions of
+    /// `fleet apply`): they stay in the terminal's group and get its Ctrl-C; a timeout then
+    /// kills only the child itself.
+    public var ownProcessGroup = true
 
     public init(searchPath: String? = nil, environment: [String: String]? = nil) {
         self.searchPath = searchPath
@@ -82,7 +87,7 @@ public struct CommandRunner: Sendable {
             deadline = deadline.map { min($0, own) } ?? own
         }
         let child = try SpawnedChild.start(executable: executable, argv: argv, environment: environmentStrings(),
-                                           pipesStdin: !input.isEmpty, command: command)
+                                           pipesStdin: !input.isEmpty, ownGroup: ownProcessGroup, command: command)
         var pipes = ChildPipes(stdinFD: child.stdinFD, input: input, stdoutFD: child.stdoutFD, stderrFD: child.stderrFD,
                                maxStdout: maxStdoutBytes, maxStderr: maxStderrBytes)
         defer { pipes.closeAll() }

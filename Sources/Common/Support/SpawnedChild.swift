@@ -15,9 +15,11 @@ struct SpawnedChild {
     let stdinFD: Int32
     let stdoutFD: Int32
     let stderrFD: Int32
+    /// Whether the child leads its own process group (then kills reach its whole group).
+    let ownGroup: Bool
 
     static func start(executable: String, argv: [String], environment: [String], pipesStdin: Bool,
-                      command: String) throws(CommandError) -> SpawnedChild {
+                      ownGroup: Bool = true, command: String) throws(CommandError) -> SpawnedChild {
         var created: [(read: Int32, write: Int32)] = []
         for _ in 0..<(pipesStdin ? 3 : 2) {
             var fds: [Int32] = [-1, -1]
@@ -30,7 +32,7 @@ struct SpawnedChild {
         }
         let out = created[0], err = created[1]
         let input = pipesStdin ? created[2] : nil
-        let spawned = spawn(executable: executable, argv: argv, environment: environment,
+        let spawned = spawn(executable: executable, argv: argv, environment: environment, ownGroup: ownGroup,
                             stdinFD: input?.read, stdoutFD: out.write, stderrFD: err.write)
         // The child has its own copies now; ours of its ends would keep its pipes from ever
         // reaching end of file.
@@ -47,7 +49,7 @@ struct SpawnedChild {
             if let input { close(input.write) }
             throw .spawnFailed(command: command, reason: "\(executable): \(String(cString: strerror(refusal.value)))")
         }
-        let child = SpawnedChild(pid: pid, stdinFD: input?.write ?? -1, stdoutFD: out.read, stderrFD: err.read)
+        let child = SpawnedChild(pid: pid, stdinFD: input?.write ?? -1, stdoutFD: out.read, stderrFD: err.read, ownGroup: ownGroup)
         for fd in [child.stdinFD, child.stdoutFD, child.stderrFD] where fd >= 0 { _ = cshim_set_nonblocking(fd) }
         return child
     }
@@ -69,7 +71,7 @@ struct SpawnedChild {
     /// (uninterruptible I/O on a failing disk) may not die at once: after a few seconds it is
     /// left to a background waiter so the caller is not held hostage.
     func killAndReap() {
-        kill(-pid, SIGKILL)
+        if ownGroup { kill(-pid, SIGKILL) }
         kill(pid, SIGKILL)
         for _ in 0..<500 {
             if reapIfExited() != nil { return }
@@ -87,7 +89,7 @@ struct SpawnedChild {
     /// posix_spawn's error number when it refuses.
     private struct SpawnErrno: Error { let value: Int32 }
 
-    private static func spawn(executable: String, argv: [String], environment: [String],
+    private static func spawn(executable: String, argv: [String], environment: [String], ownGroup: Bool,
                               stdinFD: Int32?, stdoutFD: Int32, stderrFD: Int32) -> Result<pid_t, SpawnErrno> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -105,8 +107,9 @@ struct SpawnedChild {
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own process group, so a timeout or cancellation kills everything it started
         // (ceph-volume, container engines and ssh fork helpers).
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        let groupFlag = ownGroup ? POSIX_SPAWN_SETPGROUP : 0
+        posix_spawnattr_setflags(&attributes, Int16(groupFlag | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        if ownGroup { posix_spawnattr_setpgroup(&attributes, 0) }
         // The daemon blocks signals in its threads for a signalfd and both programs ignore
         // SIGPIPE; either would otherwise be inherited across exec and change how the child behaves.
         var emptyMask = sigset_t()

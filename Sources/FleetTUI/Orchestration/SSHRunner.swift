@@ -24,7 +24,7 @@ struct SSHRunner: HostCommandRunner {
 
     func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult {
         let outcome = Result { () throws(CommandError) in
-            try CommandRunner().run(arguments(for: argv, on: target), stdin: stdin, timeoutSecs: timeoutSeconds)
+            try CommandRunner.interactive.run(arguments(for: argv, on: target), stdin: stdin, timeoutSecs: timeoutSeconds)
         }
         return HostCommandOutcome.interpret(outcome, viaSSH: true, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
     }
@@ -34,7 +34,7 @@ struct SSHRunner: HostCommandRunner {
 struct LocalRunner: HostCommandRunner {
     func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult {
         let outcome = Result { () throws(CommandError) in
-            try CommandRunner().run(argv, stdin: stdin, timeoutSecs: timeoutSeconds)
+            try CommandRunner.interactive.run(argv, stdin: stdin, timeoutSecs: timeoutSeconds)
         }
         return HostCommandOutcome.interpret(outcome, viaSSH: false, program: argv.first ?? "", timeoutSeconds: timeoutSeconds)
     }
@@ -47,5 +47,14 @@ struct RoutingRunner: HostCommandRunner {
 
     func run(_ argv: [String], on target: DeployTarget, stdin: [UInt8], timeoutSeconds: Double) -> HostCommandResult {
         (target.isLocal ? local : remote).run(argv, on: target, stdin: stdin, timeoutSeconds: timeoutSeconds)
+    }
+}
+
+extension CommandRunner {
+    /// For commands the operator runs from a terminal: Ctrl-C reaches them too.
+    static var interactive: CommandRunner {
+        var r = CommandRunner()
+        r.ownProcessGroup = false
+        return r
     }
 }
