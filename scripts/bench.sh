@@ -116,3 +116,23 @@ DASH=$(pgrep -f "^$BIN/fleet --hosts $work/hosts-dash.txt" | head -1)
 t0=$(cpu_ticks "$DASH"); sleep 20; t1=$(cpu_ticks "$DASH")
 echo "   CPU $(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 20 * 100:.2f}')")% of a core (target < 10%), RSS $(rss_mib "$DASH") MiB (target < 64)"
 echo "   screen: $(tmux -L bench-$$ capture-pane -p | sed -n 2p)"
+
+echo "== dashboard with all $max hosts: key-to-screen latency (tmux send-keys -> capture-pane)"
+tmux -L bench-$$ kill-server 2>/dev/null || true
+tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --hosts $work/all-hosts.txt --config $work/config.json --interval 5"
+sleep 15
+samples=()
+for key in s s s s s S s s s s; do
+  before=$(tmux -L bench-$$ capture-pane -p | tail -1)
+  t0=$(date +%s%N)
+  tmux -L bench-$$ send-keys "$key"
+  for _ in $(seq 1 400); do
+    [ "$(tmux -L bench-$$ capture-pane -p | tail -1)" != "$before" ] && break
+    sleep 0.002
+  done
+  samples+=($(( ($(date +%s%N) - t0) / 1000000 )))
+done
+DASH=$(pgrep -f "^$BIN/fleet --hosts $work/all-hosts.txt" | head -1)
+sorted=$(printf "%s\n" "${samples[@]}" | sort -n | tr '\n' ' ')
+echo "   key to screen (ms, 10 sort keys, includes tmux round trips): $sorted (target < 50)"
+echo "   RSS with $max kept-alive connections: $(rss_mib "$DASH") MiB"
