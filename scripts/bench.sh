@@ -96,10 +96,21 @@ echo "   poller $P req/s vs wrk $E req/s: $(ratio "$P" "$E")x  ($(cat "$work/swe
 kill $NGX 2>/dev/null || true
 max=0; for n in $FLEET_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
 echo "== simulated fleet of $max exporters"
-"$BIN/cephadm-exporter" simulate --count "$max" --base-port 21000 --config "$work/config.json" --behaviour healthy \
-  --hosts-out "$work/all-hosts.txt" 2>"$work/simulate.log" &
-SIM=$!; pids+=($SIM)
-wait_for "$work/simulate.log" "simulating"
+SIM=""
+for base in 21000 15000 9000; do  # below the ephemeral port range; the next one if a port is taken
+  "$BIN/cephadm-exporter" simulate --count "$max" --base-port $base --config "$work/config.json" --behaviour healthy \
+    --hosts-out "$work/all-hosts.txt" 2>"$work/simulate.log" &
+  SIM=$!
+  for _ in $(seq 1 200); do
+    grep -q simulating "$work/simulate.log" 2>/dev/null && break
+    kill -0 $SIM 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 $SIM 2>/dev/null; then pids+=($SIM); break; fi
+  echo "   ($(cat "$work/simulate.log"); trying another range)"
+  SIM=""
+done
+[ -n "$SIM" ] || { echo "   no free port range for the simulated fleet"; exit 1; }
 for n in $FLEET_SIZES; do
   head -n $((n + 1)) "$work/all-hosts.txt" >"$work/hosts-$n.txt"
   s=$(date +%s.%N)
