@@ -130,6 +130,7 @@ echo "   screen: $(tmux -L bench-$$ capture-pane -p | sed -n 2p)"
 
 echo "== dashboard with all $max hosts: key-to-screen latency (tmux send-keys -> capture-pane)"
 tmux -L bench-$$ kill-server 2>/dev/null || true
+sleep 1  # a new server on the socket of one still exiting fails to start
 tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --hosts $work/all-hosts.txt --config $work/config.json --interval 5"
 sleep 15
 samples=()
