@@ -32,6 +32,19 @@ final class ExporterLifecycleTests: XCTestCase {
         XCTAssertFalse(p.stderr.contains(h.token), "the token must never be logged")
     }
 
+    func test_log_file_is_appended_and_reopened_on_sighup_after_logrotate() throws {
+        let h = try ExporterHarness()
+        let p = try h.start()
+        let log = "\(h.logDir)/\(h.fsid)/cephadm-exporter.\(h.id).log"
+        XCTAssertTrue(TestPaths.eventually { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("https server listening") })
+        // logrotate renames the file, then sends SIGHUP.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        p.signal(SIGHUP)
+        XCTAssertTrue(TestPaths.eventually { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("reload: crt, key and token unchanged") },
+                      "a new log file must be opened after SIGHUP")
+        XCTAssertFalse((try String(contentsOfFile: log + ".1", encoding: .utf8)).contains("reload:"))
+    }
+
     func test_sighup_with_an_invalid_certificate_keeps_the_old_one() throws {
         let h = try ExporterHarness()
         let p = try h.start()
