@@ -31,14 +31,13 @@ final class ServerConnection: EventHandler {
         arm(server.configuration.requestTimeoutSecs)
     }
 
-    /// During shutdown: close now unless a request is being answered.
+    /// During shutdown: close now unless a request is arriving or being answered.
     func closeIfIdle() {
-        if phase == .writing || phase == .delayed {
-            closeAfterWrite = true
-        } else if phase != .closed && !requestStarted || phase == .handshaking {
-            close()
-        } else {
-            closeAfterWrite = true
+        switch phase {
+        case .closed: return
+        case .handshaking: close()
+        case .reading: if requestStarted { closeAfterWrite = true } else { close() }
+        case .delayed, .writing: closeAfterWrite = true
         }
     }
 

@@ -25,7 +25,7 @@ struct ExporterSettings: Sendable {
 /// that also receives signals (signalfd), so every reaction to a signal happens on one thread.
 final class ExporterService: @unchecked Sendable {
     // @unchecked: after `run()` starts, `credentials`, `server` and `fileLog` are only touched on
-    // the event loop thread (signal handling runs there too).
+    // the event loop thread (signal handling runs there too); `stopping` and the heartbeat are atomics.
     private let settings: ExporterSettings
     private let logger: Logger
     private var fileLog: FileLogBackend?
@@ -44,7 +44,7 @@ final class ExporterService: @unchecked Sendable {
         cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals)
     }
 
-    /// Binds, starts the tasks and serves until SIGTERM/SIGINT. Returns the exit status.
+    /// Starts the tasks and serves on the bound sockets until SIGTERM/SIGINT. Returns the exit status.
     func run(listening fds: [Int32]) -> Int32 {
         // Block the signals before any thread exists, so all of them reach the signalfd.
         let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
@@ -70,8 +70,6 @@ final class ExporterService: @unchecked Sendable {
             default: shutdown(loop: loop, supervisor: supervisor)
             }
         }
-
-        self.supervisor = supervisor
         do {
             try loop.register(fd: sigfd, events: IOEvents.read, handler: signalHandler)
             try server.start(listening: fds)
@@ -90,7 +88,6 @@ final class ExporterService: @unchecked Sendable {
         return 0
     }
 
-    private var supervisor: Supervisor?
     private let stopping = Atomic<Bool>(false)
 
     private func shutdown(loop: EventLoop, supervisor: Supervisor?) {
