@@ -98,7 +98,7 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(doc["exit_code"], 2)
         XCTAssertEqual(doc["totals"], ["hosts": 8, "ok": 1, "degraded": 2, "down": 2, "auth": 1, "tls": 1, "bad": 1])
         XCTAssertEqual(doc["latency_p99_ms"], 250.0)
-        XCTAssertEqual(doc["thresholds"], ["stale_after_factor": 3.0, "warn_age_secs": nil, "crit_age_secs": nil])
+        XCTAssertEqual(doc["thresholds"], ["stale_after_factor": 3.0, "stale_after_secs": nil, "warn_age_secs": nil, "crit_age_secs": nil])
 
         let hosts = try XCTUnwrap(doc["hosts"]?.arrayValue)
         XCTAssertEqual(hosts.count, 8)

@@ -49,6 +49,7 @@ enum CheckJSON {
             "checked_at": number(now),
             "thresholds": [
                 "stale_after_factor": number(t.staleAfterFactor),
+                "stale_after_secs": number(t.staleAfterSecs),
                 "warn_age_secs": number(t.warnAgeSecs),
                 "crit_age_secs": number(t.critAgeSecs),
             ],
