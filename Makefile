@@ -26,9 +26,10 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@echo "binaries: $(BIN_RELEASE)/cephadm-exporter $(BIN_RELEASE)/fleet"
 
-## test: unit and integration tests (real binaries, real TLS, loopback only)
+## test: unit and integration tests (real binaries, real TLS, loopback only); a compiler
+## warning fails the build (the project keeps none)
 test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
 
 ## demo: a local fleet of exporters and the dashboard on it
