@@ -1,0 +1,151 @@
+import Dispatch
+import Foundation
+import Synchronization
+import XCTest
+
+@testable import Common
+
+/// The poller's client connection against the real server, both on one in-process event loop.
+final class HTTPSClientConnectionTests: XCTestCase {
+    final class SlowDelegate: HTTPServerDelegate, @unchecked Sendable {
+        let delay: Double
+        init(delay: Double) { self.delay = delay }
+        func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
+            var r = HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("ok \(request.target)".utf8))
+            r.delaySecs = delay
+            return r
+        }
+        func respond(toParseError error: HTTPParseError, peer: SocketAddress) -> HTTPServerResponse {
+            HTTPServerResponse(status: error.status, close: true)
+        }
+        func serverEvent(_ level: LogLevel, _ message: String) {}
+    }
+
+    /// One loop thread hosting a server and a client connection to it.
+    final class Rig: @unchecked Sendable {
+        let loop: EventLoop
+        let port: Int
+        let serverPEM: String
+        var server: HTTPServer?
+        var client: HTTPSClientConnection?
+        let delegate: SlowDelegate
+        let done = Atomic<Bool>(false)
+
+        init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil) throws {
+            let g = try SelfSignedCertificate.generate()
+            serverPEM = g.certificatePEM
+            delegate = SlowDelegate(delay: delay)
+            loop = try EventLoop()
+            let fds = try Sockets.listen(bind: "127.0.0.1", port: 0)
+            port = Sockets.localPort(fds[0]) ?? 0
+            var config = HTTPServerConfiguration()
+            config.idleTimeoutSecs = idleTimeout
+            let server = HTTPServer(loop: loop, tlsContext: try TLSContext.server(certificatePEM: g.certificatePEM, keyPEM: g.privateKeyPEM),
+                                    configuration: config, delegate: delegate)
+            try server.start(listening: fds)
+            self.server = server
+            client = HTTPSClientConnection(loop: loop, address: SocketAddress(ip: "127.0.0.1", port: port)!,
+                                           tls: try TLSContext.client(trusting: trust ?? g.certificatePEM))
+            NativeThread.spawn(name: "test-loop") { [self] in
+                loop.run()
+                done.store(true, ordering: .releasing)
+            }
+        }
+
+        /// Sends one GET on the loop thread and waits for the outcome.
+        func get(_ path: String, timeout: Double = 2) -> (Result<ClientResponse, ClientFailure>, connectedBefore: Bool) {
+            let result = Mutex<(Result<ClientResponse, ClientFailure>, Bool)?>(nil)
+            let sem = DispatchSemaphore(value: 0)
+            loop.execute { [self] in
+                let before = client!.isConnected
+                client!.send(Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), timeout: timeout) { r in
+                    result.withLock { $0 = (r, before) }
+                    sem.signal()
+                }
+            }
+            _ = sem.wait(timeout: .now() + timeout + 5)
+            return result.withLock { $0 } ?? (.failure(.io("no completion")), false)
+        }
+
+        func stop() {
+            loop.stop()
+            while !done.load(ordering: .acquiring) { usleep(1000) }
+        }
+    }
+
+    func body(_ r: Result<ClientResponse, ClientFailure>) -> String? {
+        guard case .success(let resp) = r else { return nil }
+        return String(decoding: resp.body, as: UTF8.self)
+    }
+
+    func test_a_second_request_reuses_the_kept_alive_connection() throws {
+        let rig = try Rig()
+        defer { rig.stop() }
+        let (first, wasConnected) = rig.get("/a")
+        XCTAssertEqual(body(first), "ok /a")
+        XCTAssertFalse(wasConnected)
+        let (second, reused) = rig.get("/b")
+        XCTAssertEqual(body(second), "ok /b")
+        XCTAssertTrue(reused, "the second request must go over the same connection")
+    }
+
+    func test_a_connection_the_server_closed_while_idle_is_reopened() throws {
+        let rig = try Rig(idleTimeout: 0.2)
+        defer { rig.stop() }
+        XCTAssertEqual(body(rig.get("/a").0), "ok /a")
+        usleep(600_000)  // the server's idle timeout closes it
+        let (again, _) = rig.get("/b")
+        XCTAssertEqual(body(again), "ok /b")
+    }
+
+    func test_a_slow_response_is_a_timeout() throws {
+        let rig = try Rig(delay: 1.0)
+        defer { rig.stop() }
+        let (r, _) = rig.get("/slow", timeout: 0.2)
+        guard case .failure(.timeout(let m)) = r else { return XCTFail("expected a timeout, got \(r)") }
+        XCTAssertTrue(m.contains("no response within"), m)
+    }
+
+    func test_a_server_with_another_certificate_is_a_tls_failure() throws {
+        let other = try SelfSignedCertificate.generate().certificatePEM
+        let rig = try Rig(trust: other)
+        defer { rig.stop() }
+        let (r, _) = rig.get("/a")
+        guard case .failure(.tls(let m)) = r else { return XCTFail("expected a TLS failure, got \(r)") }
+        XCTAssertTrue(m.contains("certificate verify failed"), m)
+    }
+
+    func test_nothing_listening_is_refused() throws {
+        let loop = try EventLoop()
+        let done = Atomic<Bool>(false)
+        NativeThread.spawn(name: "test-loop") {
+            loop.run()
+            done.store(true, ordering: .releasing)
+        }
+        defer {
+            loop.stop()
+            while !done.load(ordering: .acquiring) { usleep(1000) }
+        }
+        // A port that was just free: bind, read the number, close.
+        let fds = try Sockets.listen(bind: "127.0.0.1", port: 0)
+        let port = Sockets.localPort(fds[0]) ?? 1
+        close(fds[0])
+        let tls = try TLSContext.client(trusting: try SelfSignedCertificate.generate().certificatePEM)
+        let outcome = Mutex<Result<ClientResponse, ClientFailure>?>(nil)
+        let sem = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var keep: HTTPSClientConnection?
+        loop.execute {
+            let c = HTTPSClientConnection(loop: loop, address: SocketAddress(ip: "127.0.0.1", port: port)!, tls: tls)
+            keep = c
+            c.send(Array("GET / HTTP/1.1\r\n\r\n".utf8), timeout: 2) { r in
+                outcome.withLock { $0 = r }
+                sem.signal()
+            }
+        }
+        _ = sem.wait(timeout: .now() + 5)
+        _ = keep
+        guard case .failure(.refused) = outcome.withLock({ $0 }) else {
+            return XCTFail("expected refused, got \(String(describing: outcome.withLock { $0 }))")
+        }
+    }
+}
