@@ -17,14 +17,13 @@ enum MetadataRouter {
             return (errorPage(501, reason: "Unsupported method ('\(sanitized(method))')"), .unsupportedMethod)
         }
         guard verifier.accepts(authorizationHeader: authorization) else {
-            return (errorPage(401, reason: "Unauthorized"), .unauthorized)
+            return (unauthorized, .unauthorized)
         }
         if target == "/" {
             return (HTTPServerResponse(status: 200, contentType: "text/html; charset=utf-8", body: helpPage), .served)
         }
         guard let route = MetadataRoute(rawValue: target) else {
-            let body = JSONWriter.compact(["message": .string(MetadataRoute.notFoundMessage)])
-            return (HTTPServerResponse(status: 404, reason: MetadataRoute.notFoundMessage, contentType: jsonType, body: body), .served)
+            return (notFound, .served)
         }
         switch route {
         case .all:
@@ -38,6 +37,12 @@ enum MetadataRouter {
             return (HTTPServerResponse(status: 200, contentType: jsonType, body: snapshot.taskBodies[task] ?? []), .served)
         }
     }
+
+    // Built once: scanners and misconfigured pollers can send these thousands of times a second.
+    static let unauthorized = errorPage(401, reason: "Unauthorized")
+    static let notFound = HTTPServerResponse(
+        status: 404, reason: MetadataRoute.notFoundMessage, contentType: jsonType,
+        body: JSONWriter.compact(["message": .string(MetadataRoute.notFoundMessage)]))
 
     /// A small HTML error page; the connection is closed after it, as Pacific's server does.
     static func errorPage(_ status: Int, reason: String) -> HTTPServerResponse {
