@@ -95,6 +95,20 @@ public struct ParsedArguments: Sendable {
     }
 }
 
+extension ParsedArguments {
+    /// Parses a sub-command's arguments; when they include `--help`, prints `help` with `print`
+    /// and returns nil, so every command treats `--help` the same way.
+    public static func unlessHelp(_ args: [String], options: [OptionSpec], allowPositionals: Bool = false,
+                                  print: (String) -> Void, help: @autoclosure () -> String) throws(UsageError) -> ParsedArguments? {
+        let parsed = try ParsedArguments(args, options: options, allowPositionals: allowPositionals)
+        if parsed.has("--help") {
+            print(help())
+            return nil
+        }
+        return parsed
+    }
+}
+
 /// Renders `--help` text for a sub-command from its option specs.
 public enum HelpText {
     public static func render(usage: String, summary: String, options: [OptionSpec], footer: String = "") -> String {

@@ -37,11 +37,8 @@ enum DeployCommand {
         let parsed: ParsedArguments
         let fsid: String, id: String, configArgument: String
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: options)
-            if parsed.has("--help") {
-                io.writeOut(help)
-                return 0
-            }
+            guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
+            parsed = given
             fsid = try parsed.required("--fsid")
             id = parsed.string("--id") ?? HostName.short()
             configArgument = try parsed.required("--config-json")

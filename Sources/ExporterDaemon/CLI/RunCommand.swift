@@ -33,11 +33,9 @@ enum RunCommand {
         let parsed: ParsedArguments
         let settings: ExporterSettings
         do {
-            parsed = try ParsedArguments(args, options: options)
-            if parsed.has("--help") {
-                Console.out(help, newline: false)
-                return 0
-            }
+            guard let given = try ParsedArguments.unlessHelp(args, options: options, print: { Console.out($0, newline: false) }, help: help)
+            else { return 0 }
+            parsed = given
             settings = try makeSettings(parsed)
         } catch {
             Console.err("cephadm-exporter run: \(error)")

@@ -24,14 +24,14 @@ enum SimulateCommand {
     static func run(_ args: [String]) -> Int32 {
         let p: ParsedArguments
         do {
-            p = try ParsedArguments(args, options: options)
-            if p.has("--help") {
-                Console.out(HelpText.render(
+            guard let given = try ParsedArguments.unlessHelp(
+                args, options: options, print: { Console.out($0, newline: false) },
+                help: HelpText.render(
                     usage: "cephadm-exporter simulate --count N --base-port PORT --config FILE [options]",
                     summary: "Serve N exporters with synthetic metadata from one process, with a seeded mix of behaviours:\nhealthy, dead-task (206/204), all-dead (500), slow, refusing, wrong-token (401), stale.",
-                    options: options, footer: "Runs until SIGTERM/SIGINT."), newline: false)
-                return 0
-            }
+                    options: options, footer: "Runs until SIGTERM/SIGINT."))
+            else { return 0 }
+            p = given
             return try serve(p)
         } catch let e as UsageError {
             Console.err("cephadm-exporter simulate: \(e)")

@@ -37,11 +37,10 @@ enum TaskCommands {
             .flag("--help", "-h", help: "show this help"),
         ]
         do {
-            let p = try ParsedArguments(args, options: options)
-            if p.has("--help") {
-                Console.out(HelpText.render(usage: "cephadm-exporter \(command) [options]", summary: summary, options: options), newline: false)
-                return 0
-            }
+            guard let p = try ParsedArguments.unlessHelp(
+                args, options: options, print: { Console.out($0, newline: false) },
+                help: HelpText.render(usage: "cephadm-exporter \(command) [options]", summary: summary, options: options))
+            else { return 0 }
             let timeout = try p.double("--timeout", range: 0.1...86_400) ?? 60
             let task = make(p, SystemRoot(p.string("--root") ?? "/"))
             let context = ScrapeContext(deadline: .now + .milliseconds(Int64(timeout * 1000)))

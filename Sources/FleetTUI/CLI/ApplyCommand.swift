@@ -53,11 +53,8 @@ enum ApplyCommand {
         let request: ExporterOrchestrator.ApplyRequest
         let hostsArgument: String
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: options)
-            if parsed.has("--help") {
-                io.writeOut(help)
-                return 0
-            }
+            guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
+            parsed = given
             hostsArgument = try parsed.required("--hosts")
             if let fsid = parsed.string("--fsid"), let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
             request = ExporterOrchestrator.ApplyRequest(

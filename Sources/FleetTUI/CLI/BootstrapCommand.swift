@@ -41,11 +41,8 @@ enum BootstrapCommand {
         let keyType: KeyType
         let hostName: String
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: options)
-            if parsed.has("--help") {
-                io.writeOut(help)
-                return 0
-            }
+            guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
+            parsed = given
             if let fsid = parsed.string("--fsid"), let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
             keyType = try ConfigCommand.parseKeyType(parsed.string("--key-type"))
             hostName = parsed.string("--hostname") ?? shortHostName()

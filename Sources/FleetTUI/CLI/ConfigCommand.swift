@@ -62,14 +62,13 @@ enum ConfigCommand {
         let keyType: KeyType
         let port: Int
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: generateOptions)
-            if parsed.has("--help") {
-                io.writeOut(HelpText.render(
+            guard let given = try ParsedArguments.unlessHelp(
+                args, options: generateOptions, print: io.writeOut,
+                help: HelpText.render(
                     usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--state-dir DIR]",
                     summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nAn existing config is replaced.",
-                    options: generateOptions))
-                return 0
-            }
+                    options: generateOptions)) else { return 0 }
+            parsed = given
             keyType = try parseKeyType(parsed.string("--key-type"))
             port = try parsePort(parsed.string("--port"))
         } catch {
@@ -104,9 +103,9 @@ enum ConfigCommand {
         let name = "\(command) set"
         let parsed: ParsedArguments
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: setOptions)
-            if parsed.has("--help") {
-                io.writeOut(HelpText.render(
+            guard let given = try ParsedArguments.unlessHelp(
+                args, options: setOptions, print: io.writeOut,
+                help: HelpText.render(
                     usage: "fleet config set -i FILE|- [--state-dir DIR]",
                     summary: """
                     Validate and store an exporter config {"crt", "key", "token", "port"}:
@@ -116,9 +115,8 @@ enum ConfigCommand {
                       port   an integer 1025-65535 (a JSON number or a numeric string)
                     Every problem is reported, one per line; nothing is stored unless all pass.
                     """,
-                    options: setOptions))
-                return 0
-            }
+                    options: setOptions)) else { return 0 }
+            parsed = given
             guard parsed.string("-i") != nil else {
                 throw UsageError("JSON configuration has not been provided (-i FILE, or -i - for stdin)")
             }
@@ -155,14 +153,13 @@ enum ConfigCommand {
         let name = "\(command) get"
         let parsed: ParsedArguments
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: getOptions)
-            if parsed.has("--help") {
-                io.writeOut(HelpText.render(
+            guard let given = try ParsedArguments.unlessHelp(
+                args, options: getOptions, print: io.writeOut,
+                help: HelpText.render(
                     usage: "fleet config get [--output FILE] [--state-dir DIR]",
                     summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read.",
-                    options: getOptions))
-                return 0
-            }
+                    options: getOptions)) else { return 0 }
+            parsed = given
         } catch {
             return CommandFailure.usage(io, command: name, error)
         }
@@ -193,14 +190,13 @@ enum ConfigCommand {
         let name = "\(command) clear"
         let parsed: ParsedArguments
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: clearOptions)
-            if parsed.has("--help") {
-                io.writeOut(HelpText.render(
+            guard let given = try ParsedArguments.unlessHelp(
+                args, options: clearOptions, print: io.writeOut,
+                help: HelpText.render(
                     usage: "fleet config clear [--state-dir DIR]",
                     summary: "Remove the stored exporter config and the enabled flag.",
-                    options: clearOptions))
-                return 0
-            }
+                    options: clearOptions)) else { return 0 }
+            parsed = given
         } catch {
             return CommandFailure.usage(io, command: name, error)
         }

@@ -34,11 +34,8 @@ struct FleetInputs {
     /// inputs, with the host-list warnings already printed and SIGPIPE ignored.
     static func commandLine(_ args: [String], options: [OptionSpec], help: String) -> Result<(ParsedArguments, FleetInputs)?, UsageError> {
         do {
-            let p = try ParsedArguments(args, options: options)
-            if p.has("--help") {
-                Console.out(help, newline: false)
-                return .success(nil)
-            }
+            guard let p = try ParsedArguments.unlessHelp(args, options: options, print: { Console.out($0, newline: false) }, help: help)
+            else { return .success(nil) }
             let inputs = try load(p)
             for w in inputs.warnings { Console.err("warning: \(w)") }
             signal(SIGPIPE, SIG_IGN)

@@ -30,11 +30,8 @@ enum RemoveCommand {
         let parallel: Int
         let timeout: Double
         do throws(UsageError) {
-            parsed = try ParsedArguments(args, options: options)
-            if parsed.has("--help") {
-                io.writeOut(help)
-                return 0
-            }
+            guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
+            parsed = given
             _ = try ApplyCommand.sshSettings(parsed, base: SSHSettings())
             parallel = try parsed.int("--parallel", range: 1...256) ?? 8
             timeout = try parsed.double("--timeout", range: 1...86_400) ?? 300
