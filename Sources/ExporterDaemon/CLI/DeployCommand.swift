@@ -56,11 +56,7 @@ enum DeployCommand {
             return 2
         }
 
-        let layout = DaemonLayout(
-            fsid: fsid, id: id,
-            dataDir: parsed.string("--data-dir") ?? DaemonLayout.defaultDataDir,
-            unitDir: parsed.string("--unit-dir") ?? DaemonLayout.defaultUnitDir,
-            logDir: parsed.string("--log-dir") ?? DaemonLayout.defaultLogDir)
+        let layout = DaemonLayout(fsid: fsid, id: id, options: parsed)
 
         let binary: String
         switch ExecutablePath.resolve(option: parsed.string("--binary")) {

@@ -43,11 +43,7 @@ enum RemoveDaemonCommand {
             io.err("Run 'cephadm-exporter rm-daemon --help' for usage.")
             return 2
         }
-        let layout = DaemonLayout(
-            fsid: fsid, id: id,
-            dataDir: parsed.string("--data-dir") ?? DaemonLayout.defaultDataDir,
-            unitDir: parsed.string("--unit-dir") ?? DaemonLayout.defaultUnitDir,
-            logDir: parsed.string("--log-dir") ?? DaemonLayout.defaultLogDir)
+        let layout = DaemonLayout(fsid: fsid, id: id, options: parsed)
         do {
             let outcome = try DaemonRemover(systemd: systemd).remove(layout)
             outcome.lines.forEach(io.out)

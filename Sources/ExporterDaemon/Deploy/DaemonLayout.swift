@@ -23,6 +23,14 @@ struct DaemonLayout: Sendable, Equatable {
     static let defaultUnitDir = "/etc/systemd/system"
     static let defaultLogDir = "/var/log/ceph"
 
+    /// The layout `--data-dir`, `--unit-dir` and `--log-dir` describe (deploy and rm-daemon).
+    init(fsid: String, id: String, options parsed: ParsedArguments) {
+        self.init(fsid: fsid, id: id,
+                  dataDir: parsed.string("--data-dir") ?? DaemonLayout.defaultDataDir,
+                  unitDir: parsed.string("--unit-dir") ?? DaemonLayout.defaultUnitDir,
+                  logDir: parsed.string("--log-dir") ?? DaemonLayout.defaultLogDir)
+    }
+
     static let clusterDirMode: mode_t = 0o700
     static let daemonDirMode: mode_t = 0o700
     static let secretFileMode: mode_t = 0o600
