@@ -36,3 +36,15 @@ final class JSONParserTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse("[1, @]")) { XCTAssertEqual(($0 as? JSONParseError)?.offset, 4) }
     }
 }
+
+final class JSONNumberTests: XCTestCase {
+    func test_integers_of_every_length_keep_their_value_and_type() throws {
+        for text in ["0", "-0", "7", "-42", "274877906944", "999999999999999999", "-999999999999999999",
+                     "9223372036854775807", "-9223372036854775808"] {
+            XCTAssertEqual(try JSONParser.parse(text), .int(Int64(text)!), text)
+        }
+        XCTAssertEqual(try JSONParser.parse("99999999999999999999"), .double(1e20), "too large for Int64: a double")
+        XCTAssertEqual(try JSONParser.parse("1.5e3"), .double(1500))
+        XCTAssertEqual(try JSONParser.parse("-0.25"), .double(-0.25))
+    }
+}

@@ -67,9 +67,11 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         pos += 1
         var entries: [(key: String, value: JSONValue)] = []
+        entries.reserveCapacity(8)
         // Duplicate keys keep their first position and their last value, as in Python. A
         // cheap hash per key makes the check a scan of integers instead of string compares.
         var hashes: [UInt64] = []
+        hashes.reserveCapacity(8)
         skipWhitespace()
         if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject()) }
         while true {
@@ -83,8 +85,13 @@ public struct JSONParser {
             let value = try parseValue(depth: depth + 1)
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in key.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-            if let i = hashes.indices.first(where: { hashes[$0] == hash && entries[$0].key == key }) {
-                entries[i].value = value
+            var duplicate = -1
+            for i in 0..<hashes.count where hashes[i] == hash && entries[i].key == key {
+                duplicate = i
+                break
+            }
+            if duplicate >= 0 {
+                entries[duplicate].value = value
             } else {
                 hashes.append(hash)
                 entries.append((key, value))
@@ -141,6 +148,13 @@ public struct JSONParser {
             let digits = pos
             while pos < buf.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buf[pos]) { pos += 1 }
             guard pos > digits else { throw error("invalid number: no digits in exponent") }
+        }
+        // Integers of up to 18 digits (all the exporter's counts and sizes) skip the String.
+        if !isFloat && pos - start <= 18 {
+            var value: Int64 = 0
+            let negative = buf[start] == UInt8(ascii: "-")
+            for i in (negative ? start + 1 : start)..<pos { value = value * 10 + Int64(buf[i] &- UInt8(ascii: "0")) }
+            return .int(negative ? -value : value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
