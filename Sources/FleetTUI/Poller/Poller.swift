@@ -40,6 +40,9 @@ final class Poller: @unchecked Sendable {
     private var paused = false
     private let resolver = Resolver()
     private let readBuffer = ReadBuffer()
+    /// A metadata body of a host with hundreds of disks is well under 1 MiB; the cap keeps a
+    /// misbehaving host from making the poller buffer more than this per connection.
+    private let responseLimits = HTTPResponseLimits(maxBodyBytes: 8 << 20)
     private let running = Atomic<Bool>(false)
 
     private final class HostSlot {
@@ -140,7 +143,7 @@ final class Poller: @unchecked Sendable {
         if let c = slot.connection {
             connection = c
         } else {
-            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls, readBuffer: readBuffer)
+            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls, limits: responseLimits, readBuffer: readBuffer)
             slot.connection = connection
         }
         let wasOpen = connection.isConnected
