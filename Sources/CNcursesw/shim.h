@@ -5,9 +5,21 @@
 #endif
 #include <locale.h>
 #include <wchar.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <ncursesw/curses.h>
 
 // Macros and globals Swift cannot use directly (Swift 6 rejects mutable C globals).
+
+/// Starts curses on the process's terminal like initscr(), but returns 0 instead of exiting
+/// the process when the terminal cannot be used (TERM unset or unknown, not a tty).
+static inline int cnc_start(void) {
+    if (!isatty(0) || !isatty(1)) return 0;
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return 0;
+    set_term(screen);
+    return 1;
+}
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
 static inline int cnc_lines(void) { return LINES; }
 static inline int cnc_cols(void) { return COLS; }

@@ -41,8 +41,12 @@ enum DashboardCommand {
             Console.err("fleet: \(error)")
             return 2
         }
+        let terminal: NcursesTerminal
+        do { terminal = try NcursesTerminal(noColor: p.has("--no-color")) } catch {
+            Console.err("fleet: \(error)")
+            return 2
+        }
         poller.start(spread: true)
-        let terminal = NcursesTerminal(noColor: p.has("--no-color"))
         defer {
             terminal.restore()
             poller.stop()

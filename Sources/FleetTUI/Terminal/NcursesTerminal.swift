@@ -4,6 +4,14 @@ import Glibc
 /// The only code that calls ncurses: draws a `ScreenGrid`, reads keys, reports the size.
 /// Redraws only the rows that changed since the last frame; `restore()` always gives the
 /// terminal back (it is idempotent and also runs from `deinit`).
+struct TerminalUnavailable: Error, CustomStringConvertible {
+    var description: String {
+        let term = getenv("TERM").map { String(cString: $0) } ?? "unset"
+        return "the dashboard needs an interactive terminal (stdin and stdout a tty, TERM known; TERM is \(term)); "
+            + "use 'fleet check' for a one-shot report"
+    }
+}
+
 final class NcursesTerminal {
     private var previous: [ScreenRow] = []
     private var previousSize = TerminalSize(columns: 0, lines: 0)
@@ -12,9 +20,10 @@ final class NcursesTerminal {
     private var pairs: [ColorRole: Int16] = [:]
 
     /// Starts curses. `noColor` forces monochrome; a terminal without colours gets it anyway.
-    init(noColor: Bool) {
+    /// Fails (instead of ncurses exiting the process) when there is no usable terminal.
+    init(noColor: Bool) throws(TerminalUnavailable) {
         _ = cnc_set_locale()
-        initscr()
+        guard cnc_start() == 1 else { throw TerminalUnavailable() }
         active = true
         cbreak()
         noecho()
