@@ -14,7 +14,7 @@
 /// Starts curses on the process's terminal like initscr(), but returns 0 instead of exiting
 /// the process when the terminal cannot be used (TERM unset or unknown, not a tty).
 static inline int cnc_start(void) {
-    if (!isatty(0) || !isatty(1)) return 0;
+    if (!isatty(1)) return 0;
     SCREEN *screen = newterm(NULL, stdout, stdin);
     if (screen == NULL) return 0;
     set_term(screen);

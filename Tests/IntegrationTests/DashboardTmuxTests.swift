@@ -68,4 +68,12 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertTrue(screen.contains("FLEET-EXITED=0"), screen)
         XCTAssertTrue(screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "echo" }, "echo must be back on after the dashboard exits:\n\(screen)")
     }
+
+    func test_without_a_terminal_the_dashboard_says_so_and_exits_2() throws {
+        let sim = try SimulatedFleetHarness(count: 1, behaviour: "healthy")
+        let r = try sim.fleet(["--hosts", sim.hostsPath, "--config", sim.configPath])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("the dashboard needs a terminal"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("fleet check"), r.stderr)
+    }
 }

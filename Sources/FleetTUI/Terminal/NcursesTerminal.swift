@@ -7,7 +7,7 @@ import Glibc
 struct TerminalUnavailable: Error, CustomStringConvertible {
     var description: String {
         let term = getenv("TERM").map { String(cString: $0) } ?? "unset"
-        return "the dashboard needs an interactive terminal (stdin and stdout a tty, TERM known; TERM is \(term)); "
+        return "the dashboard needs a terminal (stdout a tty, TERM known; TERM is \(term)); "
             + "use 'fleet check' for a one-shot report"
     }
 }
