@@ -38,7 +38,16 @@ public enum HTTPHeaderFields {
     }
 
     public static func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
-        asciiCaseInsensitiveEquals(a.utf8, b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        // Header lookups run per request: compare the contiguous UTF-8 storage directly.
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where x[i] != y[i] && asciiLower(x[i]) != asciiLower(y[i]) { return false }
+                return true
+            }
+        }
+        if let fast, let result = fast { return result }
+        return asciiCaseInsensitiveEquals(a.utf8, b.utf8)
     }
 
     static func asciiCaseInsensitiveEquals<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {

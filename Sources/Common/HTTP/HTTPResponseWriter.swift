@@ -65,6 +65,14 @@ public enum HTTPResponseWriter {
     /// Bulk-copies clean text (the normal case); replaces control bytes only when there are any.
     private static func appendSanitized(_ text: String, to out: inout [UInt8]) {
         let utf8 = text.utf8
+        // Native strings are contiguous: check and copy straight from their storage (this runs
+        // for every header of every response).
+        let done: Bool? = utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where !HTTPSyntax.isFieldValueByte(byte) { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if done == true { return }
         if utf8.allSatisfy(HTTPSyntax.isFieldValueByte) {
             out.append(contentsOf: utf8)
         } else {

@@ -28,7 +28,17 @@ public struct TokenVerifier: Sendable {
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var md = [UInt8](repeating: 0, count: 32)
         var len: UInt32 = 0
-        _ = bytes.withUnsafeBytes { raw in EVP_Digest(raw.baseAddress, raw.count, &md, &len, EVP_sha256(), nil) }
+        _ = bytes.withUnsafeBytes { raw in EVP_Digest(raw.baseAddress, raw.count, &md, &len, SHA256Algorithm.shared.handle, nil) }
         return md
     }
+}
+
+/// SHA-256 fetched from the provider once: `EVP_sha256()` makes every digest look the
+/// implementation up again, which costs more than hashing a token.
+/// @unchecked Sendable: a fetched EVP_MD is immutable and safe to use from any thread.
+final class SHA256Algorithm: @unchecked Sendable {
+    static let shared = SHA256Algorithm()
+    let handle: OpaquePointer?
+
+    private init() { handle = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256() }
 }
