@@ -49,3 +49,35 @@ final class ClassificationFuzzTests: XCTestCase {
         XCTAssertEqual(fleet.status(of: 0), .bad)
     }
 }
+
+/// Extreme but well-formed numbers from a host must not trap when the state is drawn.
+final class ExtremeValuesLayoutTests: XCTestCase {
+    func test_extreme_timestamps_durations_and_sizes_render_in_table_and_detail() throws {
+        let extremes: [Double] = [1e300, -1e300, 0, -1, 9.3e18, -9.3e18, 4e9]
+        for value in extremes {
+            var b = try MetadataBody.healthy()
+            b.started = value
+            b.host = MetadataBody.record(at: value, duration: value, data: try Fixture.rhelFacts())
+            b.disks = MetadataBody.record(at: value, duration: -value, data: [["path": "/dev/x", "available": true,
+                                                                                 "sys_api": ["size": .double(value)]]])
+            b.taskDetail = ["host": ["interval_secs": .double(value), "restarts": .int(Int(Int32.max)),
+                                     "consecutive_failures": -5, "last_success_epoch_secs": .double(value)]]
+            var fleet = FleetState(hosts: [HostEntry(displayName: "h", address: "127.0.0.1", port: 9443, line: 1)])
+            var text = String(decoding: b.bytes, as: UTF8.self)
+            if value == 1e300 { text = text.replacingOccurrences(of: "1e+300", with: "1e+999") }  // parses as +infinity
+            XCTAssertTrue(fleet.fold(Poll.response(0, body: Array(text.utf8), exporterNow: abs(value) < 1e12 ? value : nil)))
+            var view = ViewState()
+            for size in [TerminalSize(columns: 120, lines: 30), TerminalSize(columns: 40, lines: 10)] {
+                let table = DashboardLayout.render(fleet, view: view, size: size, context: RenderContext(now: Clock.now))
+                XCTAssertEqual(table.grid.rows.count, size.lines, "value \(value)")
+                view = table.view
+                _ = view.handle(.enter)
+                let detail = DashboardLayout.render(fleet, view: view, size: size, context: RenderContext(now: Clock.now))
+                XCTAssertEqual(detail.grid.rows.count, size.lines, "value \(value)")
+                view = ViewState()
+            }
+            _ = FleetCheck.run(fleet, options: CheckOptions(format: .json), now: Clock.now)
+            _ = FleetCheck.run(fleet, options: CheckOptions(format: .text), now: Clock.now)
+        }
+    }
+}

@@ -26,3 +26,20 @@ public enum ProcessEnvironment {
         return out
     }
 }
+
+extension Int {
+    /// A Double from outside (a host's JSON, a computed age) as an Int without trapping:
+    /// NaN is 0 and values beyond ±2^62 are clamped, so later arithmetic cannot overflow either.
+    public init(saturating value: Double) {
+        let limit = Double(1 << 62)
+        if value.isNaN {
+            self = 0
+        } else if value >= limit {
+            self = 1 << 62
+        } else if value <= -limit {
+            self = -(1 << 62)
+        } else {
+            self = Int(value)
+        }
+    }
+}

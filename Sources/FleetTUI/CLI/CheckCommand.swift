@@ -70,7 +70,7 @@ enum CheckCommand {
 extension String {
     /// `1.234` without Foundation.
     init(format3 v: Double) {
-        let scaled = Int((v * 1000).rounded())
+        let scaled = Int(saturating: (v * 1000).rounded())
         let frac = String(scaled % 1000)
         self = "\(scaled / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }

@@ -42,7 +42,7 @@ enum FleetCheck {
         }
         // "U" is the plugin guidelines' value for "could not be determined".
         parts.append("latency_p99=" + (eval.latencyP99Secs.map { compactNumber($0 * 1000) + "ms" } ?? "U"))
-        parts.append("stale_max=" + (eval.staleMaxSecs.map { "\(Int($0))s" } ?? "U"))
+        parts.append("stale_max=" + (eval.staleMaxSecs.map { "\(Int(saturating: $0))s" } ?? "U"))
         return parts.joined(separator: " ")
     }
 

@@ -240,6 +240,6 @@ enum ByteText {
         var v = max(0, bytes)
         var u = 0
         while v >= base, u < units.count - 1 { v /= base; u += 1 }
-        return (u == 0 ? "\(Int(v))" : DurationText.fixed1(v)) + " " + units[u]
+        return (u == 0 ? "\(Int(saturating: v))" : DurationText.fixed1(v)) + " " + units[u]
     }
 }

@@ -1,3 +1,4 @@
+import Common
 /// The two summary lines above the table and the status line below it.
 enum HeaderLayout {
     static func titleRow(_ fleet: FleetState, view: ViewState, width: Int) -> ScreenRow {
@@ -34,7 +35,7 @@ enum HeaderLayout {
         }
         let sweep = fleet.sweep
         if let d = sweep.lastDurationSecs { b.addIfFits("   sweep " + DurationText.seconds(d)) }
-        if let rate = sweep.pollsPerSec { b.addIfFits("  \(Int(rate.rounded())) polls/s") }
+        if let rate = sweep.pollsPerSec { b.addIfFits("  \(Int(saturating: rate.rounded())) polls/s") }
         if let at = sweep.lastCompletedAt {
             b.addIfFits("  at " + DurationText.clock(at, utcOffsetSecs: context.utcOffsetSecs), .role(.dim))
         }
