@@ -298,6 +298,9 @@ final class DaemonListTests: XCTestCase {
         XCTAssertEqual(ContainerEngineQueries.bytes(fromUnits: "512kB"), 524_288)
         XCTAssertEqual(ContainerEngineQueries.bytes(fromUnits: "100B"), 100)
         XCTAssertNil(ContainerEngineQueries.bytes(fromUnits: "--"))
+        XCTAssertNil(ContainerEngineQueries.bytes(fromUnits: "infGB"), "odd engine output is no size, not a crash")
+        XCTAssertNil(ContainerEngineQueries.bytes(fromUnits: "nan"))
+        XCTAssertEqual(ContainerEngineQueries.bytes(fromUnits: "1e300TB"), nil)
     }
 
     func test_repo_digests_without_a_registry_are_on_docker_hub() {

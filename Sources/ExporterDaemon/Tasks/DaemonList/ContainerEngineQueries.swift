@@ -1,3 +1,4 @@
+import Common
 /// What the container engine knows about one daemon's container.
 struct ContainerDetails: Equatable {
     var id: String
@@ -106,8 +107,9 @@ enum ContainerEngineQueries {
             }
             if multiplier > 1 { value = value.dropLast() }
         }
-        guard let number = Double(value.trimmingWhitespace()), number >= 0 else { return nil }
-        return Int(number * multiplier)
+        // A container engine's text is outside data: "inf" parses as a Double too.
+        guard let number = Double(value.trimmingWhitespace()), number >= 0, (number * multiplier).isFinite else { return nil }
+        return Int(saturating: number * multiplier)
     }
 
     /// Docker prefixes image ids with the digest algorithm; podman does not.

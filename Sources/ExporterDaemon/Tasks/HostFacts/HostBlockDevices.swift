@@ -50,8 +50,8 @@ enum HostBlockDevices {
             }
             // /sys/block/<d>/size counts 512-byte sectors whatever the logical block size, so
             // multiplying by logical_block_size (as Pacific did) overstates 4Kn disks 8 times.
-            let sizeBytes = sectors * 512
-            if sizeBytes == 0 { continue }
+            let (sizeBytes, overflow) = sectors.multipliedReportingOverflow(by: 512)
+            if sizeBytes <= 0 || overflow { continue }
             let vendor = files.readTrimmed("\(dir)/device/vendor") ?? "Unknown"
             disks.append(HostDisk(
                 name: name,
