@@ -121,7 +121,7 @@ public enum HelpText {
             let width = min(34, (heads.map(\.count).max() ?? 0) + 2)
             for (o, head) in zip(options, heads) {
                 var line = "  " + head
-                line += head.count + 2 < width ? String(repeating: " ", count: width - head.count - 2) : "\n" + String(repeating: " ", count: width)
+                line += head.count + 2 <= width ? String(repeating: " ", count: width - head.count - 2) : "\n" + String(repeating: " ", count: width)
                 line += "  " + o.help
                 if let d = o.defaultText { line += " (default: \(d))" }
                 lines.append(line)

@@ -57,38 +57,24 @@ enum ConfigCommand {
     ]
 
     static func generate(_ args: [String], io: CommandIO) -> Int32 {
-        let name = "\(command) generate"
-        let parsed: ParsedArguments
-        let keyType: KeyType
-        let port: Int
-        do throws(UsageError) {
-            guard let given = try ParsedArguments.unlessHelp(
-                args, options: generateOptions, print: io.writeOut,
-                help: HelpText.render(
-                    usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--state-dir DIR]",
-                    summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nAn existing config is replaced.",
-                    options: generateOptions)) else { return 0 }
-            parsed = given
-            keyType = try parseKeyType(parsed.string("--key-type"))
-            port = try parsePort(parsed.string("--port"))
-        } catch {
-            return CommandFailure.usage(io, command: name, error)
-        }
-        do {
-            let store = try StoreOption.open(parsed, io: io)
-            let config = try store.update { entries throws -> ExporterConfig in
-                try entries.ensureNoActiveService()
-                let config = try ExporterConfig.generate(keyType: keyType, port: port)
-                entries.setExporterConfig(config)
-                return config
-            }
-            io.out("Default settings created for cephadm exporter(s): self-signed \(keyType == .ec ? "EC P-256" : "RSA-2048") certificate, 64-character token, port \(config.port)")
-            io.out("Stored in \(store.storePath); `fleet config get` prints it")
-            return 0
-        } catch {
-            CommandFailure.report(io, command: name, "\(error)")
-            return 1
-        }
+        storeCommand(
+            "generate", args, io: io, options: generateOptions,
+            usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--state-dir DIR]",
+            summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nAn existing config is replaced.",
+            check: { parsed throws(UsageError) in
+                (try parseKeyType(parsed.string("--key-type")), try parsePort(parsed.string("--port")))
+            },
+            action: { store, _, choice in
+                let (keyType, port) = choice
+                let config = try store.update { entries throws -> ExporterConfig in
+                    try entries.ensureNoActiveService()
+                    let config = try ExporterConfig.generate(keyType: keyType, port: port)
+                    entries.setExporterConfig(config)
+                    return config
+                }
+                io.out("Default settings created for cephadm exporter(s): self-signed \(keyType == .ec ? "EC P-256" : "RSA-2048") certificate, 64-character token, port \(config.port)")
+                io.out("Stored in \(store.storePath); `fleet config get` prints it")
+            })
     }
 
     // MARK: set
@@ -100,45 +86,34 @@ enum ConfigCommand {
     ]
 
     static func set(_ args: [String], io: CommandIO) -> Int32 {
-        let name = "\(command) set"
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            guard let given = try ParsedArguments.unlessHelp(
-                args, options: setOptions, print: io.writeOut,
-                help: HelpText.render(
-                    usage: "fleet config set -i FILE|- [--state-dir DIR]",
-                    summary: """
-                    Validate and store an exporter config {"crt", "key", "token", "port"}:
-                      crt    a PEM certificate that parses and has not expired
-                      key    its PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC), which must match crt
-                      token  at least 8 printable ASCII characters, no spaces
-                      port   an integer 1025-65535 (a JSON number or a numeric string)
-                    Every problem is reported, one per line; nothing is stored unless all pass.
-                    """,
-                    options: setOptions)) else { return 0 }
-            parsed = given
-            guard parsed.string("-i") != nil else {
-                throw UsageError("JSON configuration has not been provided (-i FILE, or -i - for stdin)")
-            }
-        } catch {
-            return CommandFailure.usage(io, command: name, error)
-        }
-        do {
-            let store = try StoreOption.open(parsed, io: io)
-            try store.update { entries throws in
-                // The guard comes first: a config that cannot be stored is not worth reading.
-                try entries.ensureNoActiveService()
-                let input = try ExporterConfigInput.read(parsed.string("-i") ?? "-", optionName: "-i",
-                                                         allowInlineJSON: false, readStdin: io.readStdin)
-                let config = try ExporterConfig.parse(text: input.text, source: input.source)
-                entries.setExporterConfig(config)
-            }
-            io.out("Loaded and verified the TLS configuration; stored in \(store.storePath)")
-            return 0
-        } catch {
-            CommandFailure.report(io, command: name, "\(error)")
-            return 1
-        }
+        storeCommand(
+            "set", args, io: io, options: setOptions,
+            usage: "fleet config set -i FILE|- [--state-dir DIR]",
+            summary: """
+                Validate and store an exporter config {"crt", "key", "token", "port"}:
+                  crt    a PEM certificate that parses and has not expired
+                  key    its PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC), which must match crt
+                  token  at least 8 printable ASCII characters, no spaces
+                  port   an integer 1025-65535 (a JSON number or a numeric string)
+                Every problem is reported, one per line; nothing is stored unless all pass.
+                """,
+            check: { parsed throws(UsageError) in
+                guard let input = parsed.string("-i") else {
+                    throw UsageError("JSON configuration has not been provided (-i FILE, or -i - for stdin)")
+                }
+                return input
+            },
+            action: { store, _, inputArgument in
+                try store.update { entries throws in
+                    // The guard comes first: a config that cannot be stored is not worth reading.
+                    try entries.ensureNoActiveService()
+                    let input = try ExporterConfigInput.read(inputArgument, optionName: "-i",
+                                                             allowInlineJSON: false, readStdin: io.readStdin)
+                    let config = try ExporterConfig.parse(text: input.text, source: input.source)
+                    entries.setExporterConfig(config)
+                }
+                io.out("Loaded and verified the TLS configuration; stored in \(store.storePath)")
+            })
     }
 
     // MARK: get
@@ -150,33 +125,19 @@ enum ConfigCommand {
     ]
 
     static func get(_ args: [String], io: CommandIO) -> Int32 {
-        let name = "\(command) get"
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            guard let given = try ParsedArguments.unlessHelp(
-                args, options: getOptions, print: io.writeOut,
-                help: HelpText.render(
-                    usage: "fleet config get [--output FILE] [--state-dir DIR]",
-                    summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read.",
-                    options: getOptions)) else { return 0 }
-            parsed = given
-        } catch {
-            return CommandFailure.usage(io, command: name, error)
-        }
-        do {
-            let store = try StoreOption.open(parsed, io: io)
-            let text = try store.exporterConfig()?.prettyJSON ?? "{}\n"
-            if let output = parsed.string("--output") {
-                try AtomicFile.write(text, to: output, mode: 0o600)
-                io.err("Wrote \(output) (mode 0600)")
-            } else {
-                io.writeOut(text)
-            }
-            return 0
-        } catch {
-            CommandFailure.report(io, command: name, "\(error)")
-            return 1
-        }
+        storeCommand(
+            "get", args, io: io, options: getOptions,
+            usage: "fleet config get [--output FILE] [--state-dir DIR]",
+            summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read.",
+            action: { store, parsed in
+                let text = try store.exporterConfig()?.prettyJSON ?? "{}\n"
+                if let output = parsed.string("--output") {
+                    try AtomicFile.write(text, to: output, mode: 0o600)
+                    io.err("Wrote \(output) (mode 0600)")
+                } else {
+                    io.writeOut(text)
+                }
+            })
     }
 
     // MARK: clear
@@ -187,26 +148,49 @@ enum ConfigCommand {
     ]
 
     static func clear(_ args: [String], io: CommandIO) -> Int32 {
-        let name = "\(command) clear"
+        storeCommand(
+            "clear", args, io: io, options: clearOptions,
+            usage: "fleet config clear [--state-dir DIR]",
+            summary: "Remove the stored exporter config and the enabled flag.",
+            action: { store, _ in
+                try store.update { entries throws in
+                    try entries.ensureNoActiveService()
+                    entries.clearExporterConfig()
+                }
+                io.out("Cleared cephadm exporter configuration")
+            })
+    }
+
+    private static func storeCommand(
+        _ sub: String, _ args: [String], io: CommandIO, options: [OptionSpec], usage: String, summary: String,
+        action: (FleetStore, ParsedArguments) throws -> Void
+    ) -> Int32 {
+        storeCommand(sub, args, io: io, options: options, usage: usage, summary: summary,
+                     check: { _ throws(UsageError) in () }, action: { store, parsed, _ in try action(store, parsed) })
+    }
+
+    /// What every sub-command shares: `--help`; a bad command line exits 2; then `action` on
+    /// the store, where a refusal or failure exits 1 with its reason. `check` validates the
+    /// options before the store is touched and hands its result to `action`.
+    private static func storeCommand<Checked>(
+        _ sub: String, _ args: [String], io: CommandIO, options: [OptionSpec], usage: String, summary: String,
+        check: (ParsedArguments) throws(UsageError) -> Checked,
+        action: (FleetStore, ParsedArguments, Checked) throws -> Void
+    ) -> Int32 {
+        let name = "\(command) \(sub)"
         let parsed: ParsedArguments
+        let checked: Checked
         do throws(UsageError) {
             guard let given = try ParsedArguments.unlessHelp(
-                args, options: clearOptions, print: io.writeOut,
-                help: HelpText.render(
-                    usage: "fleet config clear [--state-dir DIR]",
-                    summary: "Remove the stored exporter config and the enabled flag.",
-                    options: clearOptions)) else { return 0 }
+                args, options: options, print: io.writeOut,
+                help: HelpText.render(usage: usage, summary: summary, options: options)) else { return 0 }
             parsed = given
+            checked = try check(given)
         } catch {
             return CommandFailure.usage(io, command: name, error)
         }
         do {
-            let store = try StoreOption.open(parsed, io: io)
-            try store.update { entries throws in
-                try entries.ensureNoActiveService()
-                entries.clearExporterConfig()
-            }
-            io.out("Cleared cephadm exporter configuration")
+            try action(try StoreOption.open(parsed, io: io), parsed, checked)
             return 0
         } catch {
             CommandFailure.report(io, command: name, "\(error)")
