@@ -5,8 +5,9 @@ import XCTest
 final class DashboardTmuxTests: XCTestCase {
     func test_dashboard_shows_counts_and_rows_and_reacts_to_keys() throws {
         guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
-        let sim = try SimulatedFleetHarness(count: 12, seed: 3)
+        let sim = try SimulatedFleetHarness(count: 12, seed: 9)
         let expectedAuth = sim.count(of: "wrong-token")
+        XCTAssertGreaterThan(expectedAuth, 0, "seed 9 gives a host with the wrong token, for the filter below")
         let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) --interval 1; echo FLEET-EXITED=$?; sleep 60"
         let tmux = try TmuxSession(command: cmd, dir: sim.tempDir)
 
@@ -26,12 +27,13 @@ final class DashboardTmuxTests: XCTestCase {
         try tmux.send("/")
         try tmux.send("-l", "AUTH")
         try tmux.send("Enter")
-        screen = tmux.waitFor("filtered rows") { $0.contains("\(expectedAuth)/12") }
+        screen = tmux.waitFor("filtered rows") { $0.contains("filter \"AUTH\"") }
         let rows = screen.split(separator: "\n").dropFirst(3).filter { $0.contains("127.0.0.1:") }
         XCTAssertEqual(rows.count, expectedAuth, screen)
         XCTAssertTrue(rows.allSatisfy { $0.contains("AUTH") }, screen)
         try tmux.send("Escape")
-        tmux.waitFor("the filter cleared") { $0.contains("12/12") || $0.contains("/12 ") }
+        screen = tmux.waitFor("the filter cleared") { !$0.contains("filter \"") }
+        XCTAssertEqual(screen.split(separator: "\n").filter { $0.contains("127.0.0.1:") }.count, 12, screen)
 
         // Detail view of the selected host, and back.
         try tmux.send("Home")
@@ -75,5 +77,30 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("the dashboard needs a terminal"), r.stderr)
         XCTAssertTrue(r.stderr.contains("fleet check"), r.stderr)
+    }
+
+    func test_status_cells_are_coloured_by_threshold_and_no_color_turns_colours_off() throws {
+        guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        let sim = try SimulatedFleetHarness(count: 12, seed: 9)
+        XCTAssertGreaterThan(sim.count(of: "wrong-token"), 0)
+        let base = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) --interval 1"
+        let green = "\u{1B}[32m", red = "\u{1B}[31m"
+
+        let coloured = try TmuxSession(command: base, dir: sim.tempDir)
+        coloured.waitFor("every host answered") { !$0.contains("WAIT") && $0.contains("AUTH") }
+        let escaped = try coloured.run(["capture-pane", "-p", "-e"])
+        let authRow = try XCTUnwrap(escaped.split(separator: "\n").first { $0.contains("AUTH ") && $0.contains("127.0.0.1:") })
+        XCTAssertTrue(authRow.contains(red), "AUTH is drawn in red: \(authRow.debugDescription)")
+        let okRow = try XCTUnwrap(escaped.split(separator: "\n").last {
+            $0.contains("OK ") && $0.contains("127.0.0.1:") && !$0.contains("AUTH") && !$0.contains("DEGRADED")
+        })
+        XCTAssertTrue(okRow.contains(green), "OK is drawn in green: \(okRow.debugDescription)")
+        // Per cell, not per row: the host name of an OK row is not green.
+        XCTAssertFalse(okRow.hasPrefix(green), okRow.debugDescription)
+
+        let mono = try TmuxSession(command: base + " --no-color", dir: sim.tempDir)
+        mono.waitFor("every host answered") { !$0.contains("WAIT") && $0.contains("AUTH") }
+        let plain = try mono.run(["capture-pane", "-p", "-e"])
+        for colour in 31...36 { XCTAssertFalse(plain.contains("\u{1B}[\(colour)m"), "--no-color must not colour (\(colour))") }
     }
 }
