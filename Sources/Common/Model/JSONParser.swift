@@ -77,14 +77,26 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyStart = pos + 1
             let key = try parseString()
+            // Hash the key's raw bytes (fast); a key with escapes is hashed decoded, so two
+            // spellings of one key still meet.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var escaped = false
+            for i in keyStart..<(pos - 1) {
+                let b = buf[i]
+                if b == UInt8(ascii: "\\") { escaped = true }
+                hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3
+            }
+            if escaped {
+                hash = 0xcbf2_9ce4_8422_2325
+                for b in key.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            }
             skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in key.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
             var duplicate = -1
             for i in 0..<hashes.count where hashes[i] == hash && entries[i].key == key {
                 duplicate = i

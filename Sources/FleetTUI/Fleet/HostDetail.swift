@@ -163,7 +163,10 @@ enum HostDetailBuilder {
 enum RemoteText {
     static func clip(_ text: String, limit: Int = 240) -> String {
         // Almost everything an exporter sends is short printable ASCII: keep it as it is.
-        if text.utf8.count <= limit && text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        let printable = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count <= limit && !bytes.contains { $0 < 0x20 || $0 >= 0x7F }
+        }
+        if printable == true { return text }
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {
