@@ -21,6 +21,14 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(v["a"], 2)
     }
 
+    func test_keys_are_compared_byte_for_byte_like_python_not_by_unicode_equivalence() throws {
+        // "é" precomposed and "e" + combining acute are equal Swift Strings but distinct JSON keys.
+        let v = try JSONParser.parse("{\"\u{E9}\": 1, \"e\u{301}\": 2}")
+        XCTAssertEqual(v.objectValue?.count, 2)
+        XCTAssertEqual(v["\u{E9}"], 1)
+        XCTAssertEqual(v["e\u{301}"], 2)
+    }
+
     func test_round_trip_keeps_order_types_and_escapes() throws {
         let text = #"{"z": [1, 2.5, -3e-05, true, false, null], "é": "line\nbreak \"q\" \ud83d\ude00", "n": {}}"#
         let v = try JSONParser.parse(text)

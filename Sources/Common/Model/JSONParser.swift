@@ -98,7 +98,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
             var duplicate = -1
-            for i in 0..<hashes.count where hashes[i] == hash && entries[i].key == key {
+            for i in 0..<hashes.count where hashes[i] == hash && JSONObject.sameBytes(entries[i].key, key) {
                 duplicate = i
                 break
             }

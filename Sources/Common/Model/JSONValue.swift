@@ -25,9 +25,9 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        get { entries.first(where: { $0.key == key })?.value }
+        get { index(of: key).map { entries[$0].value } }
         set {
-            if let i = entries.firstIndex(where: { $0.key == key }) {
+            if let i = index(of: key) {
                 if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
             } else if let newValue {
                 entries.append((key, newValue))
@@ -36,6 +36,22 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public var keys: [String] { entries.map(\.key) }
+
+    /// Keys are matched byte for byte, as JSON (and Python) compare them: `String ==` would also
+    /// do Unicode canonical equivalence, which costs more on every lookup and is not JSON's rule.
+    private func index(of key: String) -> Int? {
+        let n = key.utf8.count
+        for i in entries.indices where entries[i].key.utf8.count == n && JSONObject.sameBytes(entries[i].key, key) { return i }
+        return nil
+    }
+
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+        }
+        if let fast, let result = fast { return result }
+        return a.utf8.elementsEqual(b.utf8)
+    }
     public var count: Int { entries.count }
 
     /// The same entries sorted by key (Python's `sort_keys=True`).
