@@ -47,7 +47,7 @@ enum DeployCommand {
             if let portText = parsed.string("--port"), let p = ExporterConfig.checkPortOption(portText, option: "--port") {
                 throw UsageError(p)
             }
-            if let bind = parsed.string("--bind"), !isIPAddress(bind) {
+            if let bind = parsed.string("--bind"), SocketAddress(ip: bind, port: 0) == nil {
                 throw UsageError("--bind: '\(bind)' is not an IPv4 or IPv6 address")
             }
         } catch {
@@ -96,12 +96,6 @@ enum DeployCommand {
         } catch {
             return fail(io, error)
         }
-    }
-
-    private static func isIPAddress(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     private static func fail(_ io: CommandIO, _ error: DeployError) -> Int32 {
