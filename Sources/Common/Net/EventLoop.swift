@@ -46,9 +46,6 @@ public final class EventLoop: @unchecked Sendable {
         close(epfd)
     }
 
-    /// Number of registered descriptors (connections + listeners).
-    public var registeredCount: Int { handlers.count }
-
     // MARK: loop-thread API
 
     public func register(fd: Int32, events: UInt32, handler: EventHandler) throws(NetError) {
@@ -76,10 +73,6 @@ public final class EventLoop: @unchecked Sendable {
     @discardableResult
     public func schedule(after seconds: Double, _ callback: @escaping () -> Void) -> UInt64 {
         timers.schedule(at: Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: seconds), callback)
-    }
-
-    public func schedule(atMonotonicNanos deadline: UInt64, _ callback: @escaping () -> Void) -> UInt64 {
-        timers.schedule(at: deadline, callback)
     }
 
     public func cancelTimer(_ id: UInt64) { timers.cancel(id) }

@@ -55,7 +55,6 @@ public final class HTTPSClientConnection: EventHandler {
     }
 
     public var isConnected: Bool { phase != .disconnected }
-    public var isBusy: Bool { completion != nil }
 
     /// Sends one request (bytes of a complete HTTP/1.1 request) and calls `completion` once on
     /// the loop thread, within `timeout` seconds.

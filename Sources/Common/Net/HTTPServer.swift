@@ -68,8 +68,6 @@ public final class HTTPServer {
         self.delegate = delegate
     }
 
-    public var connectionCount: Int { connections.count }
-
     func currentDate() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -66,18 +66,17 @@ public final class FileLogBackend: LogBackend {
 /// One line per event: `timestamp level component message`. Never given secrets.
 public final class Logger: Sendable {
     private let backends: Mutex<[LogBackend]>
-    private let minimum: Atomic<Int>
+    private let minimum: LogLevel
     public let component: String
 
     public init(component: String, level: LogLevel = .info, backends: [LogBackend] = [StderrLogBackend()]) {
         self.component = component
         self.backends = Mutex(backends)
-        self.minimum = Atomic(level.rawValue)
+        self.minimum = level
     }
 
     public func addBackend(_ b: LogBackend) { backends.withLock { $0.append(b) } }
-    public func setLevel(_ level: LogLevel) { minimum.store(level.rawValue, ordering: .relaxed) }
-    public func isEnabled(_ level: LogLevel) -> Bool { level.rawValue >= minimum.load(ordering: .relaxed) }
+    public func isEnabled(_ level: LogLevel) -> Bool { level >= minimum }
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
         guard isEnabled(level) else { return }

@@ -27,10 +27,4 @@ public enum SystemdNotify {
         }
         return sent == message.count
     }
-
-    /// The watchdog period systemd asks for (`WATCHDOG_USEC`), if any.
-    public static var watchdogSecs: Double? {
-        guard let raw = getenv("WATCHDOG_USEC"), let usec = Double(String(cString: raw)), usec > 0 else { return nil }
-        return usec / 1e6
-    }
 }

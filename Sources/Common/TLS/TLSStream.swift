@@ -66,19 +66,12 @@ public final class TLSStream {
         _ = SSL_free_buffers(ssl)
     }
 
-    /// Decoded bytes OpenSSL already holds: they produce no new epoll event, so they must be
-    /// read before waiting again.
-    public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
-
     /// The reason a client's certificate verification failed, if it did.
     public var verifyError: String? {
         let r = SSL_get_verify_result(ssl)
         guard r != X509_V_OK else { return nil }
         return String(cString: X509_verify_cert_error_string(r))
     }
-
-    /// `TLSv1.3` etc.
-    public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
 
     private func classify(_ rc: Int32, during what: String) -> TLSIOResult {
         let err = SSL_get_error(ssl, rc)
