@@ -33,7 +33,7 @@ final class ExporterAPITests: XCTestCase {
         let host = try XCTUnwrap(o["host"]?.objectValue)
         XCTAssertEqual(host.keys, ["scrape_timestamp", "scrape_duration_secs", "scrape_errors", "data"])
         XCTAssertNotNil(o["host"]?["data"]?["hostname"]?.stringValue)
-        XCTAssertNotNil(o["disks"]?["data"]?.arrayValue)
+        XCTAssertEqual(o["disks"]?["data"]?.arrayValue?.count, 5, "the fake ceph-volume's 5-disk sample, passed through")
         XCTAssertNotNil(o["daemons"]?["data"]?.arrayValue)
     }
 

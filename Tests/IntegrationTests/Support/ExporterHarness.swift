@@ -42,9 +42,8 @@ final class ExporterHarness {
 
     /// A fake ceph-volume printing a real inventory sample (or failing).
     func fakeCephVolume(exitCode: Int = 0) throws -> String {
-        let sample = "/work/shared/samples/ceph-volume-inventory_aquarium_qemu-virtio-5disks.json"
-        let fixture = TestPaths.fixtures + "/ceph-volume/inventory.json"
-        let source = FileManager.default.fileExists(atPath: fixture) ? fixture : sample
+        // A real inventory sample kept in the repository (the tests need nothing outside it).
+        let source = TestPaths.fixtures + "/ceph-volume/ceph-volume-inventory_aquarium_qemu-virtio-5disks.json"
         let path = tempDir + "/ceph-volume"
         let script = exitCode == 0
             ? "#!/bin/sh\ncat '\(source)'\n"
@@ -96,9 +95,5 @@ final class ExporterHarness {
     }
 
     /// A fixture file-system root for the tasks (deterministic, no root needed).
-    static var fixtureRoot: String {
-        let roots = TestPaths.fixtures + "/roots"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: roots))?.sorted() ?? []
-        return names.first.map { roots + "/" + $0 } ?? "/"
-    }
+    static var fixtureRoot: String { TestPaths.fixtures + "/roots/stor01" }
 }
