@@ -10,6 +10,9 @@ class DeployTestCase: XCTestCase {
     var dataDir: String { root + "/data" }
     var unitDir: String { root + "/units" }
     var logDir: String { root + "/log" }
+    /// Stands in for /lib/systemd/system: empty unless a test installs a packaged unit there,
+    /// so the host's own Ceph packages (which ship ceph.target) never change the outcome.
+    var vendorUnitDir: String { root + "/vendor-units" }
     let fsid = "0c3f4a1e-1111-4222-8333-444455556666"
 
     override func setUpWithError() throws {
@@ -66,7 +69,8 @@ class DeployTestCase: XCTestCase {
         let status = DeployCommand.run(
             ["--fsid", fsid, "--id", "host1", "--data-dir", dataDir, "--unit-dir", unitDir, "--log-dir", logDir,
              "--binary", "/bin/true"] + extra,
-            io: captured.io, systemd: systemd ?? noSystemd, portIsFree: { port, _ in portIsFree(port) })
+            io: captured.io, systemd: systemd ?? noSystemd, portIsFree: { port, _ in portIsFree(port) },
+            vendorUnitDirs: [vendorUnitDir])
         return (status, captured.out, captured.err)
     }
 

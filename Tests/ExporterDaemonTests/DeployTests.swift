@@ -187,6 +187,15 @@ final class DeployTests: DeployTestCase {
         XCTAssertEqual(read(target), "# the operator's own\n")
     }
 
+
+    func test_a_ceph_target_shipped_by_the_packages_is_not_installed_again() throws {
+        try FileManager.default.createDirectory(atPath: vendorUnitDir, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: vendorUnitDir + "/ceph.target", contents: Data("# from ceph-base\n".utf8))
+        let r = deploy(["--config-json", writeFile("a.json", try configJSON()), "--no-start"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(unitDir)/ceph.target"), "it would shadow the packaged unit")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(unitDir)/ceph-\(fsid).target"))
+    }
     // MARK: rm-daemon
 
     func test_rm_daemon_leaves_nothing_behind() throws {

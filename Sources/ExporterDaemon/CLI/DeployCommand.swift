@@ -33,7 +33,10 @@ enum DeployCommand {
         run(args, io: .standard, systemd: .live, portIsFree: { PortProbe.isFree($0, bind: $1) })
     }
 
-    static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int, String?) -> Bool) -> Int32 {
+    /// `vendorUnitDirs`: where packaged units live (a target found there is not installed);
+    /// tests pass an empty temporary directory so the host's Ceph packages do not matter.
+    static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int, String?) -> Bool,
+                    vendorUnitDirs: [String] = DaemonDeployer.defaultVendorUnitDirs) -> Int32 {
         let parsed: ParsedArguments
         let fsid: String, id: String, configArgument: String
         do throws(UsageError) {
@@ -90,7 +93,7 @@ enum DeployCommand {
             command: DaemonCommandLine(binary: binary, layout: layout, port: config.port, bind: parsed.string("--bind")),
             config: config, start: !parsed.has("--no-start"))
         do {
-            let lines = try DaemonDeployer(systemd: systemd).deploy(request)
+            let lines = try DaemonDeployer(systemd: systemd, vendorUnitDirs: vendorUnitDirs).deploy(request)
             lines.forEach(io.out)
             return 0
         } catch {

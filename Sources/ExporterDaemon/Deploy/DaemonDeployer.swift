@@ -8,7 +8,9 @@ struct DaemonDeployer {
     let systemd: Systemd
     /// Directories where a distribution's packages install units; a target found there is not
     /// installed again (it would shadow the packaged one).
-    var vendorUnitDirs: [String] = ["/usr/lib/systemd/system", "/lib/systemd/system"]
+    var vendorUnitDirs: [String] = Self.defaultVendorUnitDirs
+
+    static let defaultVendorUnitDirs = ["/usr/lib/systemd/system", "/lib/systemd/system"]
 
     struct Request {
         let command: DaemonCommandLine
