@@ -39,7 +39,8 @@ enum GatherFixtures {
             case "br0": return IPv4Assignment(address: 0xc0a8_3215, netmask: 0xffff_ff00)
             default: return nil
             }
-        })
+        },
+        fqdn: { $0 == "stor01" ? "stor01.example.com" : $0 })
 
     /// A runner that finds nothing on PATH (no systemctl, podman, docker, ceph, ceph-volume).
     static let emptyPathRunner = CommandRunner(searchPath: "/nonexistent-gather-test-bin")
@@ -112,29 +113,71 @@ final class HostFactsFixturesTests: XCTestCase {
         XCTAssertEqual(facts.keys, facts.keys.sorted(), "top-level keys are sorted")
     }
 
-    func test_every_pacific_key_is_present_with_its_json_type() throws {
-        let (facts, _) = try stor01Facts()
-        enum Kind { case string, int, double, bool, array, object }
-        let expected: [String: Kind] = [
-            "arch": .string, "bios_date": .string, "bios_version": .string, "cpu_cores": .int, "cpu_count": .int,
-            "cpu_load": .object, "cpu_model": .string, "cpu_threads": .int, "flash_capacity": .string,
-            "flash_capacity_bytes": .int, "flash_count": .int, "flash_list": .array, "hdd_capacity": .string,
-            "hdd_capacity_bytes": .int, "hdd_count": .int, "hdd_list": .array, "hostname": .string,
-            "interfaces": .object, "kernel": .string, "kernel_parameters": .object, "kernel_security": .object,
-            "memory_available_kb": .int, "memory_free_kb": .int, "memory_total_kb": .int, "model": .string,
-            "nic_count": .int, "operating_system": .string, "selinux_enabled": .bool, "subscribed": .string,
-            "system_uptime": .double, "timestamp": .double, "vendor": .string,
-        ]
-        XCTAssertEqual(expected.count, 32)
-        XCTAssertEqual(Set(facts.keys), Set(expected.keys))
+    enum Kind { case string, int, double, bool, array, object }
+
+    /// Every key cephadm 16.2.15's gather-facts prints, with its JSON type.
+    static let pacificKeys: [String: Kind] = [
+        "arch": .string, "bios_date": .string, "bios_version": .string, "cpu_cores": .int, "cpu_count": .int,
+        "cpu_load": .object, "cpu_model": .string, "cpu_threads": .int, "flash_capacity": .string,
+        "flash_capacity_bytes": .int, "flash_count": .int, "flash_list": .array, "fqdn": .string, "hdd_capacity": .string,
+        "hdd_capacity_bytes": .int, "hdd_count": .int, "hdd_list": .array, "hostname": .string,
+        "interfaces": .object, "kernel": .string, "kernel_parameters": .object, "kernel_security": .object,
+        "memory_available_kb": .int, "memory_free_kb": .int, "memory_total_kb": .int, "model": .string,
+        "nic_count": .int, "operating_system": .string, "selinux_enabled": .bool, "shortname": .string, "subscribed": .string,
+        "system_uptime": .double, "tcp6_ports_used": .array, "tcp_ports_used": .array, "timestamp": .double,
+        "udp6_ports_used": .array, "udp_ports_used": .array, "vendor": .string,
+    ]
+
+    /// The keys current cephadm adds (host serials and SCSI enclosures).
+    static let currentCephadmKeys: [String: Kind] = [
+        "board_serial": .string, "chassis_serial": .string, "enclosure_count": .int, "enclosures": .object, "product_serial": .string,
+    ]
+
+    static func assertKinds(_ object: JSONObject, _ expected: [String: Kind], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Set(object.keys), Set(expected.keys), file: file, line: line)
         for (key, kind) in expected {
             let ok: Bool
-            switch (kind, facts[key]) {
+            switch (kind, object[key]) {
             case (.string, .string?), (.int, .int?), (.double, .double?), (.bool, .bool?), (.array, .array?), (.object, .object?): ok = true
             default: ok = false
             }
-            XCTAssertTrue(ok, "\(key) has the wrong JSON type: \(String(describing: facts[key]))")
+            XCTAssertTrue(ok, "\(key) has the wrong JSON type: \(String(describing: object[key]))", file: file, line: line)
         }
+    }
+
+    func test_every_pacific_key_and_current_cephadms_additions_are_present_with_their_json_types() throws {
+        let (facts, _) = try stor01Facts()
+        XCTAssertEqual(Self.pacificKeys.count, 38)
+        Self.assertKinds(facts, Self.pacificKeys.merging(Self.currentCephadmKeys) { a, _ in a })
+    }
+
+    func test_every_disk_has_the_identity_keys_even_without_the_hardware() throws {
+        let (facts, _) = try stor01Facts()
+        let disks = (facts["flash_list"]?.arrayValue ?? []) + (facts["hdd_list"]?.arrayValue ?? [])
+        XCTAssertEqual(disks.count, 7)
+        let kinds: [String: Kind] = [
+            "description": .string, "dev_name": .string, "disk_size_bytes": .int, "model": .string, "rev": .string,
+            "vendor": .string, "wwid": .string, "disk_type": .string, "serial": .string, "alt_dev_name": .string,
+            "scsi_addr": .string, "enclosure_id": .string, "enclosure_slot": .string, "path_id": .string, "mpath": .string,
+        ]
+        for disk in disks { Self.assertKinds(disk.objectValue ?? JSONObject(), kinds) }
+        XCTAssertEqual(facts["enclosures"], .object(JSONObject()))
+        XCTAssertEqual(facts["enclosure_count"], 0)
+        XCTAssertEqual(facts["chassis_serial"], "Unknown", "no DMI attribute: cephadm's word for a missing DMI value")
+    }
+
+    func test_listening_sockets_are_listed_per_table_and_connected_ones_are_not() throws {
+        let (facts, _) = try stor01Facts()
+        XCTAssertEqual(facts["tcp_ports_used"], [22, 3306])
+        XCTAssertEqual(facts["tcp6_ports_used"], [22])
+        XCTAssertEqual(facts["udp_ports_used"], [123])
+        XCTAssertEqual(facts["udp6_ports_used"], [], "no /proc/net/udp6 in the tree")
+    }
+
+    func test_shortname_and_fqdn_come_from_the_host_name() throws {
+        let (facts, _) = try stor01Facts()
+        XCTAssertEqual(facts["shortname"], "stor01")
+        XCTAssertEqual(facts["fqdn"], "stor01.example.com")
     }
 
     func test_loop_dm_optical_and_empty_devices_are_not_counted_as_disks() throws {

@@ -14,11 +14,14 @@ struct HostFactsEnvironment: Sendable {
     var uname: @Sendable () -> UnameInfo
     /// IPv4 address and netmask of an interface, nil when it has none.
     var ipv4Address: @Sendable (String) -> IPv4Assignment?
+    /// The resolver's fully qualified name for a host name (`fqdn`); by default the name itself.
+    var fqdn: @Sendable (String) -> String = { $0 }
 
     static let live = HostFactsEnvironment(
         now: { wallClockSeconds() },
         uname: { liveUname() },
-        ipv4Address: { liveIPv4Assignment($0) })
+        ipv4Address: { liveIPv4Assignment($0) },
+        fqdn: { HostNames.liveFQDN($0) })
 }
 
 enum HostFactsError: Error, Equatable, CustomStringConvertible {
@@ -68,7 +71,8 @@ struct HostFactsTask: GatherTask {
             problems.append("/proc/loadavg: cannot read the load averages; cpu_load shows zeros")
         }
 
-        let (disks, diskProblems) = HostBlockDevices.read(from: files)
+        let enclosures = Enclosures.read(from: files)
+        let (disks, diskProblems) = HostBlockDevices.read(from: files, enclosures: enclosures)
         problems += diskProblems
         let flash = disks.filter { !$0.rotational }
         let hdd = disks.filter(\.rotational)
@@ -87,8 +91,20 @@ struct HostFactsTask: GatherTask {
         let product = dmi("product_name")
         let model = family == "Unknown" && !product.isEmpty ? product : "\(family) (\(product))"
 
+        let hostname = files.readTrimmed("/proc/sys/kernel/hostname") ?? uname.nodename
+
         var facts = JSONObject()
         facts["arch"] = .string(uname.machine)
+        facts["board_serial"] = .string(dmi("board_serial"))
+        facts["chassis_serial"] = .string(dmi("chassis_serial"))
+        facts["enclosure_count"] = .int(enclosures.count)
+        facts["enclosures"] = .object(JSONObject(enclosures.map { ($0.id, $0.json) }))
+        facts["fqdn"] = .string(environment.fqdn(hostname))
+        facts["product_serial"] = .string(dmi("product_serial"))
+        facts["shortname"] = .string(HostNames.shortName(hostname))
+        for (fact, ports) in ListeningPorts.read(from: files) {
+            facts[fact] = .array(ports.map { .int($0) })
+        }
         facts["bios_date"] = .string(dmi("bios_date"))
         facts["bios_version"] = .string(dmi("bios_version"))
         facts["cpu_cores"] = .int(cpu.coresPerSocket)
@@ -98,7 +114,7 @@ struct HostFactsTask: GatherTask {
         facts["cpu_threads"] = .int(cpu.threadsPerSocket)
         Self.addDiskGroup("flash", flash, to: &facts)
         Self.addDiskGroup("hdd", hdd, to: &facts)
-        facts["hostname"] = .string(files.readTrimmed("/proc/sys/kernel/hostname") ?? uname.nodename)
+        facts["hostname"] = .string(hostname)
         facts["interfaces"] = .object(JSONObject(interfaces.map { ($0.name, $0.json) }))
         facts["kernel"] = .string(files.readTrimmed("/proc/sys/kernel/osrelease") ?? uname.release)
         facts["kernel_parameters"] = .object(kernelParameters)
