@@ -95,57 +95,92 @@ final class DiskInventoryTests: XCTestCase {
 
     // MARK: native
 
-    func test_native_inventory_of_stor01_matches_the_expected_json() throws {
-        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
+    private func native(_ root: String) throws -> [JSONValue] {
+        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root(root), cephVolume: "native", environment: environment()))
         XCTAssertEqual(output.errors, [])
-        try GatherFixtures.assertMatchesExpected(output.data, "stor01-native-inventory.json")
+        return output.data.arrayValue ?? []
     }
 
-    func test_native_inventory_has_ceph_volumes_keys_in_its_order() throws {
-        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
-        let first = try XCTUnwrap(output.data.arrayValue?.first?.objectValue)
-        XCTAssertEqual(first.keys, ["path", "sys_api", "lsm_data", "available", "rejected_reasons", "device_id", "lvs"])
-        XCTAssertEqual(first["sys_api"]?.objectValue?.keys, [
+    private func device(_ path: String, in devices: [JSONValue]) -> JSONValue? {
+        devices.first(where: { $0["path"]?.stringValue == path })
+    }
+
+    private func reasons(_ devices: [JSONValue]) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for d in devices { result[d["path"]?.stringValue ?? ""] = d["rejected_reasons"]?.arrayValue?.compactMap(\.stringValue) }
+        return result
+    }
+
+    func test_native_inventory_of_stor01_matches_the_expected_json() throws {
+        try GatherFixtures.assertMatchesExpected(.array(try native("stor01")), "stor01-native-inventory.json")
+    }
+
+    func test_native_inventory_of_stor02_matches_the_expected_json() throws {
+        try GatherFixtures.assertMatchesExpected(.array(try native("stor02")), "stor02-native-inventory.json")
+    }
+
+    func test_native_inventory_has_ceph_volume_16_2_15s_keys_in_its_order() throws {
+        let devices = try native("stor01")
+        let sdb = try XCTUnwrap(device("/dev/sdb", in: devices)?.objectValue)
+        XCTAssertEqual(sdb.keys, ["path", "sys_api", "ceph_device", "lsm_data", "available", "rejected_reasons", "device_id", "lvs"])
+        XCTAssertEqual(sdb["sys_api"]?.objectValue?.keys, [
             "removable", "ro", "vendor", "model", "rev", "sas_address", "sas_device_handle", "support_discard", "rotational",
-            "nr_requests", "scheduler_mode", "partitions", "sectors", "sectorsize", "size", "human_readable_size", "path", "locked",
+            "nr_requests", "partitions", "device_nodes", "actuators", "scheduler_mode", "sectors", "sectorsize", "size",
+            "human_readable_size", "path", "devname", "type", "parent", "id_bus",
         ])
+        XCTAssertNil(sdb["sys_api"]?["locked"], "16.2.15 has no locked key")
+        let sda1 = try XCTUnwrap(device("/dev/sda1", in: devices)?["sys_api"]?.objectValue)
+        XCTAssertEqual(Array(sda1.keys[10...13]), ["device_nodes", "actuators", "scheduler_mode", "partitions"],
+                       "a partition's `partitions` comes after scheduler_mode, as ceph-volume sets it")
     }
 
-    func test_native_inventory_skips_loop_dm_optical_and_empty_devices() throws {
-        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
-        XCTAssertEqual(output.data.arrayValue?.compactMap { $0["path"]?.stringValue },
-                       ["/dev/nvme0n1", "/dev/sda", "/dev/sdb", "/dev/sdc", "/dev/sdd", "/dev/sde", "/dev/sdf"])
+    func test_native_inventory_lists_disks_and_partitions_available_first_then_by_path() throws {
+        XCTAssertEqual(try native("stor01").compactMap { $0["path"]?.stringValue }, [
+            "/dev/nvme0n1", "/dev/sdb", "/dev/sdc",
+            "/dev/nbd0", "/dev/sda", "/dev/sda1", "/dev/sda2", "/dev/sda3", "/dev/sdd", "/dev/sde", "/dev/sdf", "/dev/sr0",
+        ], "no loop devices and no LVM device-mapper volumes; empty and optical devices are listed and rejected")
     }
 
-    func test_native_reasons_explain_why_each_stor01_disk_is_unavailable() throws {
-        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
-        var reasons: [String: [String]] = [:]
-        for device in output.data.arrayValue ?? [] {
-            reasons[device["path"]?.stringValue ?? ""] = device["rejected_reasons"]?.arrayValue?.compactMap(\.stringValue)
-        }
-        XCTAssertEqual(reasons["/dev/sda"], ["locked", "Has GPT headers", "Has partitions"], "mounted partitions, GPT")
-        XCTAssertEqual(reasons["/dev/sdc"], [], "blank disk")
-        XCTAssertEqual(reasons["/dev/sdd"], ["Has a FileSystem"])
-        XCTAssertEqual(reasons["/dev/sde"], ["locked", "Has holders", "LVM detected"], "an OSD's LVM physical volume")
-        XCTAssertEqual(reasons["/dev/sdf"], ["removable"])
+    func test_native_reasons_are_ceph_volumes_for_each_stor01_device() throws {
+        let r = reasons(try native("stor01"))
+        XCTAssertEqual(r["/dev/sdb"], [], "blank disk")
+        XCTAssertEqual(r["/dev/sda"], ["Has GPT headers", "Has partitions", "LVM detected"], "sda3 is an LVM physical volume")
+        XCTAssertEqual(r["/dev/sda1"], ["Insufficient space (<5GB)", "Has a FileSystem"])
+        XCTAssertEqual(r["/dev/sdd"], ["Has a FileSystem"])
+        XCTAssertEqual(r["/dev/sde"], ["Has a FileSystem", "LVM detected"], "an OSD's LVM physical volume")
+        XCTAssertEqual(r["/dev/sdf"], ["id_bus"], "a USB stick")
+        XCTAssertEqual(r["/dev/sr0"], ["read-only", "Insufficient space (<5GB)"])
+    }
+
+    func test_native_multipath_map_is_listed_instead_of_its_paths() throws {
+        let devices = try native("stor02")
+        XCTAssertNil(device("/dev/sdb", in: devices))
+        XCTAssertNil(device("/dev/sdc", in: devices))
+        let map = try XCTUnwrap(device("/dev/mapper/mpatha", in: devices))
+        XCTAssertEqual(map["sys_api"]?["type"], "mpath")
+        XCTAssertEqual(map["sys_api"]?["device_nodes"], "sdb,sdc")
+        XCTAssertEqual(map["sys_api"]?["parent"], "/dev/dm-0")
+        XCTAssertEqual(map["available"], true)
+    }
+
+    func test_native_bluestore_label_is_read_from_the_device() throws {
+        XCTAssertEqual(reasons(try native("stor02"))["/dev/sdd"], ["Has BlueStore device label"])
     }
 
     func test_native_partitions_are_described_like_ceph_volume() throws {
-        let output = try scrape(DiskInventoryTask(root: GatherFixtures.root("stor01"), environment: environment()))
-        let sda = try XCTUnwrap(output.data.arrayValue?.first(where: { $0["path"] == "/dev/sda" }))
+        let sda = try XCTUnwrap(device("/dev/sda", in: try native("stor01")))
         XCTAssertEqual(sda["sys_api"]?["partitions"]?["sda3"], [
             "start": "3328000", "sectors": "934373376", "sectorsize": 512, "size": .double(478_399_168_512),
             "human_readable_size": "445.54 GB", "holders": ["dm-0"],
         ])
-        XCTAssertEqual(sda["sys_api"]?["locked"], 1)
         XCTAssertEqual(sda["device_id"], "Micron_5300_MTFDDAK480TDS_2144327A1B2C")
+        XCTAssertEqual(sda["ceph_device"], false)
     }
 
     func test_native_small_read_only_device_without_udev_data() throws {
         let tree = try TemporaryTree(files: [
             "sys/block/vdb/size": "4194304\n", "sys/block/vdb/ro": "1\n", "sys/block/vdb/removable": "0\n",
-            "sys/block/vdb/queue/scheduler": "none\n", "sys/block/vdb/device/vendor": "0x1af4\n",
-            "proc/swaps": "Filename\tType\tSize\tUsed\tPriority\n",
+            "sys/block/vdb/queue/scheduler": "none\n", "sys/block/vdb/device/vendor": "0x1af4\n", "dev/vdb": "",
         ], directories: ["sys/block/vdb/holders"])
         let output = try scrape(DiskInventoryTask(root: tree.root, environment: environment()))
         let vdb = try XCTUnwrap(output.data.arrayValue?.first)
@@ -154,16 +189,44 @@ final class DiskInventoryTests: XCTestCase {
         XCTAssertEqual(vdb["device_id"], "")
         XCTAssertEqual(vdb["sys_api"]?["human_readable_size"], "2.00 GB")
         XCTAssertEqual(vdb["sys_api"]?["scheduler_mode"], "", "no bracketed scheduler")
-        XCTAssertEqual(vdb["sys_api"]?["sectorsize"], "512", "default when the queue says nothing")
+        XCTAssertEqual(vdb["sys_api"]?["sectorsize"], 512, "ceph-volume's default is the number 512")
         XCTAssertEqual(vdb["sys_api"]?["vendor"], "0x1af4", "raw, as ceph-volume shows it")
+        XCTAssertEqual(vdb["sys_api"]?["actuators"], "")
     }
 
-    func test_a_device_used_as_swap_is_locked() throws {
+    func test_a_device_without_a_dev_node_is_not_listed_and_an_unopenable_partition_is_refused() throws {
         let tree = try TemporaryTree(files: [
-            "sys/block/sdx/size": "209715200\n", "proc/swaps": "Filename\tType\tSize\tUsed\tPriority\n/dev/sdx   partition\t1\t0\t-2\n",
+            "sys/block/sdx/size": "209715200\n", "sys/block/sdy/size": "209715200\n", "dev/sdy": "",
+            "sys/block/sdy/sdy1/partition": "1\n", "sys/block/sdy/sdy1/size": "20971520\n",
         ])
-        let output = try scrape(DiskInventoryTask(root: tree.root, environment: environment()))
-        XCTAssertEqual(output.data.arrayValue?.first?["rejected_reasons"], ["locked"])
+        let devices = try scrape(DiskInventoryTask(root: tree.root, environment: environment())).data.arrayValue ?? []
+        XCTAssertEqual(devices.compactMap { $0["path"]?.stringValue }, ["/dev/sdy", "/dev/sdy1"])
+        XCTAssertEqual(reasons(devices)["/dev/sdy1"], ["Failed to determine if device is BlueStore"],
+                       "no /dev/sdy1 to read: assume an OSD might be there")
+    }
+
+    func test_native_keyword_selects_the_native_inventory_even_with_ceph_volume_on_path() throws {
+        let tree = try fakeCephVolume { "cat \($0.full("sample.json"))" }
+        let task = DiskInventoryTask(root: GatherFixtures.root("stor02"), cephVolume: " native ", environment: environment(bin: tree.full("bin")))
+        XCTAssertNil(task.cephVolumeCommand)
+        XCTAssertEqual(try scrape(task).data, .array(try native("stor02")))
+        XCTAssertNil(tree.read("calls"), "ceph-volume did not run")
+    }
+
+    func test_rejection_rules_in_ceph_volumes_words() {
+        var f = RejectionFacts(kind: .part)
+        f.sizeBytes = 6e9
+        XCTAssertEqual(CephVolumeRejection.reasons(f), [])
+        f.idBus = "usb"
+        f.usedByCephDisk = true
+        f.bluestoreLabel = nil
+        f.parentBluestoreLabel = true
+        XCTAssertEqual(CephVolumeRejection.reasons(f), [
+            "id_bus", "Used by ceph-disk", "Failed to determine if device is BlueStore", "Parent has BlueStore device label",
+        ])
+        XCTAssertTrue(CephVolumeRejection.isCephDiskPartition(label: "ceph\\x20data", type: ""))
+        XCTAssertTrue(CephVolumeRejection.isCephDiskPartition(label: "", type: "4FBD7E29-9D25-41B8-AFD0-062C0CEFF05D"))
+        XCTAssertFalse(CephVolumeRejection.isCephDiskPartition(label: "EFI", type: "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"))
     }
 
     func test_native_inventory_without_sysfs_throws_naming_the_directory() throws {
@@ -186,10 +249,11 @@ final class DiskInventoryTests: XCTestCase {
     func test_device_ids_follow_ceph_volumes_choice_of_udev_properties() {
         XCTAssertEqual(UdevProperties.deviceID(["ID_VENDOR": "SEAGATE", "ID_MODEL": "ST4000NM0025", "ID_SCSI_SERIAL": "ZC1234",
                                                 "ID_SERIAL_SHORT": "x"]), "SEAGATE_ST4000NM0025_ZC1234")
-        XCTAssertEqual(UdevProperties.deviceID(["ID_MODEL": "Samsung SSD 860", "ID_SERIAL_SHORT": "S3Z"]), "Samsung_SSD_860_S3Z")
+        XCTAssertEqual(UdevProperties.deviceID(["ID_MODEL": "Samsung SSD 860", "ID_SERIAL_SHORT": "S3Z"]), "Samsung SSD 860_S3Z",
+                       "16.2.15 keeps the spaces")
         XCTAssertEqual(UdevProperties.deviceID(["ID_SERIAL": "MTFDHBA512TDV_21"]), "Micron_MTFDHBA512TDV_21")
         XCTAssertEqual(UdevProperties.deviceID(["ID_MODEL": "LVM PV abc on /dev/sda", "ID_MODEL_ENC": "QEMU\\x20HARDDISK\\x20\\x20",
-                                                "ID_SERIAL_SHORT": "QM1"]), "QEMU_HARDDISK_QM1")
+                                                "ID_SERIAL_SHORT": "QM1"]), "QEMU HARDDISK_QM1")
         XCTAssertNil(UdevProperties.deviceID(["ID_TYPE": "disk"]))
     }
 

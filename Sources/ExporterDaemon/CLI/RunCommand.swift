@@ -13,7 +13,7 @@ enum RunCommand {
         .value("--host-interval", name: "SECS", help: "host facts refresh interval", default: "5"),
         .value("--daemons-interval", name: "SECS", help: "daemon list refresh interval", default: "20"),
         .value("--disks-interval", name: "SECS", help: "disk inventory refresh interval", default: "20"),
-        .value("--ceph-volume", name: "CMD", help: "command run as 'CMD inventory --format=json'", default: "ceph-volume if on PATH, else a native /sys/block inventory"),
+        .value("--ceph-volume", name: "CMD", help: DiskInventoryTask.optionHelp, default: DiskInventoryTask.optionDefault),
         .value("--task-timeout", name: "SECS", help: "cut off a scrape after this long", default: "4x its interval, at least 10"),
         .value("--restart-policy", name: "POLICY", help: "on-failure or never: restart a failed task with backoff", default: "on-failure"),
         .value("--restart-backoff", name: "SECS", help: "first restart delay, doubling up to 300", default: "10"),

@@ -23,7 +23,7 @@ enum TaskCommands {
     static func inventory(_ args: [String]) -> Int32 {
         runOnce(args, command: "inventory", summary: "Print the disk inventory (the 'disks' task's data; 'ceph-volume inventory --format=json').",
                 extra: [
-                    .value("--ceph-volume", name: "CMD", help: "command run as 'CMD inventory --format=json'", default: "ceph-volume if on PATH, else a native /sys/block inventory"),
+                    .value("--ceph-volume", name: "CMD", help: DiskInventoryTask.optionHelp, default: DiskInventoryTask.optionDefault),
                 ]) { p, root in
             TaskRegistry.diskInventory(root: root, cephVolume: p.string("--ceph-volume"))
         }

@@ -22,15 +22,22 @@ enum DiskInventoryError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The `disks` task (spec 5.3): `ceph-volume inventory --format=json` passed through, or,
-/// when ceph-volume is neither configured nor on PATH, the same shape built natively.
+/// when ceph-volume is neither configured nor on PATH (or `native` is configured), the same
+/// document built natively.
 /// Unlike Pacific it runs no container and takes no cluster lock (quirk Q13).
 struct DiskInventoryTask: GatherTask {
     let name = TaskName.disks
     let root: SystemRoot
     /// The configured command (`--ceph-volume`), split on spaces; nil or blank means look for
-    /// `ceph-volume` on PATH.
+    /// `ceph-volume` on PATH; `native` means the native inventory even where ceph-volume exists.
     let cephVolume: String?
     let environment: DiskInventoryEnvironment
+
+    /// The `--ceph-volume` value that selects the native inventory.
+    static let nativeKeyword = "native"
+    /// `--ceph-volume`'s help and default, shared by `run` and `inventory`.
+    static let optionHelp = "command run as 'CMD inventory --format=json'; 'native' reads /sys and the udev database itself"
+    static let optionDefault = "ceph-volume if on PATH, else native"
 
     static let noDataMessage = "ceph-volume did not return any data"
     static let badJSONMessage = "ceph-volume thread provided bad json data"
@@ -45,7 +52,7 @@ struct DiskInventoryTask: GatherTask {
     /// for the native inventory.
     var cephVolumeCommand: [String]? {
         if let configured = cephVolume?.split(separator: " ").map(String.init), !configured.isEmpty {
-            return configured
+            return configured == [Self.nativeKeyword] ? nil : configured
         }
         return environment.runner.which("ceph-volume").map { [$0] }
     }

@@ -1,127 +1,150 @@
 import Common
+import Glibc
 
-/// A `ceph-volume inventory --format=json` look-alike built from /sys/block, /proc/mounts,
-/// /proc/swaps and the udev database, for hosts without ceph-volume. It cannot see LVM tags,
-/// so `lvs` is always empty; a disk holding an OSD shows up as locked / LVM detected.
+/// A `ceph-volume inventory --format=json` (16.2.15) look-alike for hosts without ceph-volume:
+/// the same devices, keys, key order and types, built from sysfs, the udev database and the
+/// first bytes of each device. What it cannot know (LVM volumes and their ceph tags, a volume
+/// group's free extents) it leaves out: `lvs` is always empty and `ceph_device` false.
 enum NativeDiskInventory {
-    /// ceph-volume's lower size limit for an OSD device.
-    static let minimumBytes = 5 * 1024 * 1024 * 1024
-
-    /// Kernel block devices that are never OSD candidates.
-    static func isExcluded(_ name: String) -> Bool {
-        ["loop", "ram", "zram", "dm-", "sr", "fd"].contains { name.hasPrefix($0) }
-    }
-
     static func read(from files: FileTree) -> [JSONValue]? {
-        guard let names = files.list("/sys/block") else { return nil }
-        let mounted = mountedDevices(files)
-        return names.compactMap { name in
-            guard !isExcluded(name) else { return nil }
-            return device(name, files: files, mounted: mounted)
-        }
+        guard let devices = NativeBlockDevices.scan(files) else { return nil }
+        let reports = devices.map { report($0, files: files) }
+        // ceph-volume's order: available devices first, then by path.
+        return reports.sorted { a, b in
+            a.available != b.available ? a.available : a.path < b.path
+        }.map(\.json)
     }
 
-    /// Device paths in use as a mount source or swap area.
-    static func mountedDevices(_ files: FileTree) -> Set<String> {
-        var paths = Set<String>()
-        for line in (files.readText("/proc/mounts") ?? "").split(separator: "\n") {
-            if let source = line.split(separator: " ").first, source.hasPrefix("/dev/") { paths.insert(String(source)) }
-        }
-        for line in (files.readText("/proc/swaps") ?? "").split(separator: "\n").dropFirst() {
-            if let source = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first { paths.insert(String(source)) }
-        }
-        return paths
+    struct Report {
+        var path: String
+        var available: Bool
+        var json: JSONValue
     }
 
-    static func device(_ name: String, files: FileTree, mounted: Set<String>) -> JSONValue? {
-        let dir = "/sys/block/\(name)"
-        guard let sectors = files.readTrimmed("\(dir)/size").flatMap({ Int($0) }), sectors > 0 else { return nil }
+    static func report(_ device: NativeBlockDevice, files: FileTree) -> Report {
+        let dir = device.sysDir
         func attribute(_ relative: String) -> String { files.readTrimmed("\(dir)/\(relative)") ?? "" }
+        let udev = UdevProperties.read(sysDir: dir, files: files)
 
-        let partitionNames = (files.list(dir) ?? []).filter { files.exists("\(dir)/\($0)/partition") }
+        let partitionNames = NativeBlockDevices.partitionNames(of: dir, files: files)
         var partitions = JSONObject()
-        var partitionsInUse = false
         for part in partitionNames {
-            let partDir = "\(dir)/\(part)"
-            let partSectors = files.readTrimmed("\(partDir)/size") ?? "0"
-            let holders = files.list("\(partDir)/holders") ?? []
-            if !holders.isEmpty || mounted.contains("/dev/\(part)") { partitionsInUse = true }
-            let bytes = Double(Int(partSectors) ?? 0) * 512
-            partitions[part] = .object(JSONObject([
-                ("start", .string(files.readTrimmed("\(partDir)/start") ?? "0")),
-                ("sectors", .string(partSectors)),
-                ("sectorsize", 512),
-                ("size", .double(bytes)),
-                ("human_readable_size", .string(ByteFormatting.cephVolume(bytes))),
-                ("holders", .array(holders.map { .string($0) })),
-            ]))
+            partitions[part] = partitionJSON("\(dir)/\(part)", files: files)
         }
-        let holders = files.list("\(dir)/holders") ?? []
-        let path = "/dev/\(name)"
-        let locked = partitionsInUse || !holders.isEmpty || mounted.contains(path)
-        let sizeBytes = Double(sectors) * 512
-        let scheduler = attribute("queue/scheduler")
-        let sectorSize = files.readTrimmed("\(dir)/queue/logical_block_size") ?? files.readTrimmed("\(dir)/queue/hw_sector_size") ?? "512"
+        let sizeBytes = Double(files.readTrimmed("\(dir)/size").flatMap { Int($0) } ?? 0) * 512
+        let slaves = files.list("\(dir)/slaves") ?? []
+        let deviceNodes = !slaves.isEmpty ? slaves.joined(separator: ",") : (device.kind == .part ? device.parent : device.name)
 
-        let sysAPI = JSONObject([
+        var sysAPI = JSONObject([
             ("removable", .string(attribute("removable"))),
             ("ro", .string(attribute("ro"))),
             ("vendor", .string(attribute("device/vendor"))),
             ("model", .string(attribute("device/model"))),
-            ("rev", .string(files.readTrimmed("\(dir)/device/rev") ?? attribute("device/firmware_rev"))),
+            ("rev", .string(attribute("device/rev"))),
             ("sas_address", .string(attribute("device/sas_address"))),
             ("sas_device_handle", .string(attribute("device/sas_device_handle"))),
             ("support_discard", .string(attribute("queue/discard_granularity"))),
             ("rotational", .string(attribute("queue/rotational"))),
             ("nr_requests", .string(attribute("queue/nr_requests"))),
-            ("scheduler_mode", .string(selectedScheduler(scheduler))),
-            ("partitions", .object(partitions)),
-            // ceph-volume reads a `sectors` attribute the kernel does not have, so it is 0.
-            ("sectors", 0),
-            ("sectorsize", .string(sectorSize)),
-            ("size", .double(sizeBytes)),
-            ("human_readable_size", .string(ByteFormatting.cephVolume(sizeBytes))),
-            ("path", .string(path)),
-            ("locked", .int(locked ? 1 : 0)),
         ])
+        // ceph-volume sets `partitions` before `device_nodes` for a whole device and after
+        // `scheduler_mode` for a partition; the key order follows.
+        if device.kind != .part { sysAPI["partitions"] = .object(partitions) }
+        sysAPI["device_nodes"] = .string(deviceNodes)
+        sysAPI["actuators"] = actuators(dir, files: files)
+        sysAPI["scheduler_mode"] = .string(selectedScheduler(attribute("queue/scheduler")))
+        if device.kind == .part { sysAPI["partitions"] = .object(partitions) }
+        // ceph-volume reads a `sectors` attribute the kernel does not have, so it is 0.
+        sysAPI["sectors"] = 0
+        sysAPI["sectorsize"] = sectorSize(dir, files: files)
+        sysAPI["size"] = .double(sizeBytes)
+        sysAPI["human_readable_size"] = .string(ByteFormatting.cephVolume(sizeBytes))
+        sysAPI["path"] = .string(device.path)
+        sysAPI["devname"] = .string(device.name)
+        sysAPI["type"] = .string(device.kind.rawValue)
+        sysAPI["parent"] = .string(device.parent)
+        sysAPI["id_bus"] = .string(udev["ID_BUS"] ?? "")
 
-        let udev = UdevProperties.read(device: name, files: files)
-        var reasons: [String] = []
-        if attribute("removable") == "1" { reasons.append("removable") }
-        if attribute("ro") == "1" { reasons.append("read-only") }
-        if locked { reasons.append("locked") }
-        if sizeBytes < Double(minimumBytes) { reasons.append("Insufficient space (<5GB)") }
-        if udev["ID_PART_TABLE_TYPE"] == "gpt" { reasons.append("Has GPT headers") }
-        if !partitionNames.isEmpty { reasons.append("Has partitions") }
-        if !holders.isEmpty { reasons.append("Has holders") }
-        switch udev["ID_FS_TYPE"] ?? "" {
-        case "": break
-        case "LVM2_member": reasons.append("LVM detected")
-        default: reasons.append("Has a FileSystem")
+        var facts = RejectionFacts(kind: device.kind)
+        facts.idBus = udev["ID_BUS"] ?? ""
+        facts.readOnly = attribute("ro") == "1"
+        facts.sizeBytes = sizeBytes
+        facts.hasPartitions = !partitionNames.isEmpty
+        facts.bluestoreLabel = hasBluestoreLabel(device.path, files: files)
+        if device.kind == .part {
+            facts.parentBluestoreLabel = hasBluestoreLabel("/dev/\(device.parent)", files: files)
+        } else {
+            facts.gptHeaders = udev["ID_PART_TABLE_TYPE"] == "gpt"
         }
+        facts.fileSystemType = udev["ID_FS_TYPE"] ?? ""
+        let partitionUdev = partitionNames.map { UdevProperties.read(sysDir: "\(dir)/\($0)", files: files) }
+        facts.usedByCephDisk = ([udev] + partitionUdev).contains {
+            CephVolumeRejection.isCephDiskPartition(label: $0["ID_PART_ENTRY_NAME"] ?? "", type: $0["ID_PART_ENTRY_TYPE"] ?? "")
+        }
+        facts.lvmMember = ([udev] + partitionUdev).contains { $0["ID_FS_TYPE"] == "LVM2_member" }
+        let reasons = CephVolumeRejection.reasons(facts)
 
-        let deviceID = UdevProperties.deviceID(udev) ?? sysfsDeviceID(dir, files: files)
-        return .object(JSONObject([
-            ("path", .string(path)),
+        let json = JSONValue.object(JSONObject([
+            ("path", .string(device.path)),
             ("sys_api", .object(sysAPI)),
+            ("ceph_device", false),
             ("lsm_data", .object(JSONObject())),
             ("available", .bool(reasons.isEmpty)),
             ("rejected_reasons", .array(reasons.map { .string($0) })),
-            ("device_id", .string(deviceID)),
+            ("device_id", .string(UdevProperties.deviceID(udev) ?? "")),
             ("lvs", []),
         ]))
+        return Report(path: device.path, available: reasons.isEmpty, json: json)
+    }
+
+    /// A partition as ceph-volume describes it inside its device's `partitions`.
+    static func partitionJSON(_ dir: String, files: FileTree) -> JSONValue {
+        let sectors = files.readTrimmed("\(dir)/size")
+        let bytes = Double(sectors.flatMap { Int($0) } ?? 0) * 512
+        return .object(JSONObject([
+            ("start", files.readTrimmed("\(dir)/start").map { .string($0) } ?? 0),
+            ("sectors", sectors.map { .string($0) } ?? 0),
+            ("sectorsize", sectorSize(dir, files: files)),
+            ("size", .double(bytes)),
+            ("human_readable_size", .string(ByteFormatting.cephVolume(bytes))),
+            ("holders", .array((files.list("\(dir)/holders") ?? []).map { .string($0) })),
+        ]))
+    }
+
+    /// `queue/logical_block_size`, else `queue/hw_sector_size` (text as read), else the number
+    /// 512 (partitions have no queue directory).
+    static func sectorSize(_ dir: String, files: FileTree) -> JSONValue {
+        if let logical = files.readTrimmed("\(dir)/queue/logical_block_size") { return .string(logical) }
+        if let hardware = files.readTrimmed("\(dir)/queue/hw_sector_size") { return .string(hardware) }
+        return 512
+    }
+
+    /// The number of independent actuators (multi-actuator disks), "" when the kernel does not say.
+    static func actuators(_ dir: String, files: FileTree) -> JSONValue {
+        let ranges = "\(dir)/queue/independent_access_ranges"
+        guard files.isDirectory(ranges) else { return "" }
+        var count = 0
+        while files.isDirectory("\(ranges)/\(count)") { count += 1 }
+        return .int(count)
     }
 
     /// The bracketed entry of `queue/scheduler` (`mq-deadline kyber [bfq] none` -> `bfq`).
     static func selectedScheduler(_ text: String) -> String {
-        guard let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return "" }
+        guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else { return "" }
         return String(text[text.index(after: open)..<close])
     }
 
-    /// Without udev data: model and serial from sysfs (NVMe exposes both), else empty.
-    private static func sysfsDeviceID(_ dir: String, files: FileTree) -> String {
-        guard let model = files.readTrimmed("\(dir)/device/model"), !model.isEmpty,
-              let serial = files.readTrimmed("\(dir)/device/serial"), !serial.isEmpty else { return "" }
-        return String("\(model)_\(serial)".map { $0 == " " ? "_" : $0 })
+    static let bluestoreSignature = Array("bluestore block device".utf8)
+
+    /// Whether the device starts with BlueStore's label; nil when it cannot be opened (as
+    /// ceph-volume, the caller then refuses the device rather than risk an existing OSD).
+    static func hasBluestoreLabel(_ devicePath: String, files: FileTree) -> Bool? {
+        let fd = Glibc.open(files.root.path(devicePath), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == EISDIR ? false : nil }
+        defer { Glibc.close(fd) }
+        var head = [UInt8](repeating: 0, count: bluestoreSignature.count)
+        let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { return errno == EISDIR ? false : nil }
+        return n == bluestoreSignature.count && head == bluestoreSignature
     }
 }

@@ -1,8 +1,10 @@
 /// The `E:KEY=value` properties udev recorded for a block device in
 /// `/run/udev/data/b<major>:<minor>` (model, serial, partition table, file-system type).
 enum UdevProperties {
-    static func read(device name: String, files: FileTree) -> [String: String] {
-        guard let dev = files.readTrimmed("/sys/block/\(name)/dev"), !dev.isEmpty,
+    /// The properties of the block device whose sysfs directory is `sysDir` (found by its
+    /// `major:minor`); empty when udev recorded nothing (no udevd, a container).
+    static func read(sysDir: String, files: FileTree) -> [String: String] {
+        guard let dev = files.readTrimmed("\(sysDir)/dev"), !dev.isEmpty,
               let text = files.readText("/run/udev/data/b\(dev)") else { return [:] }
         return parse(text)
     }
@@ -18,7 +20,7 @@ enum UdevProperties {
     }
 
     /// The id Ceph tracks a disk by (vendor_model_serial style), chosen the way ceph-volume
-    /// chooses it from the same udev properties; spaces become underscores so the id is one word.
+    /// chooses it from the same udev properties (16.2.15 keeps spaces as they are).
     static func deviceID(_ p: [String: String]) -> String? {
         var model = p["ID_MODEL"]
         if let m = model, m.hasPrefix("LVM PV ") {
@@ -35,7 +37,7 @@ enum UdevProperties {
         } else {
             return nil
         }
-        return String(id.map { $0 == " " ? "_" : $0 })
+        return id
     }
 }
 
