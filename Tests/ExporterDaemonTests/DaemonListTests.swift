@@ -86,7 +86,7 @@ final class DaemonListTests: XCTestCase {
         XCTAssertEqual(exporter["container_image_name"], .null)
         XCTAssertEqual(exporter["deployed"], .null, "no unit.image")
         XCTAssertEqual(exporter["configured"], .null, "no unit.configured")
-        XCTAssertEqual(exporter["created"], "2023-07-22T04:26:40.123456Z")
+        XCTAssertEqual(exporter["created"], "2023-07-22T04:26:40.123457Z")
         XCTAssertNil(exporter["memory_usage"], "memory_usage only comes with a container id")
         XCTAssertEqual(entry("osd.3", in: daemons)?["systemd_unit"], .string("ceph-\(Self.fsid)@osd.3"))
     }
@@ -322,6 +322,19 @@ final class DaemonListTests: XCTestCase {
         XCTAssertEqual(UTCTimestamp.format(seconds: 0, microseconds: 0), "1970-01-01T00:00:00.000000Z")
         XCTAssertEqual(UTCTimestamp.format(seconds: 1_709_251_199, microseconds: 42), "2024-02-29T23:59:59.000042Z")
         XCTAssertEqual(UTCTimestamp.format(seconds: 4_102_444_800, microseconds: 999_999), "2100-01-01T00:00:00.999999Z")
+    }
+
+    func test_file_times_are_rounded_to_the_microsecond_as_cephadm_rounds_them() {
+        // Expected values printed by Python's datetime.fromtimestamp(sec + ns * 1e-9).
+        func text(_ s: Int64, _ ns: Int) -> String {
+            let (sec, micro) = UTCTimestamp.pythonMicroseconds(seconds: s, nanoseconds: ns)
+            return UTCTimestamp.format(seconds: sec, microseconds: micro)
+        }
+        XCTAssertEqual(text(1_796_105_770, 370_617_800), "2026-12-01T06:16:10.370618Z")
+        XCTAssertEqual(text(1_796_105_770, 370_617_499), "2026-12-01T06:16:10.370617Z")
+        XCTAssertEqual(text(1_690_000_000, 123_456_789), "2023-07-22T04:26:40.123457Z")
+        XCTAssertEqual(text(1_690_000_000, 999_999_999), "2023-07-22T04:26:41.000000Z")
+        XCTAssertEqual(text(1_690_000_000, 500), "2023-07-22T04:26:40.000000Z")
     }
 
     func test_fsid_directories_must_be_uuids() {

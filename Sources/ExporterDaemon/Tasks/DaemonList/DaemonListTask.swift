@@ -126,7 +126,8 @@ struct DaemonListTask: GatherTask {
 
     private func timestamp(_ files: FileTree, _ path: String) -> JSONValue {
         guard let mtime = files.modificationTime(path) else { return .null }
-        return .string(UTCTimestamp.format(seconds: mtime.seconds, microseconds: mtime.microseconds))
+        let (seconds, microseconds) = UTCTimestamp.pythonMicroseconds(seconds: mtime.seconds, nanoseconds: mtime.nanoseconds)
+        return .string(UTCTimestamp.format(seconds: seconds, microseconds: microseconds))
     }
 
     /// unit.meta's keys go in after `state`, in the file's order; a key the entry already has

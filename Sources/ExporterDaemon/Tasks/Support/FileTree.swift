@@ -61,11 +61,11 @@ struct FileTree: Sendable {
         return full.split(separator: "/").last.map(String.init)
     }
 
-    /// Modification time as whole seconds and microseconds since the epoch.
-    func modificationTime(_ path: String) -> (seconds: Int64, microseconds: Int)? {
+    /// Modification time as whole seconds and nanoseconds since the epoch.
+    func modificationTime(_ path: String) -> (seconds: Int64, nanoseconds: Int)? {
         var st = stat()
         guard stat(root.path(path), &st) == 0 else { return nil }
-        return (Int64(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec / 1000))
+        return (Int64(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
     }
 
     /// Why the last failed call failed, for error messages (`No such file or directory`).

@@ -12,6 +12,21 @@ enum UTCTimestamp {
             + ".\(pad(microseconds, 6))Z"
     }
 
+    /// A file time as cephadm prints it: Python turns it into a float (seconds + nanoseconds
+    /// x 1e-9) and rounds that to the nearest microsecond, ties to even; truncating the
+    /// nanoseconds instead gives a value one microsecond off about half the time.
+    static func pythonMicroseconds(seconds: Int64, nanoseconds: Int) -> (seconds: Int64, microseconds: Int) {
+        let value = Double(seconds) + Double(nanoseconds) * 1e-9
+        let whole = value.rounded(.down)
+        var micro = ((value - whole) * 1e6).rounded(.toNearestOrEven)
+        var wholeSeconds = Int64(whole)
+        if micro >= 1e6 {
+            micro -= 1e6
+            wholeSeconds += 1
+        }
+        return (wholeSeconds, Int(micro))
+    }
+
     /// A container engine's creation time in cephadm's form, or nil if it cannot be read.
     /// Accepts podman's `2021-05-31 05:28:34.498631387 +0000 UTC` and docker's
     /// `2021-05-31T05:28:34.498631387Z` (or with a `+02:00` offset); fractions are cut to
