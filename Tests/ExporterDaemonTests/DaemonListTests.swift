@@ -217,7 +217,7 @@ final class DaemonListTests: XCTestCase {
                 echo "Error: no such container ceph-\(Self.fsid)-osd-7" >&2
                 exit 125 ;;
               "image inspect") echo "sha256:0123abcd,[quay.io/ceph/ceph@sha256:aaa ceph/ceph@sha256:bbb quay.io/ceph/ceph@sha256:aaa]" ;;
-              "stats --format") echo "a1b2c3d4e5f6,1.5GiB / 125.8GiB"; echo "deadbeef0000,10MB / 1GB" ;;
+              "stats --format") echo "a1b2c3d4e5f6,1.5GiB / 125.8GiB,0.52%"; echo "deadbeef0000,10MB / 1GB,1.00%" ;;
             esac
             """)
         let (daemons, problems) = try DaemonListTask(root: tree.root, environment: environment(bin: tree.full("bin"))).list()
@@ -228,18 +228,23 @@ final class DaemonListTests: XCTestCase {
         XCTAssertEqual(osd["container_image_id"], "0123abcd")
         XCTAssertEqual(osd["container_image_digests"], ["quay.io/ceph/ceph@sha256:aaa", "docker.io/ceph/ceph@sha256:bbb"])
         XCTAssertEqual(osd["memory_usage"], .int(1_610_612_736))
+        XCTAssertEqual(osd["cpu_percentage"], "0.52%", "as the engine prints it, like cephadm 16.2.15")
         XCTAssertEqual(osd["version"], "16.2.15")
         XCTAssertEqual(osd["started"], "2023-07-22T04:00:00.987654Z")
-        XCTAssertEqual(Array(osd.keys.suffix(7)), ["container_image_digests", "memory_usage", "version", "started", "created", "deployed", "configured"])
+        XCTAssertEqual(Array(osd.keys.suffix(8)), [
+            "container_image_digests", "memory_usage", "cpu_percentage", "version", "started", "created", "deployed", "configured",
+        ])
 
         let mgr = try XCTUnwrap(entry("mgr.stor01.xkqtra", in: daemons))
         XCTAssertEqual(mgr["container_id"], "ffee0011", "found by its older dotted container name")
         XCTAssertEqual(mgr["memory_usage"], .null, "a container stats does not list")
+        XCTAssertEqual(mgr["cpu_percentage"], .null)
         XCTAssertEqual(mgr["version"], .null)
 
         let stopped = try XCTUnwrap(entry("osd.7", in: daemons))
         XCTAssertEqual(stopped["container_id"], .null)
         XCTAssertNil(stopped["memory_usage"])
+        XCTAssertNil(stopped["cpu_percentage"])
         XCTAssertEqual(stopped["container_image_name"], .string(Self.image), "from unit.image")
 
         XCTAssertEqual(tree.read("podman.calls")?.split(separator: "\n"), ["container inspect", "image inspect", "stats --format"])

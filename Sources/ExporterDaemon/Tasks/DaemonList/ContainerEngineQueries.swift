@@ -68,11 +68,24 @@ enum ContainerEngineQueries {
         return result
     }
 
+    /// One `stats` call for memory and CPU (cephadm runs it twice, once for each).
     static func statsArgv(engine: String) -> [String] {
-        [engine, "stats", "--format", "{{.ID}},{{.MemUsage}}", "--no-stream"]
+        [engine, "stats", "--format", "{{.ID}},{{.MemUsage}},{{.CPUPerc}}", "--no-stream"]
     }
 
-    /// `<short id>,<used> / <limit>` per running container -> short id to bytes used.
+    /// `<short id>,<used> / <limit>,<cpu>%` per running container -> short id to the CPU
+    /// percentage as the engine prints it (`0.52%`), which is what cephadm reports.
+    static func parseCPUPercentage(_ output: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+            guard fields.count >= 3, !fields[0].isEmpty, let cpu = fields.last, !cpu.isEmpty else { continue }
+            result[fields[0]] = cpu
+        }
+        return result
+    }
+
+    /// `<short id>,<used> / <limit>[,...]` per running container -> short id to bytes used.
     static func parseMemoryUsage(_ output: String) -> [String: Int] {
         var result: [String: Int] = [:]
         for line in output.split(separator: "\n") {
@@ -85,9 +98,9 @@ enum ContainerEngineQueries {
         return result
     }
 
-    /// The memory usage of a container, looked up by the short id `stats` prints.
-    static func memoryUsage(containerID: String, in usage: [String: Int]) -> Int? {
-        for (shortID, bytes) in usage where containerID.hasPrefix(shortID) { return bytes }
+    /// A container's value in a `stats` table, looked up by the short id `stats` prints.
+    static func statsValue<Value>(containerID: String, in table: [String: Value]) -> Value? {
+        for (shortID, value) in table where containerID.hasPrefix(shortID) { return value }
         return nil
     }
 

@@ -107,8 +107,10 @@ struct DaemonListTask: GatherTask {
                 entry["container_image_digests"] = container.flatMap { containers.digests[$0.imageID] }
                     .map { .array($0.map { .string($0) }) } ?? .null
                 if let container {
-                    entry["memory_usage"] = ContainerEngineQueries.memoryUsage(containerID: container.id, in: containers.memory)
+                    entry["memory_usage"] = ContainerEngineQueries.statsValue(containerID: container.id, in: containers.memory)
                         .map { .int($0) } ?? .null
+                    entry["cpu_percentage"] = ContainerEngineQueries.statsValue(containerID: container.id, in: containers.cpu)
+                        .map { .string($0) } ?? .null
                 }
                 entry["version"] = container?.version.map { .string($0) } ?? .null
                 entry["started"] = container?.started.map { .string($0) } ?? .null
@@ -171,6 +173,7 @@ struct DaemonListTask: GatherTask {
         var byDaemon: [String: ContainerDetails] = [:]
         var digests: [String: [String]] = [:]
         var memory: [String: Int] = [:]
+        var cpu: [String: String] = [:]
     }
 
     /// podman (preferred, as cephadm does) or docker: one inspect for every daemon's possible
@@ -204,8 +207,9 @@ struct DaemonListTask: GatherTask {
         }
         if let stats = try commands.run(ContainerEngineQueries.statsArgv(engine: engine)), stats.succeeded {
             containers.memory = ContainerEngineQueries.parseMemoryUsage(stats.stdoutText)
+            containers.cpu = ContainerEngineQueries.parseCPUPercentage(stats.stdoutText)
         } else {
-            problems.append("\(engine) stats failed; memory_usage is null")
+            problems.append("\(engine) stats failed; memory_usage and cpu_percentage are null")
         }
         return containers
     }
