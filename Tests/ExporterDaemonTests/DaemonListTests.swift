@@ -33,7 +33,7 @@ final class DaemonListTests: XCTestCase {
     }
 
     private func environment(systemd: Bool = false, bin: String? = nil) -> DaemonListEnvironment {
-        DaemonListEnvironment(systemdIsRunning: { systemd },
+        DaemonListEnvironment(systemdIsRunning: { _ in systemd },
                               runner: bin.map { CommandRunner(searchPath: $0) } ?? GatherFixtures.emptyPathRunner,
                               commandTimeoutSecs: 20)
     }

@@ -2,16 +2,16 @@ import Common
 
 /// What the daemon list takes from outside the file tree.
 struct DaemonListEnvironment: Sendable {
-    /// Whether systemd is PID 1 (its runtime directory exists). Without it `systemctl` cannot
-    /// answer and every unit is reported `unknown`.
-    var systemdIsRunning: @Sendable () -> Bool
+    /// Whether systemd is PID 1 (its runtime directory exists below the task's root). Without
+    /// it `systemctl` cannot answer and every unit is reported `unknown`.
+    var systemdIsRunning: @Sendable (SystemRoot) -> Bool
     /// Runs systemctl, podman/docker and ceph, found on the runner's search path.
     var runner: CommandRunner
     /// Limit for each external command (the scrape's deadline also applies).
     var commandTimeoutSecs: Double
 
     static let live = DaemonListEnvironment(
-        systemdIsRunning: { FileTree(SystemRoot()).isDirectory("/run/systemd/system") },
+        systemdIsRunning: { FileTree($0).isDirectory("/run/systemd/system") },
         runner: CommandRunner(),
         commandTimeoutSecs: 30)
 }
@@ -149,7 +149,7 @@ struct DaemonListTask: GatherTask {
     }
 
     private func unitStatuses(_ units: [String], commands: inout CommandSession, problems: inout [String]) throws -> [String: UnitStatus] {
-        guard environment.systemdIsRunning() else { return [:] }
+        guard environment.systemdIsRunning(root) else { return [:] }
         guard let systemctl = environment.runner.which("systemctl") else {
             problems.append("systemd is running but systemctl is not on PATH; unit states are unknown")
             return [:]
