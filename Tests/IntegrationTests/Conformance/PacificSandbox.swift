@@ -41,11 +41,11 @@ final class PacificSandbox {
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-    /// A `#!/bin/sh` script on the sandbox's PATH.
+    /// A `#!/bin/sh` script on the sandbox's PATH (inside it, the system's PATH for its tools).
     func addScript(_ name: String, _ body: String) throws {
         let path = "\(bin)/\(name)"
         try? FileManager.default.removeItem(atPath: path)
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try ("#!/bin/sh\nPATH=/usr/bin:/bin\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
     }
 
