@@ -52,6 +52,8 @@ final class MetadataRouterTests: XCTestCase {
         let head = route("/v1/metadata/health", method: "HEAD", authorization: nil)
         XCTAssertEqual(head.status, 501)
         XCTAssertEqual(head.reason, "Unsupported method ('HEAD')")
+        XCTAssertEqual(head.body, [], "no body in a response to HEAD")
+        XCTAssertFalse(route("/v1/metadata/health", method: "POST", authorization: nil).body.isEmpty)
     }
 
     func test_unknown_route_404_carries_pacific_reason_and_json_message() throws {

@@ -14,7 +14,10 @@ enum MetadataRouter {
     static func respond(method: String, target: String, authorization: String?, verifier: TokenVerifier,
                         snapshot: CacheSnapshot) -> (HTTPServerResponse, Outcome) {
         guard method == "GET" else {
-            return (errorPage(501, reason: "Unsupported method ('\(sanitized(method))')"), .unsupportedMethod)
+            var page = errorPage(501, reason: "Unsupported method ('\(sanitized(method))')")
+            // A response to HEAD never has a body (Pacific's server leaves it out too).
+            if method == "HEAD" { page.body = [] }
+            return (page, .unsupportedMethod)
         }
         guard verifier.accepts(authorizationHeader: authorization) else {
             return (unauthorized, .unauthorized)
