@@ -3,10 +3,13 @@ SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
-APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server
+# cephadm: Debian's Pacific 16.2.15, the reference the conformance tests compare against (small).
+APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server cephadm
 BENCH_PACKAGES := wrk nginx-light curl python3
+# ceph-volume (in ceph-osd) needs udevadm, which the package forgets to depend on.
+CONFORMANCE_PACKAGES := ceph-osd udev
 
-.PHONY: all build release test demo bench deps bench-deps clean
+.PHONY: all build release test conformance demo bench deps bench-deps clean
 
 all: build
 
@@ -31,6 +34,13 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
+
+## conformance: the comparison with Pacific 16.2.15 (also in `make test`) plus the heavier one
+## of the native inventory with ceph-volume, which needs ceph-osd and udev installed
+conformance: deps
+	@scripts/ensure-packages.sh $(CONFORMANCE_PACKAGES)
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+	CONFORMANCE_CEPH_VOLUME=1 $(SWIFT) test --skip-build --filter Conformance
 
 ## demo: a local fleet of exporters and the dashboard on it
 demo: release
