@@ -184,16 +184,9 @@ final class ExporterEndpoint {
 
     /// Both log `https server listening on ADDR:PORT` (ours names the port it got).
     func waitUntilListening() throws {
-        var found = 0
-        let ok = TestPaths.eventually(timeout: 60) {
-            if let line = process.stderr.split(separator: "\n").first(where: { $0.contains("https server listening on") }),
-               let text = line.split(separator: ":").last, let n = Int(text) {
-                found = n
-                return true
-            }
-            return !process.isRunning
+        guard let found = ExporterHarness.waitForListeningPort(process, timeout: 60) else {
+            throw TestFailure("\(name) exporter did not start:\n\(process.stderr.suffix(3000))")
         }
-        guard ok, found > 0 else { throw TestFailure("\(name) exporter did not start:\n\(process.stderr.suffix(3000))") }
         port = found
     }
 

@@ -47,7 +47,8 @@ final class GatherFactsConformanceTests: XCTestCase {
     }
 }
 
-/// A listening TCP socket and a bound UDP socket on 127.0.0.1 and on ::1, closed on deinit.
+/// A listening TCP socket and a bound UDP socket on 127.0.0.1 and on ::1 (where the host has
+/// IPv6), closed on deinit.
 final class HeldSockets {
     private var fds: [Int32] = []
     private(set) var ports: [(table: String, port: Int)] = []
@@ -57,11 +58,10 @@ final class HeldSockets {
                                   ("tcp6_ports_used", "::1", SOCK_STREAM), ("udp6_ports_used", "::1", SOCK_DGRAM)] {
             guard let address = SocketAddress(ip: ip, port: 0) else { throw TestFailure("bad address \(ip)") }
             let fd = socket(address.family, Int32(type.rawValue), 0)
-            guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
+            // A host without IPv6 has nothing to hold there; both then list no such port.
+            guard fd >= 0 else { continue }
             fds.append(fd)
-            guard address.withSockaddr({ bind(fd, $0, $1) }) == 0 else {
-                throw TestFailure("bind \(ip): \(String(cString: strerror(errno)))")
-            }
+            guard address.withSockaddr({ bind(fd, $0, $1) }) == 0 else { continue }
             if type == SOCK_STREAM { listen(fd, 1) }
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

@@ -66,18 +66,24 @@ final class ExporterHarness {
         let p = try SpawnedProcess(args, outputDir: tempDir, name: "exporter-\(Int.random(in: 0..<1_000_000))")
         process = p
         guard waitForListening else { return p }
-        var found = 0
-        let ok = TestPaths.eventually(timeout: 15) {
+        guard let found = Self.waitForListeningPort(p, timeout: 15) else { throw TestFailure("exporter did not start:\n\(p.stderr)") }
+        port = found
+        return p
+    }
+
+    /// The port an exporter logs `https server listening on ADDR:PORT` for (ours and
+    /// Pacific's say it alike); nil if the process exits or the timeout passes first.
+    static func waitForListeningPort(_ p: SpawnedProcess, timeout: Double) -> Int? {
+        var found: Int?
+        _ = TestPaths.eventually(timeout: timeout) {
             if let line = p.stderr.split(separator: "\n").first(where: { $0.contains("https server listening on") }),
-               let portText = line.split(separator: ":").last, let n = Int(portText) {
+               let portText = line.split(separator: ":").last, let n = Int(portText), n > 0 {
                 found = n
                 return true
             }
             return !p.isRunning
         }
-        guard ok, found > 0 else { throw TestFailure("exporter did not start:\n\(p.stderr)") }
-        port = found
-        return p
+        return found
     }
 
     func client() throws -> TestHTTPSClient { try TestHTTPSClient(port: port, trusting: certificatePEM) }
