@@ -1,0 +1,33 @@
+/// The last `capacity` values of one measurement of one host, oldest first. Float32 with NaN for
+/// "no value" (a failed poll) keeps a series at 240 bytes, so 10,000 hosts can keep several.
+struct SeriesRing: Sendable, Equatable {
+    static let capacity = 60
+
+    private var storage: [Float32] = []
+    /// Where the next value goes once the ring is full.
+    private var next = 0
+
+    /// Values recorded so far (gaps included), at most `capacity`.
+    var count: Int { storage.count }
+
+    /// Appends one value; nil, NaN and infinities are recorded as a gap.
+    mutating func append(_ value: Double?) {
+        let v: Float32 = value.flatMap { $0.isFinite ? Float32($0) : nil } ?? .nan
+        if storage.count < SeriesRing.capacity {
+            if storage.isEmpty { storage.reserveCapacity(SeriesRing.capacity) }
+            storage.append(v)
+        } else {
+            storage[next] = v
+        }
+        next = (next + 1) % SeriesRing.capacity
+    }
+
+    /// Oldest first; NaN where a poll had no value.
+    var values: [Float32] {
+        guard storage.count == SeriesRing.capacity, next > 0 else { return storage }
+        return Array(storage[next...] + storage[..<next])
+    }
+
+    /// The values that are not gaps, in no particular order.
+    var present: [Double] { storage.compactMap { $0.isNaN ? nil : Double($0) } }
+}
