@@ -19,6 +19,12 @@ enum Fixture {
 
     static func rhelFacts() throws -> JSONValue { try json("gather-facts_ceph-test-configchecks_host-sample_rhel83-xeon.json") }
     static func qemuFacts() throws -> JSONValue { try json("gather-facts_aquarium_qemu-amd-epyc-opensuse.json") }
+    /// A facts fixture whose `hostname` is `name`, as the host of that name would report it.
+    static func facts(_ base: JSONValue, named name: String) -> JSONValue {
+        guard case .object(var o) = base else { return base }
+        o["hostname"] = .string(name)
+        return .object(o)
+    }
     static func daemons() throws -> JSONValue { try json("cephadm-ls_sg4r-cephlab_octopus-after-adopt.json") }
     static func stoppedOSD() throws -> JSONValue { try json("cephadm-ls-entry_ceph-test-cephadm_stopped-osd.json") }
     static func disks() throws -> JSONValue { try json("ceph-volume-inventory_aquarium_qemu-virtio-5disks.json") }
@@ -104,8 +110,9 @@ enum SampleFleet {
         entries[2] = HostEntry(displayName: "ceph-node03", address: "10.0.0.3", port: 9443, line: 3)
         var fleet = FleetState(hosts: entries, defaultPort: 9443, title: title, thresholds: thresholds)
         let t = Clock.now
-        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2).bytes, latency: 0.004))
-        var degraded = try MetadataBody.healthy(age: 4)
+        func named(_ i: Int) throws -> JSONValue { Fixture.facts(try Fixture.rhelFacts(), named: names[i]) }
+        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2, facts: try named(0)).bytes, latency: 0.004))
+        var degraded = try MetadataBody.healthy(age: 4, facts: try named(1))
         degraded.set("disks", "inactive")
         degraded.errors = ["disks stopped at 2023/11/14 22:20:01"]
         degraded.disks = ["scrape_errors": ["RuntimeError exception: Failed command: /usr/bin/podman run ceph-volume"], "data": nil]
@@ -115,8 +122,9 @@ enum SampleFleet {
         fleet.fold(Poll.failure(4, .tls("certificate verify failed"), latency: 0.002))
         fleet.fold(Poll.response(5, body: Array("<html>not json</html>".utf8), latency: 0.006))
         // The exporter's clock is 40 s behind; its daemons and disks data are 70 s old on that clock.
-        var stale = try MetadataBody.healthy(at: t - 40, age: 70, facts: try Fixture.qemuFacts())
-        stale.host = MetadataBody.record(at: t - 41, data: try Fixture.qemuFacts())
+        let qemu = Fixture.facts(try Fixture.qemuFacts(), named: names[6])
+        var stale = try MetadataBody.healthy(at: t - 40, age: 70, facts: qemu)
+        stale.host = MetadataBody.record(at: t - 41, data: qemu)
         fleet.fold(Poll.response(6, body: stale.bytes, latency: 0.250, exporterNow: t - 40))
         return fleet
     }

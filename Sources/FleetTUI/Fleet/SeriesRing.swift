@@ -12,7 +12,8 @@ struct SeriesRing: Sendable, Equatable {
 
     /// Appends one value; nil, NaN and infinities are recorded as a gap.
     mutating func append(_ value: Double?) {
-        let v: Float32 = value.flatMap { $0.isFinite ? Float32($0) : nil } ?? .nan
+        // Beyond Float32's range (an absurd age from a broken clock) is kept as its largest value.
+        let v: Float32 = value.flatMap { $0.isFinite ? Float32(max(-3e38, min(3e38, $0))) : nil } ?? .nan
         if storage.count < SeriesRing.capacity {
             if storage.isEmpty { storage.reserveCapacity(SeriesRing.capacity) }
             storage.append(v)

@@ -188,7 +188,8 @@ enum DetailLayout {
         let present = series.present
         var out: [(String, CellStyle)] = [(Sparkline.text(values, width: SeriesRing.capacity), .role(.header))]
         if let low = present.min(), let high = present.max() {
-            out.append(("  \(text(low))–\(text(high)) over \(values.count) poll\(values.count == 1 ? "" : "s")", .role(.dim)))
+            let range = text(low) == text(high) ? text(low) : text(low) + "–" + text(high)
+            out.append(("  \(range) over \(values.count) poll\(values.count == 1 ? "" : "s")", .role(.dim)))
         }
         if present.count < values.count { out.append(("  · no answer", .role(.dim))) }
         return out

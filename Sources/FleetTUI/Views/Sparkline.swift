@@ -16,8 +16,9 @@ enum Sparkline {
 
     /// 0...7: the lowest block for zero (or an all-zero series), the highest for the maximum.
     static func level(_ value: Double, of top: Double) -> Int {
-        guard top > 0, value > 0 else { return 0 }
-        return min(7, max(0, Int((value / top * 7).rounded(.up))))
+        guard top > 0, value > 0, top.isFinite else { return 0 }
+        let scaled = (value / top * 7).rounded(.up)
+        return scaled.isFinite ? min(7, max(0, Int(scaled))) : 7
     }
 
     /// One column per sweep: the share of hosts not OK as the height (any at all shows at least
