@@ -76,11 +76,12 @@ enum EventDerivation {
         if decoded {
             let restarted = exporterRestarted(old.exporterStartedAt, input.exporterStartedAt)
             if restarted { others.append("exporter restarted") }
-            for t in sample.tasks {
+            // A restarted exporter starts every task afresh (and its counters at 0): the
+            // restart says it all, so tasks are compared only within one run.
+            for t in sample.tasks where !restarted {
                 guard let before = old.tasks.first(where: { $0.task == t.task }) else { continue }
                 let restarts = t.detail?.restarts
-                // Counters start again at 0 in a restarted exporter: only compare within one run.
-                let moreRestarts = !restarted && (restarts ?? 0) > (before.restarts ?? 0)
+                let moreRestarts = (restarts ?? 0) > (before.restarts ?? 0)
                 let name = t.task.rawValue
                 switch (before.state == .inactive, t.state == .inactive) {
                 case (false, true):

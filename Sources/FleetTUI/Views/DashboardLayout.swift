@@ -99,7 +99,8 @@ enum DashboardLayout {
                 let selected = position == view.cursor
                 switch rows.rows[position] {
                 case .group(let g):
-                    lines.append(TableLayout.groupRow(rows.groups[g], selected: selected, width: width))
+                    lines.append(TableLayout.groupRow(rows.groups[g], selected: selected, width: width,
+                                                      counts: view.groupBy != .status))
                 case .host(let host, let group):
                     lines.append(TableLayout.hostRow(fleet, host: host, cols: cols, selected: selected, now: context.now,
                                                      width: width, indent: group != nil))

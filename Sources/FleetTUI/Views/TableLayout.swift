@@ -149,8 +149,9 @@ enum TableLayout {
         return b.row
     }
 
-    /// `▾ rack1  12 hosts  OK 10  DEGRADED 1  DOWN 1  ↯ 1`; `▸` when collapsed.
-    static func groupRow(_ group: TableGroup, selected: Bool, width: Int) -> ScreenRow {
+    /// `▾ rack1  12 hosts  DOWN 1  DEGRADED 1  OK 10  ↯ 1`; `▸` when collapsed. `counts`: the
+    /// counts per status (left out when grouping by status, where they say nothing new).
+    static func groupRow(_ group: TableGroup, selected: Bool, width: Int, counts: Bool = true) -> ScreenRow {
         var b = RowBuilder(width: width)
         func style(_ role: ColorRole, bold: Bool = false) -> CellStyle {
             selected ? CellStyle(role: role == .normal ? .selected : role, bold: bold, reverse: true)
@@ -158,7 +159,7 @@ enum TableLayout {
         }
         b.add((group.collapsed ? "▸ " : "▾ ") + group.title, style(.header, bold: true))
         b.addIfFits("  \(group.hosts) host\(group.hosts == 1 ? "" : "s")", style(.normal))
-        for status in HostStatus.allCases.sorted(by: { $0.severity > $1.severity }) where group.counts[status] > 0 {
+        for status in HostStatus.allCases.sorted(by: { $0.severity > $1.severity }) where counts && group.counts[status] > 0 {
             if !b.addIfFits("  \(status.label) \(group.counts[status])", style(statusRole(status), bold: status != .ok)) { break }
         }
         if group.flapping > 0 { b.addIfFits("  ↯ \(group.flapping)", style(.warn, bold: true)) }

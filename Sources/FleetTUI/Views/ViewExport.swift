@@ -53,7 +53,8 @@ enum ViewExporter {
             for row in rows.rows {
                 switch row {
                 case .group(let g):
-                    lines.append(trimmed(TableLayout.groupRow(rows.groups[g], selected: false, width: unlimitedWidth).text))
+                    lines.append(trimmed(TableLayout.groupRow(rows.groups[g], selected: false, width: unlimitedWidth,
+                                                              counts: view.groupBy != .status).text))
                 case .host(let host, let group):
                     lines.append(trimmed(TableLayout.hostRow(fleet, host: host, cols: cols, selected: false, now: context.now,
                                                              width: unlimitedWidth, indent: group != nil).text))
