@@ -16,22 +16,16 @@ struct FlapRule: Sendable, Equatable {
 /// The times of one host's last `changes + 1` status changes: exactly what the rule needs,
 /// whatever the window, so the memory per host is fixed.
 struct FlapHistory: Sendable, Equatable {
-    private var times: [Double] = []
-    private var next = 0
+    private var times: FixedRing<Double>?
 
     mutating func recordChange(at time: Double, rule: FlapRule) {
-        let keep = rule.changes + 1
-        if times.count < keep {
-            times.append(time)
-        } else {
-            times[next % keep] = time
-        }
-        next = (next + 1) % keep
+        if times?.capacity != rule.changes + 1 { times = FixedRing(capacity: rule.changes + 1) }
+        times?.append(time)
     }
 
     /// Changes within the window that ends at `now`.
     func changes(before now: Double, rule: FlapRule) -> Int {
-        times.filter { $0 > now - rule.windowSecs && $0 <= now }.count
+        (times?.unordered ?? []).filter { $0 > now - rule.windowSecs && $0 <= now }.count
     }
 
     func isFlapping(at now: Double, rule: FlapRule) -> Bool {

@@ -3,32 +3,21 @@
 struct SeriesRing: Sendable, Equatable {
     static let capacity = 60
 
-    private var storage: [Float32] = []
-    /// Where the next value goes once the ring is full.
-    private var next = 0
+    private var ring = FixedRing<Float32>(capacity: SeriesRing.capacity)
 
     /// Values recorded so far (gaps included), at most `capacity`.
-    var count: Int { storage.count }
+    var count: Int { ring.count }
 
     /// Appends one value; nil, NaN and infinities are recorded as a gap.
     mutating func append(_ value: Double?) {
         // Beyond Float32's range (an absurd age from a broken clock) is kept as its largest value.
         let v: Float32 = value.flatMap { $0.isFinite ? Float32(max(-3e38, min(3e38, $0))) : nil } ?? .nan
-        if storage.count < SeriesRing.capacity {
-            if storage.isEmpty { storage.reserveCapacity(SeriesRing.capacity) }
-            storage.append(v)
-        } else {
-            storage[next] = v
-        }
-        next = (next + 1) % SeriesRing.capacity
+        ring.append(v)
     }
 
     /// Oldest first; NaN where a poll had no value.
-    var values: [Float32] {
-        guard storage.count == SeriesRing.capacity, next > 0 else { return storage }
-        return Array(storage[next...] + storage[..<next])
-    }
+    var values: [Float32] { ring.values }
 
     /// The values that are not gaps, in no particular order.
-    var present: [Double] { storage.compactMap { $0.isNaN ? nil : Double($0) } }
+    var present: [Double] { ring.unordered.compactMap { $0.isNaN ? nil : Double($0) } }
 }

@@ -21,22 +21,10 @@ struct SweepHistory: Sendable, Equatable {
         }
     }
 
-    private var storage: [Counts] = []
-    private var next = 0
+    private var ring = FixedRing<Counts>(capacity: SweepHistory.capacity)
 
-    mutating func append(_ totals: StatusTotals) {
-        let c = Counts(totals)
-        if storage.count < SweepHistory.capacity {
-            storage.append(c)
-        } else {
-            storage[next] = c
-        }
-        next = (next + 1) % SweepHistory.capacity
-    }
+    mutating func append(_ totals: StatusTotals) { ring.append(Counts(totals)) }
 
     /// Oldest first.
-    var sweeps: [Counts] {
-        guard storage.count == SweepHistory.capacity, next > 0 else { return storage }
-        return Array(storage[next...] + storage[..<next])
-    }
+    var sweeps: [Counts] { ring.values }
 }

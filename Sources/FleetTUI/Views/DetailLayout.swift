@@ -28,12 +28,7 @@ enum DetailLayout {
         b.addIfFits("  ", bar)
         b.addIfFits(TableLayout.statusText(record),
                     CellStyle(role: TableLayout.statusRole(record.status), bold: true, reverse: true))
-        let hint = "Esc back  ↑↓ scroll"
-        if b.remaining >= DisplayWidth.of(hint) + 2 {
-            b.space(b.remaining - DisplayWidth.of(hint), bar)
-            b.add(hint, CellStyle(role: .header, reverse: true))
-        }
-        b.fill(bar)
+        HeaderLayout.finishTitleBar(&b, hint: "Esc back  ↑↓ scroll")
         return b.row
     }
 

@@ -117,12 +117,7 @@ enum EventsLayout {
         var counts = view.eventFilter.isEmpty ? "  \(kept) kept" : "  \(shown) of \(kept)"
         if dropped > 0 { counts += " (\(dropped) older dropped)" }
         b.addIfFits(counts, CellStyle(role: .header, reverse: true))
-        let hint = "Enter host  Esc back"
-        if b.remaining >= DisplayWidth.of(hint) + 2 {
-            b.space(b.remaining - DisplayWidth.of(hint), bar)
-            b.add(hint, CellStyle(role: .header, reverse: true))
-        }
-        b.fill(bar)
+        HeaderLayout.finishTitleBar(&b, hint: "Enter host  Esc back")
         return b.row
     }
 

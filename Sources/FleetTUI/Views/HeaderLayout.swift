@@ -110,6 +110,16 @@ enum HeaderLayout {
         texts.first { DisplayWidth.of($0) + 2 <= room } ?? ""
     }
 
+    /// Ends a reversed title bar: `hint` at the right edge if it fits, then the bar filled.
+    static func finishTitleBar(_ b: inout RowBuilder, hint: String) {
+        let bar = CellStyle(role: .header, bold: true, reverse: true)
+        if b.remaining >= DisplayWidth.of(hint) + 2 {
+            b.space(b.remaining - DisplayWidth.of(hint), bar)
+            b.add(hint, CellStyle(role: .header, reverse: true))
+        }
+        b.fill(bar)
+    }
+
     /// Right-aligns `text` if it fits with two spaces of air; otherwise leaves it out.
     static func addRight(_ b: inout RowBuilder, _ text: String, _ style: CellStyle) {
         let w = DisplayWidth.of(text)
