@@ -171,6 +171,34 @@ final class FlappingTests: XCTestCase {
     }
 }
 
+final class HostNameTests: XCTestCase {
+    func test_the_name_is_the_orch_hostname_else_the_facts_hostname_else_the_list_entry() throws {
+        let hosts = [HostEntry(displayName: "orch-name", address: "10.0.0.1", port: nil, line: 1, nameFromInventory: true),
+                     HostEntry(displayName: "10.0.0.2", address: "10.0.0.2", port: nil, line: 2),
+                     HostEntry(displayName: "10.0.0.3", address: "10.0.0.3", port: nil, line: 3),
+                     HostEntry(displayName: "10.0.0.4", address: "10.0.0.4", port: nil, line: 4)]
+        var fleet = FleetState(hosts: hosts, defaultPort: 9443)
+        func answer(_ i: Int, hostname: String) throws {
+            let facts = Fixture.facts(try Fixture.rhelFacts(), named: hostname)
+            fleet.fold(Poll.response(i, body: try MetadataBody.healthy(facts: facts).bytes))
+        }
+        XCTAssertEqual(fleet.name(of: 1), "10.0.0.2", "before any answer: the list entry")
+        let generation = fleet.nameGeneration
+        try answer(0, hostname: "facts-0")
+        try answer(1, hostname: "stor02")
+        try answer(2, hostname: "   ")
+        XCTAssertGreaterThan(fleet.nameGeneration, generation)
+        XCTAssertEqual((0..<4).map { fleet.name(of: $0) }, ["orch-name", "stor02", "10.0.0.3", "10.0.0.4"])
+        fleet.fold(Poll.failure(1, .refused("x")))
+        XCTAssertEqual(fleet.name(of: 1), "stor02", "the name stays while the host is down")
+        // Filtering and sorting by host match names and addresses.
+        let names = HostNames(fleet)
+        XCTAssertEqual(RowOrder.compute(fleet, sort: .host, reversed: false, filter: "stor", names: names), [1])
+        XCTAssertEqual(RowOrder.compute(fleet, sort: .host, reversed: false, filter: "10.0.0.2:9443", names: names), [1])
+        XCTAssertEqual(RowOrder.compute(fleet, sort: .host, reversed: false, filter: "", names: names), [2, 3, 0, 1])
+    }
+}
+
 final class HistoryTests: XCTestCase {
     func test_series_ring_keeps_the_last_60_values_oldest_first_with_gaps() {
         var ring = SeriesRing()

@@ -96,7 +96,11 @@ struct FleetState: Sendable {
     /// exporter's facts report once known, else the host list entry.
     func name(of i: Int) -> String {
         let entry = hosts[i]
-        if !entry.nameFromInventory, let name = records[i].detail?.facts?.hostname, !name.isEmpty { return name }
+        if !entry.nameFromInventory, let name = records[i].detail?.facts?.hostname,
+           name.contains(where: { !$0.isWhitespace })
+        {
+            return name
+        }
         return entry.displayName
     }
 

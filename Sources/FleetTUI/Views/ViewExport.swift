@@ -74,7 +74,7 @@ enum ViewExporter {
                            record.isFlapping ? "yes" : "no"]
                 for task in TaskName.allCases {
                     let t = record.sample?.task(task)
-                    fields.append(t.map { "\($0.state)" } ?? "")
+                    fields.append(t.map { stateText($0.state) } ?? "")
                     let age = t.flatMap { h in h.ageSecs.map { $0 + max(0, context.now - (record.sample?.receivedAt ?? context.now)) } }
                     fields.append(age.map(DurationText.fixed1) ?? "")
                 }
@@ -125,6 +125,14 @@ enum ViewExporter {
                 if !text.isEmpty { out.append(CSV.line([CSV.text(section), CSV.text(text)])) }
             }
             return ViewExport(kind: "host", content: out.joined(separator: "\n") + "\n", summary: summary)
+        }
+    }
+
+    private static func stateText(_ state: TaskState) -> String {
+        switch state {
+        case .active: return "active"
+        case .inactive: return "inactive"
+        case .pending: return "pending"
         }
     }
 
