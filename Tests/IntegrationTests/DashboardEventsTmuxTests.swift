@@ -145,4 +145,17 @@ final class DashboardEventsTmuxTests: XCTestCase {
         try tmux.send("q")
         tmux.waitFor("the exit") { $0.contains("FLEET-EXITED=0") }
     }
+
+    func test_no_mouse_leaves_clicks_to_the_terminal() throws {
+        guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        let sim = try SimulatedFleetHarness(count: 6, behaviour: "healthy")
+        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) --interval 1 --no-mouse; sleep 60"
+        let tmux = try TmuxSession(command: cmd, columns: 100, lines: 24, dir: sim.tempDir)
+        tmux.waitFor("every host OK") { $0.contains("OK 6") && self.footer($0).contains(" 1/6") }
+        // Without mouse reporting the click is not a row selection; j then moves from the first row.
+        try tmux.click(column: 4, line: 3 + 4)
+        try tmux.send("j")
+        let screen = tmux.waitFor("the cursor on row 2") { self.footer($0).contains(" 2/6") || self.footer($0).contains(" 6/6") }
+        XCTAssertTrue(footer(screen).contains(" 2/6"), screen)
+    }
 }
