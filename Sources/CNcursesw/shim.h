@@ -30,6 +30,12 @@ static inline unsigned int cnc_A_REVERSE(void) { return A_REVERSE; }
 static inline unsigned int cnc_A_DIM(void) { return A_DIM; }
 static inline unsigned int cnc_A_UNDERLINE(void) { return A_UNDERLINE; }
 static inline unsigned int cnc_color_pair(int n) { return (unsigned int)COLOR_PAIR(n); }
+// Mouse button masks (macros built from NCURSES_MOUSE_MASK).
+static inline mmask_t cnc_BUTTON1_PRESSED(void) { return BUTTON1_PRESSED; }
+static inline mmask_t cnc_BUTTON1_CLICKED(void) { return BUTTON1_CLICKED; }
+static inline mmask_t cnc_BUTTON1_DOUBLE_CLICKED(void) { return BUTTON1_DOUBLE_CLICKED; }
+static inline mmask_t cnc_BUTTON4_PRESSED(void) { return BUTTON4_PRESSED; }
+static inline mmask_t cnc_BUTTON5_PRESSED(void) { return BUTTON5_PRESSED; }
 static inline int cnc_set_locale(void) { return setlocale(LC_ALL, "") != NULL; }
 /// Draws at most `n` wide characters at (y, x) with the given attributes.
 static inline int cnc_put(int y, int x, const wchar_t *s, int n, unsigned int attrs) {

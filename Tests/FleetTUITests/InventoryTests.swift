@@ -98,11 +98,28 @@ final class InventoryTests: XCTestCase {
         let one = InventoryParser.parse(try Fixture.text("orch-host-ls_cephadm-ansible-test_1host.json"))
         XCTAssertEqual(one.format, .orchHostLs)
         XCTAssertEqual(one.problems, [])
-        XCTAssertEqual(one.hosts, [HostEntry(displayName: "ceph-node5", address: "10.10.10.11", port: nil, line: 1)])
+        XCTAssertEqual(one.hosts, [HostEntry(displayName: "ceph-node5", address: "10.10.10.11", port: nil, line: 1,
+                                             nameFromInventory: true)])
 
         let two = InventoryParser.parse(try Fixture.text("orch-host-ls_quattor-ncm-ceph_2hosts-labels.json"))
         XCTAssertEqual(two.hosts.map(\.displayName), ["mds2801.banette.os", "mds2802.banette.os"])
         XCTAssertEqual(two.hosts.map(\.line), [1, 2])
+        XCTAssertEqual(two.hosts.map(\.labels), [["mon", "mds", "mgr"], ["mon", "mds", "mgr"]], "labels are kept for grouping")
+    }
+
+    func test_orch_labels_are_trimmed_deduplicated_and_bounded_and_an_entry_without_hostname_is_not_named() {
+        let many = (0..<50).map { "\"l\($0)\"" }.joined(separator: ", ")
+        let inv = InventoryParser.parse("""
+            [{"hostname": "a", "addr": "10.0.0.1", "labels": [" rack1 ", "rack1", "", 7, "osd"]},
+             {"addr": "10.0.0.2", "labels": "not-a-list"},
+             {"hostname": "c", "addr": "10.0.0.3", "labels": [\(many)]}]
+            """)
+        XCTAssertEqual(inv.hosts[0].labels, ["rack1", "osd"])
+        XCTAssertTrue(inv.hosts[0].nameFromInventory)
+        XCTAssertEqual(inv.hosts[1].labels, [])
+        XCTAssertFalse(inv.hosts[1].nameFromInventory, "no hostname: the facts may name it")
+        XCTAssertEqual(inv.hosts[2].labels.count, 32)
+        XCTAssertEqual(InventoryParser.parse("node1\nnode2\n").hosts.map(\.labels), [[], []])
     }
 
     func test_orch_json_entry_problems_name_the_entry() {

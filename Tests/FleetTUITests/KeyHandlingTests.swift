@@ -34,7 +34,8 @@ final class KeyHandlingTests: XCTestCase {
         _ = v.handle(.char("G"))
         XCTAssertEqual(v.cursor, 49)
         _ = v.handle(.char("g"))
-        XCTAssertEqual(v.cursor, 0)
+        XCTAssertEqual(v.cursor, 49, "g groups the table; it does not move")
+        XCTAssertEqual(v.groupBy, .label)
     }
 
     func test_moving_in_an_empty_table_does_nothing() {
@@ -112,7 +113,7 @@ final class KeyHandlingTests: XCTestCase {
         var v = table()
         _ = v.handle(.enter)
         v.detailLineCount = 25
-        v.pageRows = 10
+        v.textPage = 10
         XCTAssertEqual(v.handle(.up), .none)
         _ = v.handle(.down)
         XCTAssertEqual(v.detailScroll, 1)

@@ -38,7 +38,7 @@ final class LayoutTests: XCTestCase {
 
     private func completedFleet() throws -> FleetState {
         var fleet = try SampleFleet.make()
-        fleet.fold(Poll.response(7, body: try MetadataBody.healthy(age: 1).bytes, at: Clock.now + 0.5, latency: 0.0008))
+        fleet.fold(Poll.response(7, body: try MetadataBody.healthy(age: 1, facts: Fixture.facts(try Fixture.rhelFacts(), named: "ceph-node08")).bytes, at: Clock.now + 0.5, latency: 0.0008))
         return fleet
     }
 
@@ -49,15 +49,15 @@ final class LayoutTests: XCTestCase {
         assertSnapshot(frame.grid, """
             prod-east  fsid dbb88f95-1cd6-482a-a735-23c832ee7795  8 hosts                                              ?:help q:quit
             OK 1  DEGRADED 2  DOWN 1  AUTH 1  TLS 1  BAD 1  WAIT 1  every 5s
-            HOST        STATUS↓  DAEMONS   DISKS     FACTS     LAT/p95     SKEW   ERROR
-            ceph-node03 DOWN     -         -         -         -                - connection refused: connect 10.0.0.3:9443: Connec…
-            ceph-node04 AUTH     -         -         -         3.0ms/3.0ms  +0.5s HTTP 401: the exporter rejected the token
-            ceph-node05 TLS      -         -         -         -                - TLS: certificate verify failed
-            ceph-node06 BAD      -         -         -         6.0ms/6.0ms  +0.5s metadata body is not JSON: invalid JSON at byte 0…
-            ceph-node02 DEGRADED ● 8s      ✖ stopped ● 8s        12ms/12ms  +1.5s disks inactive (disks: RuntimeError exception: Fa…
-            ceph-node07 DEGRADED ● 1m      ● 1m      ● 4s      250ms/250ms   -40s daemons data 1m old; disks data 1m old
-            ceph-node08 WAIT     -         -         -         -                -
-            ceph-node01 OK       ● 5s      ● 5s      ● 5s      4.0ms/4.0ms  +0.5s
+            HOST        STATUS↓   DAEMONS   DISKS     FACTS     LAT/p95     SKEW   ERROR
+            ceph-node03 DOWN      -         -         -         -                - connection refused: connect 10.0.0.3:9443: Conne…
+            ceph-node04 AUTH      -         -         -         3.0ms/3.0ms  +0.5s HTTP 401: the exporter rejected the token
+            ceph-node05 TLS       -         -         -         -                - TLS: certificate verify failed
+            ceph-node06 BAD       -         -         -         6.0ms/6.0ms  +0.5s metadata body is not JSON: invalid JSON at byte …
+            ceph-node02 DEGRADED  ● 8s      ✖ stopped ● 8s        12ms/12ms  +1.5s disks inactive (disks: RuntimeError exception: F…
+            ceph-node07 DEGRADED  ● 1m      ● 1m      ● 4s      250ms/250ms   -40s daemons data 1m old; disks data 1m old
+            ceph-node08 WAIT      -         -         -         -                -
+            ceph-node01 OK        ● 5s      ● 5s      ● 5s      4.0ms/4.0ms  +0.5s
 
 
 
@@ -76,7 +76,7 @@ final class LayoutTests: XCTestCase {
 
 
 
-            sort status ↓  2/8                                                                        / filter  s sort  Enter detail
+            sort status ↓  2/8                                                     / filter  s sort  g group  e events  Enter detail
             """)
         XCTAssertEqual(frame.view.selectedHost, 3, "cursor 1 is ceph-node04")
     }
@@ -85,16 +85,16 @@ final class LayoutTests: XCTestCase {
         let frame = render(try completedFleet(), ViewState(), 80, 24)
         assertSnapshot(frame.grid, """
             prod-east  fsid dbb88f95-1cd6-482a-a735-23c832ee7795  8 hosts      ?:help q:quit
-            OK 2  DEGRADED 2  DOWN 1  AUTH 1  TLS 1  BAD 1   sweep 0.5s  16 polls/s
-            HOST        STATUS↓  DAEMONS   DISKS     FACTS     LAT/p95     ERROR
-            ceph-node03 DOWN     -         -         -         -           connection refus…
-            ceph-node04 AUTH     -         -         -         3.0ms/3.0ms HTTP 401: the ex…
-            ceph-node05 TLS      -         -         -         -           TLS: certificate…
-            ceph-node06 BAD      -         -         -         6.0ms/6.0ms metadata body is…
-            ceph-node02 DEGRADED ● 8s      ✖ stopped ● 8s        12ms/12ms disks inactive (…
-            ceph-node07 DEGRADED ● 1m      ● 1m      ● 4s      250ms/250ms daemons data 1m …
-            ceph-node01 OK       ● 5s      ● 5s      ● 5s      4.0ms/4.0ms
-            ceph-node08 OK       ● 3s      ● 3s      ● 3s      0.8ms/0.8ms
+            OK 2  DEGRADED 2  DOWN 1  AUTH 1  TLS 1  BAD 1   sweep 0.5s  16 polls/s  ▇
+            HOST        STATUS↓   DAEMONS   DISKS     FACTS     LAT/p95     ERROR
+            ceph-node03 DOWN      -         -         -         -           connection refu…
+            ceph-node04 AUTH      -         -         -         3.0ms/3.0ms HTTP 401: the e…
+            ceph-node05 TLS       -         -         -         -           TLS: certificat…
+            ceph-node06 BAD       -         -         -         6.0ms/6.0ms metadata body i…
+            ceph-node02 DEGRADED  ● 8s      ✖ stopped ● 8s        12ms/12ms disks inactive …
+            ceph-node07 DEGRADED  ● 1m      ● 1m      ● 4s      250ms/250ms daemons data 1m…
+            ceph-node01 OK        ● 5s      ● 5s      ● 5s      4.0ms/4.0ms
+            ceph-node08 OK        ● 3s      ● 3s      ● 3s      0.8ms/0.8ms
 
 
 
@@ -107,7 +107,7 @@ final class LayoutTests: XCTestCase {
 
 
 
-            sort status ↓  1/8                                / filter  s sort  Enter detail
+            sort status ↓  1/8             / filter  s sort  g group  e events  Enter detail
             """)
     }
 
@@ -116,19 +116,19 @@ final class LayoutTests: XCTestCase {
         assertSnapshot(frame.grid, """
             prod-east  fsid dbb88f95…  8 hosts
             OK 1 DEG 2 DOWN 1 AUTH 1 TLS 1 BAD 1
-            HOST        STATUS↓  DMN   DSK   FCT
-            ceph-node03 DOWN     -     -     -
-            ceph-node04 AUTH     -     -     -
-            ceph-node05 TLS      -     -     -
-            ceph-node06 BAD      -     -     -
-            ceph-node02 DEGRADED ● 8s  ✖     ● 8s
-            ceph-node07 DEGRADED ● 1m  ● 1m  ● 4s
-            ceph-node08 WAIT     -     -     -
-            ceph-node01 OK       ● 5s  ● 5s  ● 5s
+            HOST        STATUS↓   DMN   DSK   FCT
+            ceph-node03 DOWN      -     -     -
+            ceph-node04 AUTH      -     -     -
+            ceph-node05 TLS       -     -     -
+            ceph-node06 BAD       -     -     -
+            ceph-node02 DEGRADED  ● 8s  ✖     ● 8s
+            ceph-node07 DEGRADED  ● 1m  ● 1m  ● 4s
+            ceph-node08 WAIT      -     -     -
+            ceph-node01 OK        ● 5s  ● 5s  ● 5s
 
 
 
-            sort status ↓  1/8
+            sort status ↓  1/8              e events
             """)
     }
 
@@ -142,6 +142,11 @@ final class LayoutTests: XCTestCase {
             Poll      HTTP 206  latency 12ms (p50 12ms, p95 12ms over 1)  clock skew +1.5s
                       polled 22:23:20, 1 poll, 0 failed in a row, last success 22:23:20
             Problem   disks inactive (disks: RuntimeError exception: Failed command: /usr/bin/podman …
+            Address   ceph-node02:9443
+            Latency   █  12ms over 1 poll
+            Data age  █  5s over 1 poll
+
+            Events    22:23:20 WAIT→DEGRADED  disks inactive (disks: RuntimeError exception: Failed c…
 
             Exporter  started 22:13:20 (up 10m)  http_server active  no task_detail (Pacific)
             Errors    disks stopped at 2023/11/14 22:20:01
@@ -152,7 +157,7 @@ final class LayoutTests: XCTestCase {
                       host    active   8s    5s    22:23:16 4ms    -        -     -        0
             Scraping  disks: RuntimeError exception: Failed command: /usr/bin/podman run ceph-volume
 
-            Host      dummy · Red Hat Enterprise Linux 8.3 (Ootpa) · kernel 4.18.0-240.10.1.el8_3.x86…
+            Host      ceph-node02 · Red Hat Enterprise Linux 8.3 (Ootpa) · kernel 4.18.0-240.10.1.el8…
             Hardware  Ceph Servers Inc StorageHeavy
             CPU       Intel® Xeon® Processor E5-2698 v3 · 2 sockets × 16 cores · 64 threads · load 0.…
             Memory    31.4 GiB total · 18.6 GiB available · up 9d
@@ -162,14 +167,9 @@ final class LayoutTests: XCTestCase {
                       eth1  10.7.18.1/24  1000Mb/s  mtu 9000  up
                       eth2  10.7.19.1/24  1000Mb/s  mtu 1500  up
             Security  SELinux: Enabled(enforcing, targeted)
-            Daemons   3 total, 3 running  version 15.2.13
-                      fsid dbb88f95-1cd6-482a-a735-23c832ee7795
-
-
-
-            lines 1-25 of 25                                                        q/Esc back  ? help
+            lines 1-28 of 30                                              w export  q/Esc back  ? help
             """)
-        XCTAssertEqual(frame.view.detailLineCount, 25)
+        XCTAssertEqual(frame.view.detailLineCount, 30)
     }
 
     func test_help_view() throws {
@@ -178,29 +178,29 @@ final class LayoutTests: XCTestCase {
         let frame = render(try SampleFleet.make(), view, 80, 24)
         assertSnapshot(frame.grid, """
             fleet — keys
-
+            Table
              ↑ ↓  j k        move the selection
              PgUp PgDn       move a page
-             Home End  g G   first / last host
-             Enter           details of the selected host
-             q  Esc          back (quit from the table)
-             s               sort by the next column: status, host, age, latency, skew
-             S               reverse the sort (default: worst first)
+             Home End  G     first / last row
+             Enter           details of the selected host; on a group row: fold / unfold it
+             s  S            sort by the next column (status, host, age, latency, skew) / r…
              /               filter by name, address or status (Enter keeps, Esc clears)
+             g               group by: none, label, fsid, status
+             a               show / hide the ADDRESS column
+             e               events: every status change, newest first
+             w               write this view to a file: t text, c CSV
              p               pause or resume polling
              + -             poll less or more often
              r               poll every host now
              ?               this help
-
-             ● 3s            task active, data 3 s old (exporter clock)
-             ▲ 3s            task active, its last scrape reported errors
-             ✖ stopped       task inactive (its thread died)
-             … pending       no scrape finished yet
-             FACTS           the exporter's host task (gather-facts)
-             LAT/p95         last poll latency / 95th percentile of the last 60
-             SKEW            exporter clock minus local clock
-
-
+             q               quit (the only key that does)
+            Events
+             ↑ ↓ PgUp PgDn   move
+             Enter           details of the event's host (Esc comes back here)
+             /               filter by host, address, status or cause
+             w               write the listed events to a file
+             q  Esc  e       back to the table
+            lines 1-22 of 41  ↑↓ scroll                                           q/Esc back
             """)
     }
 
@@ -297,12 +297,12 @@ final class LayoutTests: XCTestCase {
         view.selectedHost = 1
         view.mode = .detail
         var frame = render(try SampleFleet.make(), view, 90, 12)
-        XCTAssertEqual(frame.view.pageRows, 10)
+        XCTAssertEqual(frame.view.textPage, 10)
         view = frame.view
         _ = view.handle(.end)
         frame = render(try SampleFleet.make(), view, 90, 12)
-        XCTAssertEqual(frame.view.detailScroll, 15)
-        XCTAssertTrue(frame.grid.rows[11].text.hasPrefix("lines 16-25 of 25"), frame.grid.rows[11].text)
+        XCTAssertEqual(frame.view.detailScroll, 20)
+        XCTAssertTrue(frame.grid.rows[11].text.hasPrefix("lines 21-30 of 30"), frame.grid.rows[11].text)
         XCTAssertTrue(frame.grid.rows[1].text.hasPrefix("CPU       Intel"), frame.grid.rows[1].text)
     }
 
@@ -324,7 +324,7 @@ final class LayoutTests: XCTestCase {
         let text = render(fleet, view, 100, 40).grid.text()
         XCTAssertTrue(text.contains("Problem   timeout: no answer in 2s"), text)
         XCTAssertTrue(text.contains("The data below is from the last successful poll."), text)
-        XCTAssertTrue(text.contains("Host      dummy · Red Hat Enterprise Linux 8.3"), text)
+        XCTAssertTrue(text.contains("Host      ceph-node01 · Red Hat Enterprise Linux 8.3"), text)
     }
 
     func test_a_tiny_terminal_gets_a_message_not_a_crash() throws {
@@ -339,7 +339,7 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(titles(200), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS", "LAT/p95", "SKEW", "ERROR"])
         XCTAssertEqual(titles(80), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS", "LAT/p95", "ERROR"])
         XCTAssertEqual(titles(70), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS", "ERROR"])
-        XCTAssertEqual(titles(62), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS", "LAT/p95"])
+        XCTAssertEqual(titles(63), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS", "LAT/p95"])
         XCTAssertEqual(titles(55), ["HOST", "STATUS", "DAEMONS", "DISKS", "FACTS"])
         XCTAssertEqual(titles(40), ["HOST", "STATUS", "DMN", "DSK", "FCT"])
         XCTAssertEqual(titles(30), ["HOST", "STATUS", "DMN", "DSK"])
@@ -357,14 +357,14 @@ final class LayoutTests: XCTestCase {
         var fleet = FleetState(hosts: testHosts(names))
         fleet.fold(Poll.failure(0, .refused("x")))
         fleet.fold(Poll.failure(2, .refused("x")))
-        // 60 columns: the name column gets 21 (the task columns keep their words). DOWN first, by name.
+        // 60 columns: the name column gets 20 (the task columns keep their words). DOWN first, by name.
         let grid = render(fleet, ViewState(), 60, 8).grid
         // A wide character that does not fit leaves one column of padding, not a broken glyph.
-        XCTAssertEqual(grid.rows[3].cells[0].text, "a東京東京東京東京東… ")
-        XCTAssertEqual(grid.rows[3].cells[0].width, 21)
-        XCTAssertEqual(grid.rows[4].cells[0].text, "ストレージノード-01.…")
-        XCTAssertEqual(grid.rows[4].cells[0].width, 21)
-        XCTAssertEqual(grid.rows[5].cells[0].text, "very-long-name-very-…")
+        XCTAssertEqual(grid.rows[3].cells[0].text, "a東京東京東京東京東…")
+        XCTAssertEqual(grid.rows[3].cells[0].width, 20)
+        XCTAssertEqual(grid.rows[4].cells[0].text, "ストレージノード-01…")
+        XCTAssertEqual(grid.rows[4].cells[0].width, 20)
+        XCTAssertEqual(grid.rows[5].cells[0].text, "very-long-name-very…")
         // Wide terminals give names up to 28 columns.
         let wide = render(fleet, ViewState(), 140, 8).grid
         XCTAssertEqual(wide.rows[4].cells[0].text, "ストレージノード-01.東京.ex…")

@@ -3,7 +3,7 @@ import XCTest
 
 final class SortFilterTests: XCTestCase {
     private func names(_ fleet: FleetState, _ view: ViewState) -> [String] {
-        RowOrder.compute(fleet, sort: view.sort, reversed: view.reversed, filter: view.filter, names: HostNames(fleet.hosts))
+        RowOrder.compute(fleet, sort: view.sort, reversed: view.reversed, filter: view.filter, names: HostNames(fleet))
             .map { fleet.hosts[$0].displayName }
     }
 

@@ -19,6 +19,12 @@ enum Fixture {
 
     static func rhelFacts() throws -> JSONValue { try json("gather-facts_ceph-test-configchecks_host-sample_rhel83-xeon.json") }
     static func qemuFacts() throws -> JSONValue { try json("gather-facts_aquarium_qemu-amd-epyc-opensuse.json") }
+    /// A facts fixture whose `hostname` is `name`, as the host of that name would report it.
+    static func facts(_ base: JSONValue, named name: String) -> JSONValue {
+        guard case .object(var o) = base else { return base }
+        o["hostname"] = .string(name)
+        return .object(o)
+    }
     static func daemons() throws -> JSONValue { try json("cephadm-ls_sg4r-cephlab_octopus-after-adopt.json") }
     static func stoppedOSD() throws -> JSONValue { try json("cephadm-ls-entry_ceph-test-cephadm_stopped-osd.json") }
     static func disks() throws -> JSONValue { try json("ceph-volume-inventory_aquarium_qemu-virtio-5disks.json") }
@@ -99,13 +105,22 @@ enum SampleFleet {
     static let names = ["ceph-node01", "ceph-node02", "ceph-node03", "ceph-node04", "ceph-node05", "ceph-node06",
                         "ceph-node07", "ceph-node08"]
 
-    static func make(title: String = "prod-east", thresholds: Thresholds = Thresholds()) throws -> FleetState {
+    /// `ceph orch host ls` labels: two racks, OSD hosts in both, one host without labels.
+    static let labels: [[String]] = [["rack1"], ["rack1", "osd"], ["rack1"], ["rack1"], ["rack2"], ["rack2", "osd"], ["rack2"], []]
+
+    static func make(title: String = "prod-east", thresholds: Thresholds = Thresholds(), labelled: Bool = false) throws -> FleetState {
         var entries = testHosts(names)
         entries[2] = HostEntry(displayName: "ceph-node03", address: "10.0.0.3", port: 9443, line: 3)
+        if labelled {
+            entries = entries.enumerated().map { i, e in
+                HostEntry(displayName: e.displayName, address: e.address, port: e.port, line: e.line, labels: labels[i])
+            }
+        }
         var fleet = FleetState(hosts: entries, defaultPort: 9443, title: title, thresholds: thresholds)
         let t = Clock.now
-        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2).bytes, latency: 0.004))
-        var degraded = try MetadataBody.healthy(age: 4)
+        func named(_ i: Int) throws -> JSONValue { Fixture.facts(try Fixture.rhelFacts(), named: names[i]) }
+        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2, facts: try named(0)).bytes, latency: 0.004))
+        var degraded = try MetadataBody.healthy(age: 4, facts: try named(1))
         degraded.set("disks", "inactive")
         degraded.errors = ["disks stopped at 2023/11/14 22:20:01"]
         degraded.disks = ["scrape_errors": ["RuntimeError exception: Failed command: /usr/bin/podman run ceph-volume"], "data": nil]
@@ -115,9 +130,33 @@ enum SampleFleet {
         fleet.fold(Poll.failure(4, .tls("certificate verify failed"), latency: 0.002))
         fleet.fold(Poll.response(5, body: Array("<html>not json</html>".utf8), latency: 0.006))
         // The exporter's clock is 40 s behind; its daemons and disks data are 70 s old on that clock.
-        var stale = try MetadataBody.healthy(at: t - 40, age: 70, facts: try Fixture.qemuFacts())
-        stale.host = MetadataBody.record(at: t - 41, data: try Fixture.qemuFacts())
+        let qemu = Fixture.facts(try Fixture.qemuFacts(), named: names[6])
+        var stale = try MetadataBody.healthy(at: t - 40, age: 70, facts: qemu)
+        stale.host = MetadataBody.record(at: t - 41, data: qemu)
         fleet.fold(Poll.response(6, body: stale.bytes, latency: 0.250, exporterNow: t - 40))
+        return fleet
+    }
+}
+
+/// The sample fleet two minutes later: ceph-node01 went DOWN and came back with a restarted
+/// exporter, ceph-node07's clock jumped, ceph-node08 answered for the first time.
+enum StoryFleet {
+    static let end = Clock.now + 120
+
+    static func make(labelled: Bool = true) throws -> FleetState {
+        var fleet = try SampleFleet.make(labelled: labelled)
+        let t = Clock.now
+        let facts = Fixture.facts(try Fixture.rhelFacts(), named: "ceph-node01")
+        fleet.fold(Poll.failure(0, .refused("connect ceph-node01:9443: Connection refused"), at: t + 60, latency: 0.001))
+        let qemu = Fixture.facts(try Fixture.qemuFacts(), named: "ceph-node07")
+        var jumped = try MetadataBody.healthy(at: t + 90 + 5, age: 70, facts: qemu)
+        jumped.host = MetadataBody.record(at: t + 94, data: qemu)
+        fleet.fold(Poll.response(6, body: jumped.bytes, at: t + 90, latency: 0.2, exporterNow: t + 95))
+        let eight = Fixture.facts(try Fixture.rhelFacts(), named: "ceph-node08")
+        fleet.fold(Poll.response(7, body: try MetadataBody.healthy(at: t + 100, age: 1, facts: eight).bytes, at: t + 100, latency: 0.001))
+        var back = try MetadataBody.healthy(at: t + 120, age: 2, facts: facts)
+        back.started = t + 110
+        fleet.fold(Poll.response(0, body: back.bytes, at: t + 120, latency: 0.003))
         return fleet
     }
 }

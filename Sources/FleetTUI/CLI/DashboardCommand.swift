@@ -4,18 +4,20 @@ import Glibc
 
 /// `fleet dashboard` (the default): the live ncurses view of the fleet.
 enum DashboardCommand {
-    static let options: [OptionSpec] = FleetInputs.options + [
-        .flag("--no-color", help: "monochrome (also automatic on terminals without colours)"),
+    static let options: [OptionSpec] = FleetInputs.options + DashboardOptions.options + [
         .flag("--help", "-h", help: "show this help"),
     ]
 
     static let help = HelpText.render(
         usage: "fleet [dashboard] --hosts FILE [--config FILE] [options]",
-        summary: "Poll /v1/metadata on every host and show the fleet's health: status, per-task state and data age,\nlatency (last and p95), clock skew and the last error per host.",
+        summary: "Poll /v1/metadata on every host and show the fleet's health: status, per-task state and data age,\nlatency (last and p95), clock skew and the last error per host, and every change as an event.",
         options: options,
         footer: """
-            Keys: arrows/j/k PgUp/PgDn Home/End move; s/S sort column / reverse; / filter (Esc clears);
-                  Enter host detail (q/Esc back); p pause; + / - interval; r refresh now; ? help; q quit.
+            Keys: arrows/j/k PgUp/PgDn Home/End/G move; Enter host detail (on a group row: fold/unfold);
+                  s/S sort column / reverse; / filter (Esc clears); g group by none/label/fsid/status;
+                  a address column; e events (Enter opens the host); w write the view to a file (t text, c CSV);
+                  p pause; + / - interval; r refresh now; ? help; q back, and quit from the table.
+            Mouse: click selects, double-click opens, the wheel scrolls (--no-mouse turns it off).
             """)
 
     static func run(_ args: [String]) -> Int32 {
@@ -27,11 +29,21 @@ enum DashboardCommand {
             Console.err("fleet: \(error)")
             return 2
         }
+        let settings: DashboardOptions
+        let eventLog: EventLogFile?
+        do {
+            settings = try DashboardOptions.parse(p)
+            eventLog = try settings.eventsLog.map { path throws(UsageError) in try EventLogFile(path: path) }
+        } catch {
+            Console.err("fleet: \(error)")
+            return 2
+        }
         // Ctrl-C and SIGTERM arrive on a descriptor the UI loop reads, so the terminal is always
         // restored by the loop itself. Blocked before the poller thread exists.
         let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
         let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
-        let monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title, thresholds: inputs.thresholds))
+        let monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title,
+                                              thresholds: inputs.thresholds, flapRule: settings.flapRule))
         let poller: Poller
         do {
             let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: true, intervalSecs: inputs.intervalSecs)
@@ -42,7 +54,7 @@ enum DashboardCommand {
             return 2
         }
         let terminal: NcursesTerminal
-        do { terminal = try NcursesTerminal(noColor: p.has("--no-color")) } catch {
+        do { terminal = try NcursesTerminal(noColor: !settings.color, mouse: settings.mouse) } catch {
             Console.err("fleet: \(error)")
             return 2
         }
@@ -51,33 +63,43 @@ enum DashboardCommand {
             terminal.restore()
             poller.stop()
         }
-        var loop = DashboardLoop(terminal: terminal, monitor: monitor, poller: poller, intervalSecs: inputs.intervalSecs)
+        var loop = DashboardLoop(terminal: terminal, monitor: monitor, poller: poller, intervalSecs: inputs.intervalSecs,
+                                 eventLog: eventLog, exportDirectory: settings.exportDirectory)
         loop.run(signalFD: sigfd)
         return 0
     }
 }
 
 /// The UI loop: keys in, frames out. Draws on a key at once, on new data at most 4 times a
-/// second, and once a second regardless (ages tick).
+/// second, and once a second regardless (ages tick). Appends new events to the events log
+/// between frames.
 struct DashboardLoop {
     let terminal: NcursesTerminal
     let monitor: FleetMonitor
     let poller: Poller
+    let eventLog: EventLogFile?
+    let exportDirectory: String
     var view: ViewState
     private var cache = LayoutCache()
     private var lastDraw: UInt64 = 0
     private var pendingData = false
-    private let utcOffset = DashboardLoop.localUTCOffset()
+    private var nextEventToLog = 0
+    private let local = DashboardLoop.localTime()
 
-    init(terminal: NcursesTerminal, monitor: FleetMonitor, poller: Poller, intervalSecs: Double) {
+    init(terminal: NcursesTerminal, monitor: FleetMonitor, poller: Poller, intervalSecs: Double,
+         eventLog: EventLogFile?, exportDirectory: String)
+    {
         self.terminal = terminal
         self.monitor = monitor
         self.poller = poller
+        self.eventLog = eventLog
+        self.exportDirectory = exportDirectory
         self.view = ViewState(intervalSecs: intervalSecs)
     }
 
     mutating func run(signalFD: Int32) {
         draw()
+        defer { logEvents() }
         while true {
             if signalFD >= 0 && cshim_read_signalfd(signalFD) != 0 { return }
             var mustDraw = false
@@ -88,11 +110,15 @@ struct DashboardLoop {
                 case .refreshNow: poller.pollAllNow()
                 case .pauseChanged(let paused): poller.setPaused(paused)
                 case .intervalChanged(let secs): poller.setInterval(secs)
+                case .export(let format): export(format)
                 case .none, .redraw: break
                 }
                 mustDraw = true
             }
-            if monitor.takeChanged() { pendingData = true }
+            if monitor.takeChanged() {
+                pendingData = true
+                logEvents()
+            }
             let sinceDraw = Clock.monotonicNanos() &- lastDraw
             if mustDraw || (pendingData && sinceDraw > 250_000_000) || sinceDraw > 1_000_000_000 {
                 draw()
@@ -101,19 +127,43 @@ struct DashboardLoop {
     }
 
     private mutating func draw() {
-        let frame = DashboardLayout.render(
-            monitor.snapshot(), view: view, size: terminal.size,
-            context: RenderContext(now: Clock.wallSeconds(), utcOffsetSecs: utcOffset), cache: &cache)
+        let frame = DashboardLayout.render(monitor.snapshot(), view: view, size: terminal.size, context: context(),
+                                           cache: &cache)
         view = frame.view
         terminal.draw(frame.grid)
         lastDraw = Clock.monotonicNanos()
         pendingData = false
     }
 
-    static func localUTCOffset() -> Int {
-        var t = time(nil)
-        var parts = tm()
-        localtime_r(&t, &parts)
-        return parts.tm_gmtoff
+    private func context() -> RenderContext {
+        let now = Clock.wallSeconds()
+        return RenderContext(now: now, utcOffsetSecs: local.utcOffsetSecs(now))
+    }
+
+    private mutating func logEvents() {
+        guard let eventLog else { return }
+        let (events, next) = monitor.events(from: nextEventToLog)
+        nextEventToLog = next
+        let lines = events.map { EventLogFormat.line($0.event, host: $0.host, address: $0.address, local: local) }
+        if let problem = eventLog.append(lines) { view.notice = "events log: " + problem }
+    }
+
+    private mutating func export(_ format: ExportFormat) {
+        let ctx = context()
+        let made = ViewExporter.export(monitor.snapshot(), view: view, format: format, context: ctx, local: local, cache: &cache)
+        switch ExportFile.write(made, format: format, directory: exportDirectory, stamp: local.compact(ctx.now)) {
+        case .success(let path): view.notice = "wrote \(made.summary) to \(path)"
+        case .failure(let error): view.notice = "export failed: \(error)"
+        }
+    }
+
+    /// The C library's offset from UTC at a given time (follows daylight-saving changes).
+    static func localTime() -> LocalTime {
+        LocalTime { epoch in
+            var t = time_t(Int(saturating: epoch.rounded(.down)))
+            var parts = tm()
+            localtime_r(&t, &parts)
+            return parts.tm_gmtoff
+        }
     }
 }

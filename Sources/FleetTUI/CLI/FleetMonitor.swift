@@ -26,6 +26,17 @@ final class FleetMonitor: Sendable {
     func takeChanged() -> Bool { changed.exchange(false, ordering: .acquiringAndReleasing) }
 
     var completedSweeps: Int { state.withLock { $0.sweep.completedSweeps } }
+
+    /// Events numbered `first` and later (those still held), each with its host's name and
+    /// address as they are now, and the number to ask for next. Copies only the new events, so
+    /// it is cheap to call often.
+    func events(from first: Int) -> (events: [(event: FleetEvent, host: String, address: String)], next: Int) {
+        state.withLock { fleet in
+            guard fleet.events.total > first else { return ([], first) }
+            let new = fleet.events.since(first).map { ($0, fleet.name(of: $0.hostIndex), fleet.endpoint(of: $0.hostIndex)) }
+            return (new, fleet.events.total)
+        }
+    }
 }
 
 /// Sets up TLS, the open-files limit and the poller for a set of inputs.

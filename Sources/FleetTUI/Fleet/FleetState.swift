@@ -6,6 +6,13 @@ struct HostRecord: Sendable {
     /// The last decoded metadata, kept while later polls fail so the detail view still has facts.
     var detail: HostDetail?
     var latency = LatencyWindow()
+    /// Oldest task data at each of the last 60 polls (exporter clock; gaps where none decoded).
+    var ageHistory = SeriesRing()
+    /// What the event derivation compares the next poll with.
+    var observation = HostObservation()
+    var flaps = FlapHistory()
+    /// Flapping as of this host's last poll (see `FlapRule`).
+    var isFlapping = false
     /// Polls in a row that produced no usable metadata (DOWN, AUTH, TLS, BAD).
     var consecutiveFailures = 0
     var lastError: String?
@@ -52,6 +59,16 @@ struct FleetState: Sendable {
     /// Bumped on every fold, so views can cache work derived from the state.
     private(set) var generation = 0
     private(set) var fsidCounts: [String: Int] = [:]
+    let flapRule: FlapRule
+    /// The newest events of the whole fleet.
+    private(set) var events: EventRing
+    /// Status counts at the end of each of the last 60 sweeps.
+    private(set) var sweepHistory = SweepHistory()
+    /// Hosts flapping as of their last poll.
+    private(set) var flappingCount = 0
+    /// Bumped when a host's shown name changes (its facts reported a new hostname), so views
+    /// rebuild their name caches only then.
+    private(set) var nameGeneration = 0
 
     private var sweepSeen: [Bool]
     private var sweepSeenCount = 0
@@ -59,17 +76,39 @@ struct FleetState: Sendable {
     private var sweepStart: Double?
     private var sweepEnd = -Double.infinity
 
-    init(hosts: [HostEntry], defaultPort: Int? = nil, title: String = "fleet", thresholds: Thresholds = Thresholds()) {
+    init(hosts: [HostEntry], defaultPort: Int? = nil, title: String = "fleet", thresholds: Thresholds = Thresholds(),
+         flapRule: FlapRule = FlapRule(), eventCapacity: Int = EventRing.defaultCapacity)
+    {
         self.hosts = hosts
         self.defaultPort = defaultPort
         self.title = title
         self.thresholds = thresholds
+        self.flapRule = flapRule
+        self.events = EventRing(capacity: eventCapacity)
         self.records = Array(repeating: HostRecord(), count: hosts.count)
         self.sweepSeen = Array(repeating: false, count: hosts.count)
         totals[.pending] = hosts.count
     }
 
     func status(of index: Int) -> HostStatus { records[index].status }
+
+    /// The name shown for a host: the orch inventory's `hostname`, else the `hostname` its
+    /// exporter's facts report once known, else the host list entry.
+    func name(of i: Int) -> String {
+        let entry = hosts[i]
+        if !entry.nameFromInventory, let name = records[i].detail?.facts?.hostname,
+           name.contains(where: { !$0.isWhitespace })
+        {
+            return name
+        }
+        return entry.displayName
+    }
+
+    /// `address:port` of a host.
+    func endpoint(of i: Int) -> String { hosts[i].endpoint(defaultPort: defaultPort) }
+
+    /// The fsid the host's cephadm daemons belong to, once its daemon list was decoded.
+    func fsid(of i: Int) -> String? { records[i].detail?.daemons?.fsid }
 
     /// The fsid most hosts report, and whether every reporting host agrees on it.
     var fleetFsid: (fsid: String, unanimous: Bool)? {
@@ -95,11 +134,14 @@ struct FleetState: Sendable {
         totals[sample.status] += 1
         if let detail = classification.detail {
             updateFsid(from: record.detail?.daemons?.fsid, to: detail.daemons?.fsid)
+            if detail.facts?.hostname != record.detail?.facts?.hostname { nameGeneration &+= 1 }
             record.detail = detail
         }
         record.sample = sample
         record.polls += 1
-        if sample.httpStatus != nil { record.latency.add(sample.latencySecs) }
+        if sample.httpStatus != nil { record.latency.add(sample.latencySecs) } else { record.latency.addGap() }
+        record.ageHistory.append(sample.maxAgeSecs)
+        noteEvents(&record, host: i, classification)
         if sample.status.gotMetadata {
             record.consecutiveFailures = 0
             record.lastSuccessAt = sample.receivedAt
@@ -113,6 +155,30 @@ struct FleetState: Sendable {
         records[i] = record
         generation &+= 1
         trackSweep(host: i, sample: sample)
+    }
+
+    /// Derives this poll's event, counts status changes for flapping, and keeps the event.
+    private mutating func noteEvents(_ record: inout HostRecord, host i: Int, _ classification: Classification) {
+        let sample = classification.sample
+        let input = EventDerivation.Input(host: i, sample: sample,
+                                          exporterStartedAt: classification.detail?.exporterStartedEpochSecs)
+        let (observation, derived) = EventDerivation.step(record.observation, input)
+        record.observation = observation
+        var event = derived
+        if let e = event, e.kind == .status, e.from != .pending {
+            record.flaps.recordChange(at: e.time, rule: flapRule)
+        }
+        let wasFlapping = record.isFlapping
+        record.isFlapping = record.flaps.isFlapping(at: sample.receivedAt, rule: flapRule)
+        if record.isFlapping != wasFlapping {
+            flappingCount += record.isFlapping ? 1 : -1
+            if record.isFlapping, let e = event {
+                let n = record.flaps.changes(before: sample.receivedAt, rule: flapRule)
+                event = FleetEvent(time: e.time, host: e.host, from: e.from, to: e.to, kind: e.kind,
+                                   cause: e.cause + "; flapping (\(n) changes in \(DurationText.age(flapRule.windowSecs)))")
+            }
+        }
+        if let event { events.append(event) }
     }
 
     private mutating func updateFsid(from old: String?, to new: String?) {
@@ -136,6 +202,7 @@ struct FleetState: Sendable {
         sweep.pollsPerSec = duration > 0 ? Double(sweepPolls) / duration : nil
         sweep.lastCompletedAt = sweepEnd
         sweep.completedSweeps += 1
+        sweepHistory.append(totals)
         for k in sweepSeen.indices { sweepSeen[k] = false }
         sweepSeenCount = 0
         sweepPolls = 0

@@ -8,6 +8,21 @@ struct HostEntry: Sendable, Equatable {
     let port: Int?
     /// 1-based line of a host list, or 1-based entry of an orch JSON array.
     let line: Int
+    /// `labels` of an orch entry (grouping by label); empty for a host list.
+    let labels: [String]
+    /// The name is the orch entry's `hostname`: it wins over the name the host's facts report.
+    let nameFromInventory: Bool
+
+    init(displayName: String, address: String, port: Int?, line: Int, labels: [String] = [],
+         nameFromInventory: Bool = false)
+    {
+        self.displayName = displayName
+        self.address = address
+        self.port = port
+        self.line = line
+        self.labels = labels
+        self.nameFromInventory = nameFromInventory
+    }
 
     var isIPv6Literal: Bool { address.contains(":") }
 

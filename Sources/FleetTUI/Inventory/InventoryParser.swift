@@ -112,13 +112,30 @@ enum OrchHostListParser {
             case .success(let hp):
                 let name = obj["hostname"]?.stringValue?.trimmingWhitespace() ?? ""
                 entries.append(HostEntry(displayName: name.isEmpty ? hp.host : String(name),
-                                         address: hp.host, port: hp.port, line: number))
+                                         address: hp.host, port: hp.port, line: number,
+                                         labels: labels(obj["labels"]), nameFromInventory: !name.isEmpty))
             case .failure(let failure):
                 problems.append(InventoryProblem(line: number, kind: failure.problemKind))
             }
         }
         let (kept, duplicates) = InventoryParser.dropDuplicates(entries, defaultPort: defaultPort)
         return Inventory(format: .orchHostLs, hosts: kept, problems: (problems + duplicates).sorted { $0.line < $1.line })
+    }
+}
+
+extension OrchHostListParser {
+    /// The string labels of an entry, trimmed, without empty or repeated ones, at most 32 of
+    /// 64 characters each (grouping shows them; a hostile list must not blow up the screen).
+    static func labels(_ value: JSONValue?) -> [String] {
+        guard let items = value?.arrayValue else { return [] }
+        var out: [String] = []
+        for item in items {
+            guard let text = item.stringValue?.trimmingWhitespace(), !text.isEmpty else { continue }
+            let label = RemoteText.clip(String(text), limit: 64)
+            if !out.contains(label) { out.append(label) }
+            if out.count == 32 { break }
+        }
+        return out
     }
 }
 

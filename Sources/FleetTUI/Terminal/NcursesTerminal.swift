@@ -1,4 +1,5 @@
 import CNcursesw
+import Common
 import Glibc
 
 /// The only code that calls ncurses: draws a `ScreenGrid`, reads keys, reports the size.
@@ -18,10 +19,13 @@ final class NcursesTerminal {
     private var active = false
     private let colors: Bool
     private var pairs: [ColorRole: Int16] = [:]
+    private var clicks = ClickTracker()
 
     /// Starts curses. `noColor` forces monochrome; a terminal without colours gets it anyway.
-    /// Fails (instead of ncurses exiting the process) when there is no usable terminal.
-    init(noColor: Bool) throws(TerminalUnavailable) {
+    /// `mouse` asks the terminal for clicks and the wheel (the terminal's own text selection
+    /// then needs Shift). Fails (instead of ncurses exiting the process) when there is no
+    /// usable terminal.
+    init(noColor: Bool, mouse: Bool) throws(TerminalUnavailable) {
         _ = cnc_set_locale()
         guard cnc_start() == 1 else { throw TerminalUnavailable() }
         active = true
@@ -32,6 +36,13 @@ final class NcursesTerminal {
         keypad(cnc_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
+        if mouse {
+            // Clicks are reported at once; double clicks are told apart by ClickTracker, so a
+            // single click is not delayed while curses waits to see whether a second follows.
+            mouseinterval(0)
+            _ = mousemask(cnc_BUTTON1_PRESSED() | cnc_BUTTON1_CLICKED() | cnc_BUTTON1_DOUBLE_CLICKED()
+                          | cnc_BUTTON4_PRESSED() | cnc_BUTTON5_PRESSED(), nil)
+        }
         colors = !noColor && has_colors()
         if colors {
             start_color()
@@ -109,6 +120,21 @@ final class NcursesTerminal {
         _ = cnc_put(Int32(y), Int32(x), wide, Int32(wide.count - 1), attrs)
     }
 
+    private func readMouse() -> Key? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        let x = Int(event.x), y = Int(event.y)
+        let state = event.bstate
+        if state & cnc_BUTTON4_PRESSED() != 0 { return .mouse(MouseEvent(kind: .wheelUp, x: x, y: y)) }
+        if state & cnc_BUTTON5_PRESSED() != 0 { return .mouse(MouseEvent(kind: .wheelDown, x: x, y: y)) }
+        if state & cnc_BUTTON1_DOUBLE_CLICKED() != 0 { return .mouse(MouseEvent(kind: .doubleClick, x: x, y: y)) }
+        if state & (cnc_BUTTON1_PRESSED() | cnc_BUTTON1_CLICKED()) != 0 {
+            let now = Double(Clock.monotonicNanos()) / 1e9
+            return .mouse(clicks.click(x: x, y: y, at: now))
+        }
+        return nil
+    }
+
     /// Waits up to `timeoutMs` for a key.
     func readKey(timeoutMs: Int32) -> Key? {
         timeout(timeoutMs)
@@ -126,6 +152,7 @@ final class NcursesTerminal {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE: return readMouse()
             default: return nil
             }
         }

@@ -36,65 +36,84 @@ enum DashboardLayout {
             b.add("terminal too small", .role(.warn))
             return RenderedFrame(grid: finish([b.row], size: size), view: view)
         }
-        let order = cache.rows(fleet, view)
-        syncSelection(&view, order: order, pageRows: size.lines - headerLines - footerLines)
+        let rows = cache.tableRows(fleet, view)
+        syncSelection(&view, rows: rows, pageRows: size.lines - headerLines - footerLines)
 
         switch view.mode {
         case .help:
-            return RenderedFrame(grid: finish(HelpLayout.rows(size: size), size: size), view: view)
+            return renderHelp(view: view, size: size)
+        case .events:
+            return EventsLayout.render(fleet, view: view, size: size, context: context, cache: &cache)
         case .detail:
-            if let host = view.selectedHost {
+            if let host = view.detailHost ?? view.selectedHost, fleet.hosts.indices.contains(host) {
+                view.detailHost = host
                 return renderDetail(fleet, host: host, view: view, size: size, context: context)
             }
             view.mode = .table
         case .table:
             break
         }
-        return renderTable(fleet, order: order, view: view, size: size, context: context, cache: &cache)
+        return renderTable(fleet, rows: rows, view: view, size: size, context: context, cache: &cache)
     }
 
-    /// Keeps the selection on the same host across re-sorts, else clamps the cursor, then
-    /// scrolls just enough to keep the cursor on screen.
-    static func syncSelection(_ view: inout ViewState, order: [Int], pageRows: Int) {
-        view.rowCount = order.count
-        view.pageRows = max(1, pageRows)
+    /// Keeps the selection on the same row (or at least the same host) across re-sorts and
+    /// regrouping, else clamps the cursor, then scrolls just enough to keep it on screen.
+    static func syncSelection(_ view: inout ViewState, rows: TableRows, pageRows: Int) {
         if view.mode == .table && view.followsTopRow && view.cursor == 0 {
-            view.selectedHost = order.first
-        } else if let host = view.selectedHost, let position = order.firstIndex(of: host) {
+            view.cursor = 0
+        } else if let id = selectedID(view), let position = rows.position(of: id) {
             view.cursor = position
         } else {
-            view.cursor = min(max(0, view.cursor), max(0, order.count - 1))
-            view.selectedHost = order.isEmpty ? nil : order[view.cursor]
+            view.cursor = min(max(0, view.cursor), max(0, rows.count - 1))
         }
-        if view.cursor < view.scroll { view.scroll = view.cursor }
-        if view.cursor >= view.scroll + view.pageRows { view.scroll = view.cursor - view.pageRows + 1 }
-        view.scroll = min(max(0, view.scroll), max(0, order.count - view.pageRows))
+        view.table.clamp(rows: rows.count, page: pageRows)
+        let current = rows.count == 0 ? nil : rows.id(at: view.cursor)
+        view.selectedHost = current?.host
+        view.selectedGroup = current?.group
+        let end = min(rows.count, view.scroll + view.pageRows)
+        view.visibleRows = view.scroll < end ? (view.scroll..<end).map { rows.id(at: $0) } : []
     }
 
-    private static func renderTable(_ fleet: FleetState, order: [Int], view: ViewState, size: TerminalSize,
+    private static func selectedID(_ view: ViewState) -> RowID? {
+        view.selectedHost == nil && view.selectedGroup == nil ? nil : RowID(group: view.selectedGroup, host: view.selectedHost)
+    }
+
+    private static func renderTable(_ fleet: FleetState, rows: TableRows, view inputView: ViewState, size: TerminalSize,
                                     context: RenderContext, cache: inout LayoutCache) -> RenderedFrame
     {
+        var view = inputView
+        view.listTop = headerLines
         let width = size.columns
-        let cols = TableColumns.fit(width: width, longestName: cache.hostNames(fleet).maxWidth)
-        var rows: [ScreenRow] = [
+        let names = cache.hostNames(fleet)
+        let indent = view.groupBy != .none ? 2 : 0
+        let cols = TableColumns.fit(width: width, longestName: names.maxWidth + indent,
+                                    addressWidth: view.showAddress ? names.maxAddressWidth : nil)
+        var lines: [ScreenRow] = [
             HeaderLayout.titleRow(fleet, view: view, width: width),
             HeaderLayout.countsRow(fleet, context: context, intervalSecs: view.intervalSecs, width: width),
             TableLayout.headerRow(cols, view: view, width: width),
         ]
-        let end = min(order.count, view.scroll + view.pageRows)
+        let end = min(rows.count, view.scroll + view.pageRows)
         if view.scroll < end {
             for position in view.scroll..<end {
-                rows.append(TableLayout.hostRow(fleet, host: order[position], cols: cols,
-                                                selected: position == view.cursor, now: context.now, width: width))
+                let selected = position == view.cursor
+                switch rows.rows[position] {
+                case .group(let g):
+                    lines.append(TableLayout.groupRow(rows.groups[g], selected: selected, width: width,
+                                                      counts: view.groupBy != .status))
+                case .host(let host, let group):
+                    lines.append(TableLayout.hostRow(fleet, host: host, cols: cols, selected: selected, now: context.now,
+                                                     width: width, indent: group != nil))
+                }
             }
         } else {
             var b = RowBuilder(width: width)
             b.add(fleet.hosts.isEmpty ? "no hosts in the inventory" : "no host matches the filter", .role(.dim))
-            rows.append(b.row)
+            lines.append(b.row)
         }
-        while rows.count < size.lines - footerLines { rows.append(ScreenRow()) }
-        rows.append(HeaderLayout.tableFooter(view, total: fleet.hosts.count, width: width))
-        return RenderedFrame(grid: finish(rows, size: size), view: view)
+        while lines.count < size.lines - footerLines { lines.append(ScreenRow()) }
+        lines.append(HeaderLayout.tableFooter(view, total: fleet.hosts.count, width: width))
+        return RenderedFrame(grid: finish(lines, size: size), view: view)
     }
 
     private static func renderDetail(_ fleet: FleetState, host: Int, view inputView: ViewState, size: TerminalSize,
@@ -105,21 +124,47 @@ enum DashboardLayout {
         let lines = DetailLayout.lines(fleet, host: host, context: context)
         let page = size.lines - 2
         view.detailLineCount = lines.count
-        view.pageRows = max(1, page)
+        view.textPage = max(1, page)
         view.detailScroll = min(max(0, view.detailScroll), max(0, lines.count - page))
         var rows = [DetailLayout.titleRow(fleet, host: host, width: width)]
         rows += DetailLayout.rows(Array(lines.dropFirst(view.detailScroll).prefix(page)), width: width)
         while rows.count < size.lines - 1 { rows.append(ScreenRow()) }
+        if let special = HeaderLayout.promptFooter(view, filter: "", matched: 0, width: width) {
+            rows.append(special)
+        } else {
+            var footer = RowBuilder(width: width)
+            let shown = min(lines.count, view.detailScroll + page)
+            footer.add("lines \(view.detailScroll + 1)-\(shown) of \(lines.count)", .role(.dim))
+            HeaderLayout.addRight(&footer, HeaderLayout.firstFitting(["w export  q/Esc back  ? help", "q/Esc back"],
+                                                                     room: footer.remaining), .role(.dim))
+            rows.append(footer.row)
+        }
+        return RenderedFrame(grid: finish(rows, size: size), view: view)
+    }
+
+    private static func renderHelp(view inputView: ViewState, size: TerminalSize) -> RenderedFrame {
+        var view = inputView
+        let width = size.columns
+        let lines = HelpLayout.rows(width: width)
+        let page = size.lines - 2
+        view.helpLineCount = lines.count
+        view.textPage = max(1, page)
+        view.helpScroll = min(max(0, view.helpScroll), max(0, lines.count - page))
+        var rows = [HelpLayout.titleRow(width: width)]
+        rows += lines.dropFirst(view.helpScroll).prefix(page)
+        while rows.count < size.lines - 1 { rows.append(ScreenRow()) }
         var footer = RowBuilder(width: width)
-        let shown = min(lines.count, view.detailScroll + page)
-        footer.add("lines \(view.detailScroll + 1)-\(shown) of \(lines.count)", .role(.dim))
-        HeaderLayout.addRight(&footer, "q/Esc back  ? help", .role(.dim))
+        if lines.count > page {
+            let shown = min(lines.count, view.helpScroll + page)
+            footer.add("lines \(view.helpScroll + 1)-\(shown) of \(lines.count)  ↑↓ scroll", .role(.dim))
+        }
+        HeaderLayout.addRight(&footer, "q/Esc back", .role(.dim))
         rows.append(footer.row)
         return RenderedFrame(grid: finish(rows, size: size), view: view)
     }
 
     /// Exactly `size.lines` rows.
-    private static func finish(_ rows: [ScreenRow], size: TerminalSize) -> ScreenGrid {
+    static func finish(_ rows: [ScreenRow], size: TerminalSize) -> ScreenGrid {
         var rows = Array(rows.prefix(max(0, size.lines)))
         while rows.count < size.lines { rows.append(ScreenRow()) }
         return ScreenGrid(size: size, rows: rows)

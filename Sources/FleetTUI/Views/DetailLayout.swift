@@ -20,20 +20,15 @@ enum DetailLayout {
     static let labelWidth = 10
 
     static func titleRow(_ fleet: FleetState, host i: Int, width: Int) -> ScreenRow {
-        let entry = fleet.hosts[i]
-        let status = fleet.records[i].status
+        let record = fleet.records[i]
         let bar = CellStyle(role: .header, bold: true, reverse: true)
         var b = RowBuilder(width: width)
-        b.add(entry.displayName, bar)
-        b.addIfFits("  " + entry.endpoint(defaultPort: fleet.defaultPort), CellStyle(role: .header, reverse: true))
+        b.add(fleet.name(of: i), bar)
+        b.addIfFits("  " + fleet.endpoint(of: i), CellStyle(role: .header, reverse: true))
         b.addIfFits("  ", bar)
-        b.addIfFits(status.label, CellStyle(role: TableLayout.statusRole(status), bold: true, reverse: true))
-        let hint = "Esc back  ↑↓ scroll"
-        if b.remaining >= DisplayWidth.of(hint) + 2 {
-            b.space(b.remaining - DisplayWidth.of(hint), bar)
-            b.add(hint, CellStyle(role: .header, reverse: true))
-        }
-        b.fill(bar)
+        b.addIfFits(TableLayout.statusText(record),
+                    CellStyle(role: TableLayout.statusRole(record.status), bold: true, reverse: true))
+        HeaderLayout.finishTitleBar(&b, hint: "Esc back  ↑↓ scroll")
         return b.row
     }
 
@@ -78,6 +73,9 @@ enum DetailLayout {
         } else {
             out.append(Line("Poll", "not polled yet", .role(.dim)))
         }
+        out += identityLines(fleet, host: i)
+        out += historyLines(fleet, host: i)
+        out += eventLines(fleet, host: i, context: context)
 
         guard let detail = record.detail else {
             out.append(Line())
@@ -147,6 +145,74 @@ enum DetailLayout {
 
     static let taskHeader = pad("TASK", 8) + pad("STATE", 9) + pad("AGE", 6) + pad("EVERY", 6) + pad("SCRAPED", 9)
         + pad("TOOK", 7) + pad("RESTARTS", 9) + pad("FAILS", 6) + pad("LAST OK", 9) + "ERRORS"
+
+    /// Where the host is and how the inventory labels it (the table shows only the name).
+    static func identityLines(_ fleet: FleetState, host i: Int) -> [Line] {
+        let entry = fleet.hosts[i]
+        var text = fleet.endpoint(of: i)
+        let listed = entry.displayName
+        if listed != fleet.name(of: i) && listed != text { text += "  (listed as \(listed))" }
+        var out = [Line("Address", text)]
+        if !entry.labels.isEmpty { out.append(Line("Labels", entry.labels.joined(separator: ", "))) }
+        return out
+    }
+
+    /// Sparklines of the last 60 polls, and whether the host is flapping.
+    static func historyLines(_ fleet: FleetState, host i: Int) -> [Line] {
+        let record = fleet.records[i]
+        var out: [Line] = []
+        let latency = record.latency.series
+        if latency.count > 0 {
+            out.append(Line("Latency", sparkSegments(latency, text: DurationText.latency)))
+        }
+        if record.ageHistory.count > 0 {
+            out.append(Line("Data age", sparkSegments(record.ageHistory, text: DurationText.age)))
+        }
+        let changes = record.flaps.changes(before: record.sample?.receivedAt ?? 0, rule: fleet.flapRule)
+        if record.isFlapping || changes > 0 {
+            let window = DurationText.age(fleet.flapRule.windowSecs)
+            let text = "\(changes) status change\(changes == 1 ? "" : "s") in the last \(window)"
+                + (record.isFlapping ? ": flapping (more than \(fleet.flapRule.changes))" : "")
+            out.append(Line("Changes", text, .role(record.isFlapping ? .warn : .dim, bold: record.isFlapping)))
+        }
+        return out
+    }
+
+    private static func sparkSegments(_ series: SeriesRing, text: (Double) -> String) -> [(String, CellStyle)] {
+        let values = series.values
+        let present = series.present
+        var out: [(String, CellStyle)] = [(Sparkline.text(values, width: SeriesRing.capacity), .role(.header))]
+        if let low = present.min(), let high = present.max() {
+            let range = text(low) == text(high) ? text(low) : text(low) + "–" + text(high)
+            out.append(("  \(range) over \(values.count) poll\(values.count == 1 ? "" : "s")", .role(.dim)))
+        }
+        if present.count < values.count { out.append(("  · no answer", .role(.dim))) }
+        return out
+    }
+
+    static let maxEvents = 8
+
+    /// The host's newest events, newest first.
+    static func eventLines(_ fleet: FleetState, host i: Int, context: RenderContext) -> [Line] {
+        var found: [FleetEvent] = []
+        for n in fleet.events.newestFirst {
+            guard let e = fleet.events[number: n], e.hostIndex == i else { continue }
+            found.append(e)
+            if found.count == maxEvents { break }
+        }
+        guard !found.isEmpty else { return [] }
+        let today = LocalTime.floorDiv(Int(saturating: context.now.rounded(.down)) + context.utcOffsetSecs, 86400)
+        let withDate = found.contains { LocalTime.floorDiv(Int(saturating: $0.time.rounded(.down)) + context.utcOffsetSecs, 86400) != today }
+        var out = [Line()]
+        for (k, e) in found.enumerated() {
+            out.append(Line(k == 0 ? "Events" : "", [
+                (EventsLayout.timeText(e.time, withDate: withDate, context: context) + " ", .role(.dim)),
+                (EventsLayout.changeText(e), .role(TableLayout.statusRole(e.to), bold: e.kind == .status)),
+                ("  " + e.cause, .normal),
+            ]))
+        }
+        return out
+    }
 
     private static func taskSegments(_ t: TaskHealth, sample: HostSample, thresholds: Thresholds,
                                      context: RenderContext) -> [(String, CellStyle)]

@@ -20,14 +20,16 @@ enum RowOrder {
             }
         }
         let byName: (Int, Int) -> Bool = { a, b in
-            names.sort[a] != names.sort[b] ? names.sort[a] < names.sort[b] : a < b
+            if names.sort[a] != names.sort[b] { return names.sort[a] < names.sort[b] }
+            if names.address[a] != names.address[b] { return names.address[a] < names.address[b] }
+            return a < b
         }
         switch sort {
         case .host:
             rows.sort(by: byName)
         case .status:
-            let severity = fleet.records.map { $0.status.severity }
-            rows.sort { a, b in severity[a] != severity[b] ? severity[a] > severity[b] : byName(a, b) }
+            let rank = fleet.records.map(statusRank)
+            rows.sort { a, b in rank[a] != rank[b] ? rank[a] > rank[b] : byName(a, b) }
         case .age:
             // Age now = age at response + (now - receivedAt), so ordering by age - receivedAt
             // is the same at every `now` and the order can be cached. Hosts without data first.
@@ -47,6 +49,12 @@ enum RowOrder {
         return rows
     }
 
+    /// Worst first: a flapping host ranks with the worst (just above DOWN), whatever its status
+    /// at the moment, because it keeps coming back there.
+    static func statusRank(_ record: HostRecord) -> Int {
+        record.isFlapping ? HostStatus.down.severity * 2 + 1 : record.status.severity * 2
+    }
+
     /// Substring test on UTF-8 bytes: both sides are lower-cased already, and a byte match of
     /// valid UTF-8 is a character match; several times faster than String.contains here.
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -62,18 +70,24 @@ enum RowOrder {
     }
 }
 
-/// Lower-cased host names for sorting and "name address" strings for filtering, computed once:
-/// the inventory does not change while the dashboard runs.
+/// Lower-cased names and addresses for sorting, and "name address:port" strings for filtering,
+/// rebuilt only when a name changes (`FleetState.nameGeneration`).
 struct HostNames: Sendable {
     let sort: [String]
+    let address: [String]
     let search: [[UInt8]]
-    /// Widest display name, for the HOST column.
+    /// Widest shown name, for the HOST column; widest `address:port`, for the ADDRESS column.
     let maxWidth: Int
+    let maxAddressWidth: Int
 
-    init(_ hosts: [HostEntry]) {
-        sort = hosts.map { $0.displayName.lowercased() }
-        search = hosts.map { Array(($0.displayName + " " + $0.address).lowercased().utf8) }
-        maxWidth = hosts.reduce(0) { max($0, DisplayWidth.of($1.displayName)) }
+    init(_ fleet: FleetState) {
+        let names = fleet.hosts.indices.map { fleet.name(of: $0) }
+        let endpoints = fleet.hosts.indices.map { fleet.endpoint(of: $0) }
+        sort = names.map { $0.lowercased() }
+        address = endpoints.map { $0.lowercased() }
+        search = zip(names, endpoints).map { Array(($0 + " " + $1).lowercased().utf8) }
+        maxWidth = names.reduce(0) { max($0, DisplayWidth.of($1)) }
+        maxAddressWidth = endpoints.reduce(0) { max($0, DisplayWidth.of($1)) }
     }
 }
 
@@ -85,28 +99,63 @@ struct LayoutCache: Sendable {
         let sort: SortColumn
         let reversed: Bool
         let filter: String
+        let groupBy: GroupBy
+        let collapsed: Set<String>
+    }
+
+    private struct EventsKey: Equatable {
+        let total: Int
+        let nameGeneration: Int
+        let filter: String
     }
 
     private var names: HostNames?
+    private var namesKey: (hosts: Int, generation: Int)?
     private var orderKey: OrderKey?
     private var order: [Int] = []
+    private var tableRows = TableRows()
+    private var eventsKey: EventsKey?
+    private var eventNumbers: [Int] = []
 
     init() {}
 
     mutating func hostNames(_ fleet: FleetState) -> HostNames {
-        if let names, names.sort.count == fleet.hosts.count { return names }
-        let fresh = HostNames(fleet.hosts)
+        if let names, let key = namesKey, key == (fleet.hosts.count, fleet.nameGeneration) { return names }
+        let fresh = HostNames(fleet)
         names = fresh
+        namesKey = (fleet.hosts.count, fleet.nameGeneration)
         return fresh
     }
 
+    /// The sorted, filtered hosts (no group rows).
     mutating func rows(_ fleet: FleetState, _ view: ViewState) -> [Int] {
+        update(fleet, view)
+        return order
+    }
+
+    /// The table's rows: hosts, or group headers and the hosts of open groups.
+    mutating func tableRows(_ fleet: FleetState, _ view: ViewState) -> TableRows {
+        update(fleet, view)
+        return tableRows
+    }
+
+    private mutating func update(_ fleet: FleetState, _ view: ViewState) {
         let key = OrderKey(generation: fleet.generation, hostCount: fleet.hosts.count, sort: view.sort,
-                           reversed: view.reversed, filter: view.filter)
-        if key == orderKey { return order }
+                           reversed: view.reversed, filter: view.filter, groupBy: view.groupBy,
+                           collapsed: view.groupBy == .none ? [] : view.collapsed)
+        if key == orderKey { return }
         order = RowOrder.compute(fleet, sort: view.sort, reversed: view.reversed, filter: view.filter,
                                  names: hostNames(fleet))
+        tableRows = Grouping.rows(fleet, order: order, by: view.groupBy, collapsed: view.collapsed)
         orderKey = key
-        return order
+    }
+
+    /// Numbers of the events that match the events filter, newest first.
+    mutating func events(_ fleet: FleetState, filter: String) -> [Int] {
+        let key = EventsKey(total: fleet.events.total, nameGeneration: fleet.nameGeneration, filter: filter)
+        if key == eventsKey { return eventNumbers }
+        eventNumbers = EventFilter.matching(fleet, filter: filter, names: hostNames(fleet))
+        eventsKey = key
+        return eventNumbers
     }
 }

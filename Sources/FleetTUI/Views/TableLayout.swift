@@ -3,6 +3,7 @@ import Common
 /// The host table: which columns fit the terminal, and one row per visible host.
 enum TableColumn: Equatable {
     case name
+    case address
     case status
     case task(TaskName, compact: Bool)
     case latency
@@ -12,6 +13,7 @@ enum TableColumn: Equatable {
     var title: String {
         switch self {
         case .name: return "HOST"
+        case .address: return "ADDRESS"
         case .status: return "STATUS"
         case .task(let t, let compact):
             switch t {
@@ -31,7 +33,7 @@ enum TableColumn: Equatable {
         case .status: return .status
         case .latency: return .latency
         case .skew: return .skew
-        case .task, .error: return nil
+        case .task, .error, .address: return nil
         }
     }
 }
@@ -45,7 +47,8 @@ struct TableColumns: Equatable {
             && zip(a.columns, b.columns).allSatisfy { $0.column == $1.column && $0.width == $1.width }
     }
 
-    static let statusWidth = 8
+    /// `DEGRADED` and the flapping mark `↯`.
+    static let statusWidth = 9
     static let taskWidth = 9
     static let compactTaskWidth = 5
     static let latencyWidth = 11
@@ -54,11 +57,14 @@ struct TableColumns: Equatable {
     static let minNameWidth = 8
     static let readableNameWidth = 16
     static let maxNameWidth = 28
+    static let maxAddressWidth = 30
 
     /// The richest set of columns that fits, dropping the least useful first: skew, then
     /// latency (before the error text, which says why a host is red), then the error, then the
     /// task columns' words (glyph and age stay), then task columns from the right.
-    static func fit(width: Int, longestName: Int) -> TableColumns {
+    /// `addressWidth`: the ADDRESS column is on (`a`) and its longest `address:port`; it stays
+    /// beside the name until only the status is left.
+    static func fit(width: Int, longestName: Int, addressWidth: Int? = nil) -> TableColumns {
         let namePref = min(max(longestName, 4), maxNameWidth)
         // Full task cells and the optional columns are only worth it while host names stay
         // readable; below that the task cells shrink to glyphs first.
@@ -66,18 +72,22 @@ struct TableColumns: Equatable {
         let nameMin = min(minNameWidth, namePref)
         let full = TaskName.allCases.map { TableColumn.task($0, compact: false) }
         let compact = TaskName.allCases.map { TableColumn.task($0, compact: true) }
+        let address: [TableColumn] = addressWidth == nil ? [] : [.address]
         let variants: [[TableColumn]] = [
-            [.status] + full + [.latency, .skew, .error],
-            [.status] + full + [.latency, .error],
-            [.status] + full + [.error],
-            [.status] + full + [.latency],
-            [.status] + full,
-            [.status] + compact,
-            [.status] + compact.dropLast(),
-            [.status] + compact.dropLast(2),
+            address + [.status] + full + [.latency, .skew, .error],
+            address + [.status] + full + [.latency, .error],
+            address + [.status] + full + [.error],
+            address + [.status] + full + [.latency],
+            address + [.status] + full,
+            address + [.status] + compact,
+            address + [.status] + compact.dropLast(),
+            address + [.status] + compact.dropLast(2),
+            address + [.status],
             [.status],
             [],
         ]
+        let addressColumns = min(max(addressWidth ?? 0, 7), maxAddressWidth)
+        func fixedWidth(_ c: TableColumn) -> Int { c == .address ? addressColumns : TableColumns.fixedWidth(c) }
         for rest in variants {
             let fixed = rest.reduce(0) { $0 + 1 + fixedWidth($1) }
             if rest.last == .error {
@@ -95,7 +105,7 @@ struct TableColumns: Equatable {
 
     private static func fixedWidth(_ c: TableColumn) -> Int {
         switch c {
-        case .name: return 0
+        case .name, .address: return 0
         case .status: return statusWidth
         case .task(_, let compact): return compact ? compactTaskWidth : taskWidth
         case .latency: return latencyWidth
@@ -119,10 +129,10 @@ enum TableLayout {
         return b.row
     }
 
+    /// `indent`: host rows under a group header are shifted right by two columns.
     static func hostRow(_ fleet: FleetState, host i: Int, cols: TableColumns, selected: Bool, now: Double,
-                        width: Int) -> ScreenRow
+                        width: Int, indent: Bool = false) -> ScreenRow
     {
-        let entry = fleet.hosts[i]
         let record = fleet.records[i]
         var b = RowBuilder(width: width)
         func style(_ role: ColorRole, bold: Bool = false) -> CellStyle {
@@ -131,9 +141,28 @@ enum TableLayout {
         }
         for (n, (column, w)) in cols.columns.enumerated() {
             if n > 0 { b.space(1, style(.normal)) }
-            let cell = content(column, entry: entry, record: record, thresholds: fleet.thresholds, now: now)
+            var cell = content(column, fleet: fleet, host: i, record: record, now: now)
+            if indent && column == .name { cell.text = "  " + cell.text }
             b.add(cell.text, style(cell.role, bold: cell.bold), column: w, alignRight: cell.alignRight)
         }
+        b.fill(style(.normal))
+        return b.row
+    }
+
+    /// `▾ rack1  12 hosts  DOWN 1  DEGRADED 1  OK 10  ↯ 1`; `▸` when collapsed. `counts`: the
+    /// counts per status (left out when grouping by status, where they say nothing new).
+    static func groupRow(_ group: TableGroup, selected: Bool, width: Int, counts: Bool = true) -> ScreenRow {
+        var b = RowBuilder(width: width)
+        func style(_ role: ColorRole, bold: Bool = false) -> CellStyle {
+            selected ? CellStyle(role: role == .normal ? .selected : role, bold: bold, reverse: true)
+                : CellStyle(role: role, bold: bold)
+        }
+        b.add((group.collapsed ? "▸ " : "▾ ") + group.title, style(.header, bold: true))
+        b.addIfFits("  \(group.hosts) host\(group.hosts == 1 ? "" : "s")", style(.normal))
+        for status in HostStatus.allCases.sorted(by: { $0.severity > $1.severity }) where counts && group.counts[status] > 0 {
+            if !b.addIfFits("  \(status.label) \(group.counts[status])", style(statusRole(status), bold: status != .ok)) { break }
+        }
+        if group.flapping > 0 { b.addIfFits("  ↯ \(group.flapping)", style(.warn, bold: true)) }
         b.fill(style(.normal))
         return b.row
     }
@@ -145,15 +174,18 @@ enum TableLayout {
         var alignRight = false
     }
 
-    static func content(_ column: TableColumn, entry: HostEntry, record: HostRecord, thresholds: Thresholds,
-                        now: Double) -> CellContent
+    static func content(_ column: TableColumn, fleet: FleetState, host: Int, record: HostRecord, now: Double)
+        -> CellContent
     {
+        let thresholds = fleet.thresholds
         switch column {
         case .name:
-            return CellContent(text: entry.displayName)
+            return CellContent(text: fleet.name(of: host))
+        case .address:
+            return CellContent(text: fleet.endpoint(of: host), role: .dim)
         case .status:
             let s = record.status
-            return CellContent(text: s.label, role: statusRole(s), bold: s != .ok && s != .pending)
+            return CellContent(text: statusText(record), role: statusRole(s), bold: s != .ok && s != .pending)
         case .task(let task, let compact):
             guard let sample = record.sample, let t = sample.task(task) else {
                 return CellContent(text: "-", role: .dim)
@@ -200,6 +232,11 @@ enum TableLayout {
             let glyph = t.scrapeErrorCount > 0 || !t.hasData ? "▲" : "●"
             return CellContent(text: glyph + " " + DurationText.age(current), role: levelRole(level))
         }
+    }
+
+    /// The status label, with `↯` when the host is flapping.
+    static func statusText(_ record: HostRecord) -> String {
+        record.status.label + (record.isFlapping ? "↯" : "")
     }
 
     static func statusRole(_ s: HostStatus) -> ColorRole {

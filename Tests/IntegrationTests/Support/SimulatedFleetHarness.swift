@@ -12,6 +12,10 @@ final class SimulatedFleetHarness {
     private(set) var process: SpawnedProcess?
     /// Behaviour name per host line, read back from the host list's comments.
     private(set) var behaviours: [String] = []
+    /// Host name per host line (what its facts report), from the same comments.
+    private(set) var names: [String] = []
+    /// `127.0.0.1:PORT` per host line.
+    private(set) var endpoints: [String] = []
 
     init(count: Int, seed: Int = 7, behaviour: String? = nil, extra: [String] = []) throws {
         tempDir = try TestPaths.makeTempDir("fleet-it")
@@ -41,7 +45,10 @@ final class SimulatedFleetHarness {
         }
         guard process != nil else { throw TestFailure("simulator did not start:\n\(lastError)") }
         let text = try String(contentsOfFile: hostsPath, encoding: .utf8)
-        behaviours = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: " ").last.map(String.init) }
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        behaviours = lines.compactMap { $0.split(separator: " ").last.map(String.init) }
+        names = lines.map { line in line.split(separator: "#").last?.split(separator: " ").first.map(String.init) ?? "" }
+        endpoints = lines.map { String($0.split(separator: " ").first ?? "") }
     }
 
     deinit {

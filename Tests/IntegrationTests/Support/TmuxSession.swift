@@ -28,6 +28,19 @@ final class TmuxSession {
 
     func send(_ keys: String...) throws { try run(["send-keys"] + keys) }
 
+    /// A left click (or two, for a double click) at a 0-based cell, written as the xterm SGR
+    /// mouse report a terminal sends once the program turned mouse reporting on. tmux passes
+    /// the bytes through to the pane in one write, so curses reads them as one mouse event.
+    func click(column: Int, line: Int, double: Bool = false) throws {
+        let one = "\u{1B}[<0;\(column + 1);\(line + 1)M\u{1B}[<0;\(column + 1);\(line + 1)m"
+        try send("-l", double ? one + one : one)
+    }
+
+    /// One notch of the wheel at a 0-based cell.
+    func wheel(down: Bool, column: Int = 1, line: Int = 5) throws {
+        try send("-l", "\u{1B}[<\(down ? 65 : 64);\(column + 1);\(line + 1)M")
+    }
+
     func resize(columns: Int, lines: Int) throws {
         try run(["resize-window", "-x", String(columns), "-y", String(lines)])
     }
