@@ -54,4 +54,29 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
             return "unsupported protocol version \(version); only HTTP/1.0 and HTTP/1.1 are served"
         }
     }
+
+    /// What kind of problem it was, for logs: never the bytes the client sent (a malformed
+    /// Content-Length or an unknown version string may carry a token or terminal escapes).
+    public var logSummary: String {
+        switch self {
+        case .requestLineTooLong(let limit):
+            return "request line is longer than \(limit) bytes"
+        case .headerBlockTooLarge(let limit):
+            return "request header fields exceed \(limit) bytes"
+        case .tooManyHeaderFields(let limit):
+            return "request has more than \(limit) header fields"
+        case .bodyNotAccepted(_, let detail):
+            // `detail` is "<field>: <value>"; only the field's name is ours to repeat.
+            let field = ["Transfer-Encoding", "Content-Length"].first { detail.hasPrefix($0) } ?? "a body"
+            return "request bodies are not accepted (request has \(field))"
+        case .malformedRequestLine:
+            return "malformed request line"
+        case .invalidHeaderField(let line, _):
+            return "invalid header field on line \(line) of the request"
+        case .invalidContentLength:
+            return "invalid Content-Length"
+        case .unsupportedVersion:
+            return "unsupported protocol version; only HTTP/1.0 and HTTP/1.1 are served"
+        }
+    }
 }
