@@ -33,10 +33,11 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
         case .served:
             break
         case .unauthorized:
-            // Only that it was refused: the Authorization value is never logged.
-            clientLog.record(.unauthorized, peer: peer.ip, method: request.method, target: request.target)
+            // Only that it was refused: the Authorization value is never logged, nor a query
+            // string (some clients put credentials there).
+            clientLog.record(.unauthorized, peer: peer.ip, method: request.method, target: Self.path(of: request.target))
         case .unsupportedMethod:
-            clientLog.record(.notImplemented, peer: peer.ip, method: request.method, target: request.target)
+            clientLog.record(.notImplemented, peer: peer.ip, method: request.method)
         }
         return response
     }
@@ -51,6 +52,11 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
         // The summary names the kind of problem only, never the bytes (they may hold a token).
         clientLog.record(ClientEventKind(status: error.status) ?? .badRequest, peer: peer.ip, detail: error.logSummary)
         return MetadataRouter.errorPage(error.status, reason: error.reason)
+    }
+
+    /// The target without its query string.
+    static func path(of target: String) -> String {
+        String(target.prefix { $0 != "?" })
     }
 
     /// The server's own lines (connection limit, failed accepts) mention clients too: they go
