@@ -6,7 +6,7 @@ BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/nul
 APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server
 BENCH_PACKAGES := wrk nginx-light curl python3
 
-.PHONY: all build release test demo bench deps bench-deps clean
+.PHONY: all build release test demo bench deps bench-deps clean fuzz soak
 
 all: build
 
@@ -42,3 +42,8 @@ bench: release bench-deps
 
 clean:
 	rm -rf .build
+
+## fuzz: libFuzzer over the request, response, JSON and metadata parsers, FUZZ_SECS seconds per
+## target (default 180), from the seed corpora in Tests/Fuzz/corpus
+fuzz: deps
+	@scripts/fuzz.sh
