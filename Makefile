@@ -5,8 +5,9 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
 APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server
 BENCH_PACKAGES := wrk nginx-light curl python3
+SOAK_PACKAGES := python3 tmux
 
-.PHONY: all build release test demo bench deps bench-deps clean fuzz soak
+.PHONY: all build release test demo bench deps bench-deps soak-deps clean fuzz soak
 
 all: build
 
@@ -16,6 +17,9 @@ deps:
 
 bench-deps:
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
+
+soak-deps:
+	@scripts/ensure-packages.sh $(SOAK_PACKAGES)
 
 ## build: debug build of both binaries
 build: deps
@@ -47,3 +51,8 @@ clean:
 ## target (default 180), from the seed corpora in Tests/Fuzz/corpus
 fuzz: deps
 	@scripts/fuzz.sh
+
+## soak: the release exporter and a simulated fleet under hostile traffic for SOAK_SECS seconds
+## (default 600) while a good client and `fleet check` measure; fails on any failure or growth
+soak: release soak-deps
+	@scripts/soak.sh "$(BIN_RELEASE)"

@@ -53,7 +53,7 @@ public final class ClientEventLog: Sendable {
     private let clock: @Sendable () -> UInt64
 
     /// `burst` lines per kind per `intervalSecs`; `clock` gives monotonic nanoseconds.
-    public init(logger: Logger, intervalSecs: Double = 10, burst: Int = 5,
+    public init(logger: Logger, intervalSecs: Double = 60, burst: Int = 5,
                 clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }) {
         self.logger = logger
         self.limiter = Mutex(LogRateLimiter(intervalNanos: Clock.nanos(fromSeconds: intervalSecs), burst: burst))
