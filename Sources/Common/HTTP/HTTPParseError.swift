@@ -59,12 +59,8 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Content-Length or an unknown version string may carry a token or terminal escapes).
     public var logSummary: String {
         switch self {
-        case .requestLineTooLong(let limit):
-            return "request line is longer than \(limit) bytes"
-        case .headerBlockTooLarge(let limit):
-            return "request header fields exceed \(limit) bytes"
-        case .tooManyHeaderFields(let limit):
-            return "request has more than \(limit) header fields"
+        case .requestLineTooLong, .headerBlockTooLarge, .tooManyHeaderFields:
+            return description  // names only the server's own limit
         case .bodyNotAccepted(_, let detail):
             // `detail` is "<field>: <value>"; only the field's name is ours to repeat.
             let field = ["Transfer-Encoding", "Content-Length"].first { detail.hasPrefix($0) } ?? "a body"

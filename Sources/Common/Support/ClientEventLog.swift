@@ -10,15 +10,14 @@ public enum ClientEventKind: String, Sendable, CaseIterable {
     case headerFieldsTooLarge = "431 Request Header Fields Too Large"
     case notImplemented = "501 Not Implemented"
     case versionNotSupported = "505 HTTP Version Not Supported"
-    case tlsHandshakeFailed = "TLS handshake failed"
-    case connectionRefused = "connection refused"
-    /// Any other line the HTTP server reports about a client or its connections.
+    /// A line the HTTP server reports about a client or its connections (connection limit,
+    /// failed accepts). A server that tells kinds apart can add a case per kind here.
     case connectionEvent = "connection event"
 
     /// Refusals that lock clients out are warnings; a single bad request is routine noise.
     public var level: LogLevel {
         switch self {
-        case .unauthorized, .connectionRefused, .connectionEvent: return .warning
+        case .unauthorized, .connectionEvent: return .warning
         default: return .info
         }
     }
