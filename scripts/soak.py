@@ -292,16 +292,16 @@ def main():
                     stats.add("sighup.sent")
         threading.Thread(target=sighup_loop, daemon=True).start()
 
+        # The measuring clients run from the start (a failure during the warm-up counts too);
+        # the baseline waits until attacks and pollers have reached their steady state.
         good = GoodClient(port, token, f"{work}/crt.pem", stop)
         checks = CheckLoop(fleet_bin, f"{work}/hosts.txt", state, healthy_ports, stop)
+        good.start()
+        checks.start()
         watched = {"exporter": exporter.pid, "simulator": sim.pid, "dashboard": dash_pid}
-
-        # Let the attacks reach their steady state before the baseline.
         warmup = min(15.0, seconds / 4)
         log(f"hostile traffic started; baseline after {warmup:.0f} s, then {seconds:.0f} s of soak")
         time.sleep(warmup)
-        good.start()
-        checks.start()
         start_usage = {name: proc_usage(pid) for name, pid in watched.items()}
         log_start = os.path.getsize(exporter_log) if os.path.exists(exporter_log) else 0
         peak = dict(start_usage)
