@@ -59,7 +59,7 @@ public final class ClientEventLog: Sendable {
         self.clock = clock
     }
 
-    /// Logs `[client:<peer> ]<kind>[: <detail>][ <method> <target>]` unless this kind is over its
+    /// Logs `[client:<peer> ]<kind>[: <detail>][ method=<m>][ target=<t>]` unless this kind is over its
     /// rate; held-back counts of any kind whose window has closed are reported first.
     public func record(_ kind: ClientEventKind, level: LogLevel? = nil, peer: String?, detail: String? = nil,
                        method: String? = nil, target: String? = nil) {
