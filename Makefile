@@ -8,8 +8,9 @@ APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server cepha
 BENCH_PACKAGES := wrk nginx-light curl python3
 # ceph-volume (in ceph-osd) needs udevadm, which the package forgets to depend on.
 CONFORMANCE_PACKAGES := ceph-osd udev
+SOAK_PACKAGES := python3 tmux
 
-.PHONY: all build release test conformance demo bench deps bench-deps clean
+.PHONY: all build release test conformance demo bench deps bench-deps soak-deps clean fuzz soak
 
 all: build
 
@@ -19,6 +20,9 @@ deps:
 
 bench-deps:
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
+
+soak-deps:
+	@scripts/ensure-packages.sh $(SOAK_PACKAGES)
 
 ## build: debug build of both binaries
 build: deps
@@ -52,3 +56,13 @@ bench: release bench-deps
 
 clean:
 	rm -rf .build
+
+## fuzz: libFuzzer over the request, response, JSON and metadata parsers, FUZZ_SECS seconds per
+## target (default 180), from the seed corpora in Tests/Fuzz/corpus
+fuzz: deps
+	@scripts/fuzz.sh
+
+## soak: the release exporter and a simulated fleet under hostile traffic for SOAK_SECS seconds
+## (default 600) while a good client and `fleet check` measure; fails on any failure or growth
+soak: release soak-deps
+	@scripts/soak.sh "$(BIN_RELEASE)"

@@ -19,6 +19,10 @@ let package = Package(
         .testTarget(name: "ExporterDaemonTests", dependencies: ["ExporterDaemon", "Common"]),
         .testTarget(name: "FleetTUITests", dependencies: ["FleetTUI", "Common"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Common", "CShims"]),
+        // The fuzz targets' entry points, run over their seed corpora. The libFuzzer driver
+        // (Tests/Fuzz/Driver) is built by `make fuzz` with swiftc, never here.
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["Common"], path: "Tests/Fuzz",
+                    exclude: ["Driver", "corpus", "findings"], sources: ["Targets", "CorpusTests"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -193,7 +193,7 @@ final class ClassificationTests: XCTestCase {
         var body = try MetadataBody.healthy()
         body.daemons = MetadataBody.record(at: Clock.now - 2, errors: ["bad\u{1B}[2J\nthing\u{202E}"], data: [])
         let c = classify(Poll.response(0, body: body.bytes))
-        XCTAssertEqual(c.sample.error, "daemons: bad [2J thing ")
+        XCTAssertEqual(c.sample.error, #"daemons: bad\x1b[2J\x0athing\u{202e}"#)
         XCTAssertEqual(RemoteText.clip(String(repeating: "x", count: 500)).count, 241)
     }
 }

@@ -161,3 +161,28 @@ final class InventoryTests: XCTestCase {
         XCTAssertEqual(HostEntry(displayName: "x", address: "node", port: nil, line: 1).endpoint(defaultPort: nil), "node")
     }
 }
+
+final class InventoryWarningTests: XCTestCase {
+    func test_warnings_about_huge_lines_with_escapes_are_bounded_and_escaped() {
+        let huge = "\u{1B}]0;owned\u{7}" + String(repeating: "x", count: 1_000_000)
+        let inv = InventoryParser.parse("good\n\(huge)\nnode \u{1B}[2J\(huge)\nba\u{9B}d:1\nh:\u{1B}\n")
+        XCTAssertEqual(inv.hosts.map(\.address), ["good"])
+        XCTAssertEqual(inv.problems.map(\.line), [2, 3, 4, 5])
+        for problem in inv.problems {
+            let text = inv.describe(problem, source: "hosts.txt")
+            XCTAssertLessThanOrEqual(problem.message.count, InventoryProblem.maxMessage + 1, text)
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }, text)
+        }
+        XCTAssertTrue(inv.problems[0].message.hasPrefix(#"'\x1b]0;owned\x07xxx"#), inv.problems[0].message)
+        XCTAssertTrue(inv.problems[1].message.contains(#"found extra text '\x1b[2J\x1b]0;owned\x07xx"#), inv.problems[1].message)
+        XCTAssertTrue(inv.problems[2].message.contains(#"the character '\x9b' is not allowed"#), inv.problems[2].message)
+        XCTAssertEqual(inv.problems[3].message, #"bad port '\x1b' (expected a number from 1 to 65535)"#)
+    }
+
+    func test_orch_host_names_are_escaped_and_bounded_for_display() {
+        let long = String(repeating: "n", count: 5000)
+        let inv = InventoryParser.parse(#"[{"addr": "10.0.0.1", "hostname": "a\u001b[2Jb"}, {"addr": "10.0.0.2", "hostname": "\#(long)"}]"#)
+        XCTAssertEqual(inv.hosts.map(\.displayName).first, #"a\x1b[2Jb"#)
+        XCTAssertEqual(inv.hosts.last?.displayName.count, 254)
+    }
+}

@@ -76,9 +76,10 @@ final class DashboardTmuxTests: XCTestCase {
     func test_sigterm_restores_the_terminal() throws {
         guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
         let sim = try SimulatedFleetHarness(count: 2, behaviour: "healthy")
-        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) & P=$!; sleep 2; kill -TERM $P; wait $P; echo FLEET-EXITED=$?; stty -a | grep -o ' echo ' ; sleep 60"
+        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) & P=$!; sleep 2; kill -TERM $P; wait $P; echo FLEET-EXITED=$?; stty -a | grep -o ' echo ' ; echo STTY-DONE; sleep 60"
         let tmux = try TmuxSession(command: cmd, dir: sim.tempDir)
-        let screen = tmux.waitFor("the exit after SIGTERM", timeout: 15) { $0.contains("FLEET-EXITED=") }
+        // Wait for stty's answer too: under load the capture can come between the two lines.
+        let screen = tmux.waitFor("the exit after SIGTERM", timeout: 15) { $0.contains("STTY-DONE") }
         XCTAssertTrue(screen.contains("FLEET-EXITED=0"), screen)
         XCTAssertTrue(screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "echo" }, "echo must be back on after the dashboard exits:\n\(screen)")
     }

@@ -54,4 +54,25 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
             return "unsupported protocol version \(version); only HTTP/1.0 and HTTP/1.1 are served"
         }
     }
+
+    /// What kind of problem it was, for logs: never the bytes the client sent (a malformed
+    /// Content-Length or an unknown version string may carry a token or terminal escapes).
+    public var logSummary: String {
+        switch self {
+        case .requestLineTooLong, .headerBlockTooLarge, .tooManyHeaderFields:
+            return description  // names only the server's own limit
+        case .bodyNotAccepted(_, let detail):
+            // `detail` is "<field>: <value>"; only the field's name is ours to repeat.
+            let field = ["Transfer-Encoding", "Content-Length"].first { detail.hasPrefix($0) } ?? "a body"
+            return "request bodies are not accepted (request has \(field))"
+        case .malformedRequestLine:
+            return "malformed request line"
+        case .invalidHeaderField(let line, _):
+            return "invalid header field on line \(line) of the request"
+        case .invalidContentLength:
+            return "invalid Content-Length"
+        case .unsupportedVersion:
+            return "unsupported protocol version; only HTTP/1.0 and HTTP/1.1 are served"
+        }
+    }
 }

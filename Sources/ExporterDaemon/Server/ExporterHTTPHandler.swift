@@ -3,20 +3,21 @@ import Synchronization
 
 /// Connects the HTTP server to the cache: picks the current bytes for each request. Runs on
 /// the event loop thread; the token can be swapped from the SIGHUP handler.
-final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
-    // @unchecked: `verifier` is a Mutex; `authLog` is only touched on the loop thread.
+final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     private let cache: MetadataCache
-    private let logger: Logger
+    /// Every line about a client goes through here: escaped, bounded, rate-limited per kind.
+    private let clientLog: ClientEventLog
     private let verifier: Mutex<TokenVerifier>
-    private var authLog = RateLimitedLog(intervalSecs: 10)
 
     /// Added to every response (only the simulator's slow hosts set it).
     private let responseDelaySecs: Double
 
-    init(cache: MetadataCache, token: String, logger: Logger, responseDelaySecs: Double = 0) {
+    /// `clock` (monotonic nanoseconds) paces the client log's rate limit; tests pass their own.
+    init(cache: MetadataCache, token: String, logger: Logger, responseDelaySecs: Double = 0,
+         clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }) {
         self.cache = cache
         self.responseDelaySecs = responseDelaySecs
-        self.logger = logger
+        self.clientLog = ClientEventLog(logger: logger, clock: clock)
         self.verifier = Mutex(TokenVerifier(token: token))
     }
 
@@ -32,13 +33,11 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
         case .served:
             break
         case .unauthorized:
-            // A scanner or a misconfigured poller can hit this thousands of times a second.
-            if let suppressed = authLog.shouldLog(now: Clock.monotonicNanos()) {
-                let extra = suppressed > 0 ? " (\(suppressed) more since the last report)" : ""
-                logger.warning("client:\(peer.ip) \(request.method) \(Self.printable(request.target)) 401 Unauthorized\(extra)")
-            }
+            // Only that it was refused: the Authorization value is never logged, nor a query
+            // string (some clients put credentials there).
+            clientLog.record(.unauthorized, peer: peer.ip, method: request.method, target: Self.path(of: request.target))
         case .unsupportedMethod:
-            logger.info("client:\(peer.ip) \(Self.printable(request.method)) \(Self.printable(request.target)) 501 Unsupported method")
+            clientLog.record(.notImplemented, peer: peer.ip, method: request.method)
         }
         return response
     }
@@ -46,36 +45,23 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     func respond(toParseError error: HTTPParseError, peer: SocketAddress) -> HTTPServerResponse {
         // Methods are checked before anything else (Pacific: Q2): a POST with a body is a 501.
         if case .bodyNotAccepted(let method, _) = error, method != "GET" {
+            clientLog.record(.notImplemented, peer: peer.ip, detail: "request with a body", method: method)
             return MetadataRouter.respond(method: method, target: "", authorization: nil,
                                           verifier: TokenVerifier(token: ""), snapshot: cache.snapshot()).0
         }
-        logger.info("client:\(peer.ip) bad request: \(error)")
+        // The summary names the kind of problem only, never the bytes (they may hold a token).
+        clientLog.record(ClientEventKind(status: error.status) ?? .badRequest, peer: peer.ip, detail: error.logSummary)
         return MetadataRouter.errorPage(error.status, reason: error.reason)
     }
 
-    func serverEvent(_ level: LogLevel, _ message: String) { logger.log(level, message) }
-
-    private static func printable(_ s: String) -> String {
-        String(s.prefix(200).map { $0.isASCII && !$0.isNewline ? $0 : "?" })
+    /// The target without its query string.
+    static func path(of target: String) -> String {
+        String(target.prefix { $0 != "?" })
     }
-}
 
-/// Lets one line through per interval and counts what it held back.
-struct RateLimitedLog {
-    let intervalNanos: UInt64
-    private var lastLogged: UInt64?
-    private var suppressed = 0
-
-    init(intervalSecs: Double) { intervalNanos = Clock.nanos(fromSeconds: intervalSecs) }
-
-    /// The number of suppressed events since the last logged one, or nil to stay quiet.
-    mutating func shouldLog(now: UInt64) -> Int? {
-        if let last = lastLogged, now &- last < intervalNanos {
-            suppressed += 1
-            return nil
-        }
-        lastLogged = now
-        defer { suppressed = 0 }
-        return suppressed
+    /// The server's own lines (connection limit, failed accepts) mention clients too: they go
+    /// through the same escaping and rate limit.
+    func serverEvent(_ level: LogLevel, _ message: String) {
+        clientLog.record(.connectionEvent, level: level, peer: nil, detail: message)
     }
 }

@@ -159,24 +159,10 @@ enum HostDetailBuilder {
 }
 
 /// Text that came from a remote host: control characters could move the cursor or rewrite the
-/// operator's terminal, and unbounded strings would defeat the memory budget.
+/// operator's terminal, and unbounded strings would defeat the memory budget. Printable Unicode
+/// (a CPU model's "®") stays readable; everything else is escaped by the shared sanitiser.
 enum RemoteText {
     static func clip(_ text: String, limit: Int = 240) -> String {
-        // Almost everything an exporter sends is short printable ASCII: keep it as it is.
-        let printable = text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.count <= limit && !bytes.contains { $0 < 0x20 || $0 >= 0x7F }
-        }
-        if printable == true { return text }
-        var out = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == limit { out.append("…"); break }
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: out.append(" ")
-            default: out.unicodeScalars.append(scalar)
-            }
-            count += 1
-        }
-        return out
+        UntrustedText.escape(text, limit: limit, alphabet: .printableUnicode)
     }
 }

@@ -62,7 +62,7 @@ enum HostAddress {
         }
         guard host.utf8.count <= 253 else { return .invalid(text, reason: "longer than 253 characters") }
         for ch in host where !(ch.isASCII && (ch.isLetter || ch.isNumber || ch == "-" || ch == "_" || ch == ".")) {
-            return .invalid(text, reason: "the character '\(ch)' is not allowed in a host name")
+            return .invalid(text, reason: "the character '\(InventoryProblem.quoted(String(ch)))' is not allowed in a host name")
         }
         // A single trailing dot is a fully qualified name; any other empty label is a typo.
         let labels = (host.last == "." ? host.dropLast() : host).split(separator: ".", omittingEmptySubsequences: false)

@@ -1,3 +1,5 @@
+import Common
+
 /// One host to poll (or to ssh into, for `fleet apply`): the parser does not know which port it
 /// is, so `port` is nil when the line gave none and the caller applies its own default.
 struct HostEntry: Sendable, Equatable {
@@ -56,15 +58,29 @@ struct InventoryProblem: Sendable, Equatable, CustomStringConvertible {
     let line: Int
     let kind: Kind
 
+    /// Bounded and escaped: a host list may hold a megabyte-long line or terminal escapes, and
+    /// the message is printed to the operator's terminal.
     var message: String {
+        UntrustedText.escape(unboundedMessage, limit: Self.maxMessage, alphabet: .printableUnicode)
+    }
+
+    static let maxMessage = 300
+    /// How much of an offending entry a message quotes.
+    static let maxQuoted = 80
+
+    static func quoted(_ text: some StringProtocol) -> String {
+        UntrustedText.escape(String(text), limit: maxQuoted, alphabet: .printableUnicode)
+    }
+
+    private var unboundedMessage: String {
         switch kind {
         case .emptyHost: return "no host name before the port"
         case .badPort(let p) where p.isEmpty: return "missing port number after ':'"
-        case .badPort(let p): return "bad port '\(p)' (expected a number from 1 to 65535)"
-        case .invalidAddress(let a, let reason): return "'\(a)' is not a host name or IP address: \(reason)"
+        case .badPort(let p): return "bad port '\(Self.quoted(p))' (expected a number from 1 to 65535)"
+        case .invalidAddress(let a, let reason): return "'\(Self.quoted(a))' is not a host name or IP address: \(reason)"
         case .duplicate(let host, let first, let repeats):
             let lines = repeats.map(String.init).joined(separator: ", ")
-            return "\(host) repeats the entry at \(first) (again at \(lines)); the repeats are skipped"
+            return "\(Self.quoted(host)) repeats the entry at \(first) (again at \(lines)); the repeats are skipped"
         case .invalidJSON(let why): return "not valid JSON: \(why)"
         case .unexpectedJSON(let why): return why
         }

@@ -66,7 +66,7 @@ enum HostListParser {
                 let extra = token[space...].trimmingWhitespace()
                 problems.append(InventoryProblem(
                     line: lineNumber,
-                    kind: .invalidAddress(String(token), reason: "expected one host[:port] per line, found extra text '\(extra)'")))
+                    kind: .invalidAddress(String(token), reason: "expected one host[:port] per line, found extra text '\(InventoryProblem.quoted(extra))'")))
                 continue
             }
             switch HostAddress.parse(token) {
@@ -111,7 +111,9 @@ enum OrchHostListParser {
             switch HostAddress.parse(addr) {
             case .success(let hp):
                 let name = obj["hostname"]?.stringValue?.trimmingWhitespace() ?? ""
-                entries.append(HostEntry(displayName: name.isEmpty ? hp.host : String(name),
+                // The name is shown in every table: no escapes, no megabyte names.
+                let shown = UntrustedText.escape(String(name), limit: 253, alphabet: .printableUnicode)
+                entries.append(HostEntry(displayName: name.isEmpty ? hp.host : shown,
                                          address: hp.host, port: hp.port, line: number,
                                          labels: labels(obj["labels"]), nameFromInventory: !name.isEmpty))
             case .failure(let failure):
