@@ -33,7 +33,7 @@ extension ExporterConfig {
             do {
                 let parsed = try Certificate.parse(pem: crtText)
                 certificate = parsed
-                let nowSeconds = now ?? currentEpochSeconds()
+                let nowSeconds = now ?? Clock.wallTime().seconds
                 if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
                     problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
                 }
@@ -180,12 +180,6 @@ extension ExporterConfig {
         case .array: return "an array"
         case .object: return "an object"
         }
-    }
-
-    private static func currentEpochSeconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return ts.tv_sec
     }
 
     private static func utcDate(_ epoch: Int) -> String {

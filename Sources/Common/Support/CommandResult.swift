@@ -91,10 +91,11 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// What a command is run on behalf of: a deadline it may not outlive and a flag that calls it
+/// What a command is run on behalf of: a time budget it may not outlive and a flag that calls it
 /// off early. The exporter's scrape context is the one there is (hence the wording of
 /// `CommandError.cancelled`), so a cut-off scrape kills its children.
 public protocol CommandContext: Sendable {
-    var deadline: ContinuousClock.Instant { get }
+    /// Seconds left before the work this command is part of must be done (never negative).
+    var remainingSecs: Double { get }
     var isCancelled: Bool { get }
 }

@@ -43,7 +43,7 @@ enum TaskCommands {
             else { return 0 }
             let timeout = try p.double("--timeout", range: 0.1...86_400) ?? 60
             let task = make(p, SystemRoot(p.string("--root") ?? "/"))
-            let context = ScrapeContext(deadline: .now + .milliseconds(Int64(timeout * 1000)))
+            let context = ScrapeContext(timeoutSecs: timeout)
             let output = try task.scrape(context)
             for e in output.errors { Console.err("warning: \(e)") }
             Console.out(JSONWriter.pretty(output.data))

@@ -1,5 +1,4 @@
 import Common
-import Dispatch
 import Synchronization
 
 /// A task with its schedule.
@@ -17,13 +16,15 @@ final class Supervisor: Sendable {
     private let policy: RestartPolicy
     private let backoff: Backoff
     private let logger: Logger
-    private let stopSignal = DispatchSemaphore(value: 0)
+    /// Every reading and every wait goes through it, so tests run the supervisor on a `TestClock`.
+    private let clock: any TimeSource
+    private let stopSignal = WakeSignal()
     private let stopped = Atomic<Bool>(false)
     /// Called every monitor tick (about 1 s); the daemon pings systemd's watchdog from it.
     private let onTick: @Sendable () -> Void
 
     init(schedules: [TaskSchedule], cache: MetadataCache, policy: RestartPolicy, backoff: Backoff, logger: Logger,
-         onTick: @escaping @Sendable () -> Void = {}) {
+         clock: any TimeSource = SystemClock(), onTick: @escaping @Sendable () -> Void = {}) {
         var r: [TaskName: TaskRunner] = [:]
         for s in schedules { r[s.task.name] = TaskRunner(schedule: s) }
         self.runners = r
@@ -31,6 +32,7 @@ final class Supervisor: Sendable {
         self.policy = policy
         self.backoff = backoff
         self.logger = logger
+        self.clock = clock
         self.onTick = onTick
     }
 
@@ -48,9 +50,9 @@ final class Supervisor: Sendable {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for r in runners.values {
             r.state.withLock { $0.stopping = true }
-            r.wake.signal()
+            r.wake.raise()
         }
-        stopSignal.signal()
+        stopSignal.raise()
     }
 
     // MARK: task threads
@@ -70,21 +72,20 @@ final class Supervisor: Sendable {
         defer { runner.state.withLock { if $0.generation == generation { $0.alive = false } } }
         let name = runner.schedule.task.name
         while true {
-            let startNanos = Clock.monotonicNanos()
-            let deadline = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.timeoutSecs)
-            let context = ScrapeContext(deadline: .now + .nanoseconds(Int64(deadline &- startNanos)))
+            let startNanos = clock.monotonicNanos()
+            let context = ScrapeContext(clock: clock, timeoutSecs: runner.schedule.timeoutSecs)
             let proceed = runner.state.withLock { s -> Bool in
                 guard s.generation == generation, !s.stopping, !s.failed else { return false }
-                s.scrape = (deadline, context)
+                s.scrape = context
                 return true
             }
             guard proceed else { return }
             logger.debug("executing \(name.rawValue) scrape")
-            let wall = Clock.wallSeconds()
+            let wall = clock.wallSeconds()
             do {
                 let output = try runner.schedule.task.scrape(context)
                 let dataJSON = JSONWriter.compact(output.data)
-                let duration = Double(Clock.monotonicNanos() &- startNanos) / 1e9
+                let duration = Clock.seconds(fromNanos: clock.monotonicNanos() &- startNanos)
                 guard runner.finishScrape(generation: generation) else { return }
                 cache.update(
                     task: name,
@@ -100,9 +101,7 @@ final class Supervisor: Sendable {
                 return
             }
             // The period runs from scrape start to scrape start (Pacific adds the scrape time).
-            let next = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.intervalSecs)
-            let now = Clock.monotonicNanos()
-            if next > now { _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(next - now))) }
+            _ = clock.wait(for: runner.wake, untilMonotonic: startNanos &+ Clock.nanos(fromSeconds: runner.schedule.intervalSecs))
         }
     }
 
@@ -115,11 +114,11 @@ final class Supervisor: Sendable {
             guard s.generation == generation, !s.failed else { return false }
             s.failed = true
             s.scrape = nil
-            s.restartAt = decision.restartAfterSecs.map { Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: $0) }
+            s.restartAt = decision.restartAfterSecs.map { clock.monotonicNanos(after: $0) }
             return true
         }
         guard accepted else { return }
-        let stamp = LocalTime.stamp(epochSeconds: Clock.wallSeconds())
+        let stamp = LocalTime.stamp(epochSeconds: clock.wallSeconds())
         cache.update(
             task: name, record: { $0.failed(with: message) },
             health: { h in
@@ -140,9 +139,9 @@ final class Supervisor: Sendable {
     private func monitorLoop() {
         var tick = 0
         while !stopped.load(ordering: .acquiring) {
-            if stopSignal.wait(timeout: .now() + .seconds(1)) == .success { return }
+            if clock.wait(for: stopSignal, untilMonotonic: clock.monotonicNanos(after: 1)) { return }
             tick += 1
-            let now = Clock.monotonicNanos()
+            let now = clock.monotonicNanos()
             for runner in runners.values {
                 checkTimeout(runner, now: now)
                 checkRestart(runner, now: now)
@@ -155,7 +154,7 @@ final class Supervisor: Sendable {
     private func checkTimeout(_ runner: TaskRunner, now: UInt64) {
         let overdue = runner.state.withLock { s -> (Int, ScrapeContext)? in
             guard let scrape = s.scrape, !s.failed, now > scrape.deadline else { return nil }
-            return (s.generation, scrape.context)
+            return (s.generation, scrape)
         }
         guard let (generation, context) = overdue else { return }
         context.cancel()  // kills a child process the scrape is waiting for
@@ -205,13 +204,14 @@ final class TaskRunner: Sendable {
         var alive = false
         var failed = false
         var stopping = false
-        var scrape: (deadline: UInt64, context: ScrapeContext)?
+        /// The scrape in progress (its deadline is on the supervisor's clock).
+        var scrape: ScrapeContext?
         var restartAt: UInt64?
     }
 
     let schedule: TaskSchedule
     let state = Mutex(State())
-    let wake = DispatchSemaphore(value: 0)
+    let wake = WakeSignal()
 
     init(schedule: TaskSchedule) { self.schedule = schedule }
 

@@ -15,22 +15,27 @@ protocol GatherTask: Sendable {
     func scrape(_ context: ScrapeContext) throws -> ScrapeOutput
 }
 
-/// Passed to every scrape: the deadline the supervisor enforces and a cancellation flag that
-/// long-running work (child processes) must honour, so a hung scrape can be cut off.
+/// Passed to every scrape: the deadline the supervisor enforces (on the supervisor's clock) and a
+/// cancellation flag that long-running work (child processes) must honour, so a hung scrape can
+/// be cut off.
 final class ScrapeContext: Sendable {
-    let deadline: ContinuousClock.Instant
+    let clock: any TimeSource
+    /// On `clock`'s monotonic scale.
+    let deadline: UInt64
     private let cancelled = Atomic<Bool>(false)
 
-    init(deadline: ContinuousClock.Instant) { self.deadline = deadline }
+    init(clock: any TimeSource = SystemClock(), timeoutSecs: Double) {
+        self.clock = clock
+        self.deadline = clock.monotonicNanos(after: timeoutSecs)
+    }
 
     var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
     func cancel() { cancelled.store(true, ordering: .releasing) }
 
-    /// Seconds left before the deadline (never negative).
+    /// Seconds left before the deadline (never negative): the budget of the commands it runs.
     var remainingSecs: Double {
-        let d = deadline - ContinuousClock.now
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return max(0, s)
+        let now = clock.monotonicNanos()
+        return deadline > now ? Clock.seconds(fromNanos: deadline - now) : 0
     }
 }
 

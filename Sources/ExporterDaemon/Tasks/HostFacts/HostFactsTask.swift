@@ -16,7 +16,7 @@ struct HostFactsEnvironment: Sendable {
     var ipv4Address: @Sendable (String) -> IPv4Assignment?
 
     static let live = HostFactsEnvironment(
-        now: { wallClockSeconds() },
+        now: { Clock.wallSeconds() },
         uname: { liveUname() },
         ipv4Address: { liveIPv4Assignment($0) })
 }
