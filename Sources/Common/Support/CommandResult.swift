@@ -75,7 +75,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
         case .pipeFailed(let command, let reason):
             return "cannot create pipes for `\(command)`: \(reason)"
         case .timedOut(let command, let secs):
-            return "`\(command)` did not finish within \(Self.seconds(secs)) and was killed"
+            return "`\(command)` did not finish within \(DecimalText.seconds(secs)) s and was killed"
         case .cancelled(let command):
             return "`\(command)` was killed because the scrape was cancelled"
         case .outputTooLarge(let command, let limit):
@@ -84,10 +84,6 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             let detail = stderr.isEmpty ? " (no error output)" : ": \(stderr)"
             return "`\(command)` \(termination)\(detail)"
         }
-    }
-
-    private static func seconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
     }
 }
 

@@ -57,7 +57,7 @@ public final class Certificate: @unchecked Sendable {
         var md = [UInt8](repeating: 0, count: 32)
         var len: UInt32 = 0
         X509_digest(handle, EVP_sha256(), &md, &len)
-        return md.prefix(Int(len)).map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: ":")
+        return HexText.lowercase(md.prefix(Int(len)), separator: ":")
     }
 
     /// True when `key` is the private key of this certificate's public key.
@@ -111,11 +111,5 @@ public final class PrivateKey: @unchecked Sendable {
         defer { BIO_free(bio) }
         PEM_write_bio_PrivateKey(bio, handle, nil, nil, 0, nil, nil)
         return String(decoding: bioContents(bio), as: UTF8.self)
-    }
-}
-
-extension String {
-    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

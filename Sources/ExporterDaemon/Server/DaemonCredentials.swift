@@ -29,7 +29,7 @@ struct DaemonCredentials: Sendable {
         if let cert, let pkey, !cert.matches(pkey) {
             problems.append("Key file '\(dir)/key' does not match the certificate in '\(dir)/crt'")
         }
-        let token = tokenText.map { trimmed($0) }
+        let token = tokenText.map { $0.trimmingWhitespace() }
         if let token, token.count < minimumTokenLength {
             problems.append("Authentication token '\(dir)/token' must be at least \(minimumTokenLength) characters (it has \(token.count))")
         }
@@ -61,13 +61,6 @@ struct DaemonCredentials: Sendable {
             problems.append(e.code == ENOENT ? "\(what) '\(name)' is missing from \(dir)" : "\(what) '\(path)' cannot be read: \(e)")
             return nil
         }
-    }
-
-    private static func trimmed(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f.isWhitespace { sub = sub.dropFirst() }
-        while let l = sub.last, l.isWhitespace { sub = sub.dropLast() }
-        return String(sub)
     }
 }
 

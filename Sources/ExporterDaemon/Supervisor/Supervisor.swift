@@ -41,7 +41,7 @@ final class Supervisor: Sendable {
             guard let runner = runners[name] else { continue }
             cache.update(health: { $0.tasks[name] = .active })
             launch(runner, generation: runner.state.withLock { $0.generation })
-            logger.info("Started \(name.rawValue) thread, with a refresh interval of \(Self.secs(runner.schedule.intervalSecs))s")
+            logger.info("Started \(name.rawValue) thread, with a refresh interval of \(DecimalText.seconds(runner.schedule.intervalSecs))s")
         }
         NativeThread.spawn(name: "supervisor") { [self] in monitorLoop() }
     }
@@ -94,7 +94,7 @@ final class Supervisor: Sendable {
                         h.details[name]?.consecutiveFailures = 0
                         h.details[name]?.lastSuccessEpochSecs = wall + duration
                     })
-                logger.debug("completed \(name.rawValue) scrape - \(Self.secs(duration))s")
+                logger.debug("completed \(name.rawValue) scrape - \(DecimalText.seconds(duration))s")
             } catch {
                 guard runner.finishScrape(generation: generation) else { return }
                 fail(runner, generation: generation, message: Supervision.exceptionText(error))
@@ -128,7 +128,7 @@ final class Supervisor: Sendable {
             })
         logger.error("\(name.rawValue) scrape failed: \(message)")
         if let after = decision.restartAfterSecs {
-            logger.warning("\(name.rawValue) thread stopped; restarting in \(Self.secs(after))s (failure \(decision.consecutiveFailures) in a row)")
+            logger.warning("\(name.rawValue) thread stopped; restarting in \(DecimalText.seconds(after))s (failure \(decision.consecutiveFailures) in a row)")
         } else {
             logger.warning("\(name.rawValue) thread stopped; restart policy is 'never'")
         }
@@ -160,7 +160,7 @@ final class Supervisor: Sendable {
         context.cancel()  // kills a child process the scrape is waiting for
         let name = runner.schedule.task.name.rawValue
         fail(runner, generation: generation,
-             message: "ScrapeTimeout exception: \(name) scrape did not finish within \(Self.secs(runner.schedule.timeoutSecs))s")
+             message: "ScrapeTimeout exception: \(name) scrape did not finish within \(DecimalText.seconds(runner.schedule.timeoutSecs))s")
     }
 
     private func checkRestart(_ runner: TaskRunner, now: UInt64) {
@@ -189,10 +189,6 @@ final class Supervisor: Sendable {
         guard let generation = dead else { return }
         logger.warning("\(runner.schedule.task.name.rawValue) thread not running")
         fail(runner, generation: generation, message: "ThreadExit exception: thread not running")
-    }
-
-    static func secs(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(Double(Int(v * 1000)) / 1000)
     }
 }
 

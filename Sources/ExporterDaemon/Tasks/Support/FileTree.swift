@@ -71,14 +71,3 @@ struct FileTree: Sendable {
     /// Why the last failed call failed, for error messages (`No such file or directory`).
     static func lastErrorText() -> String { String(cString: strerror(errno)) }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and newlines.
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) })
-        else { return "" }
-        return String(self[first...last])
-    }
-}
