@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Common
 
@@ -205,6 +206,30 @@ final class ExporterConfigValidationTests: XCTestCase {
         let stdin = try ExporterConfigInput.read("-", optionName: "-i", allowInlineJSON: false, readStdin: { Array("{}".utf8) })
         XCTAssertEqual(stdin.text, "{}")
         XCTAssertEqual(stdin.source, "stdin")
+    }
+
+    func test_a_leading_utf8_byte_order_mark_is_ignored() throws {
+        let text = "\u{FEFF}" + JSONWriter.pretty(document())
+        XCTAssertEqual(try ExporterConfig.parse(text: text, source: "bom.json").token, token)
+        let path = NSTemporaryDirectory() + "bom-\(getpid()).json"
+        defer { unlink(path) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF] + Array(JSONWriter.pretty(document()).utf8))))
+        XCTAssertEqual(try ExporterConfig.parse(text: ExporterConfigInput.readFile(path), source: path).port, 9443)
+    }
+
+    func test_config_files_over_a_mebibyte_and_fifos_are_refused_not_cut() throws {
+        let path = NSTemporaryDirectory() + "big-\(getpid()).json"
+        defer { unlink(path) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x20, count: (1 << 20) + 1)))
+        XCTAssertThrowsError(try ExporterConfigInput.readFile(path)) { error in
+            XCTAssertTrue("\(error)".contains("larger than 1 MiB"), "\(error)")
+        }
+        let fifo = NSTemporaryDirectory() + "fifo-\(getpid())"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer { unlink(fifo) }
+        XCTAssertThrowsError(try FileReader.read(fifo, regularFileOnly: true)) { error in
+            XCTAssertEqual((error as? FileReadError)?.reason, .notRegularFile)
+        }
     }
 
     func test_daemon_ids_and_fsids_are_checked_for_path_safety() {

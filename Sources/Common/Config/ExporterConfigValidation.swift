@@ -68,13 +68,15 @@ extension ExporterConfig {
     }
 
     /// Parses JSON text, then validates it. Empty input and bad JSON are reported as problems
-    /// of the `config` field, with the byte offset of the JSON error.
+    /// of the `config` field, with the byte offset of the JSON error. A leading UTF-8 byte order
+    /// mark (some Windows editors write one) is ignored.
     public static func parse(
-        text: String,
+        text rawText: String,
         source: String,
         defaultPort: Int? = nil,
         now: Int? = nil
     ) throws(ExporterConfigError) -> ExporterConfig {
+        let text = withoutByteOrderMark(rawText)
         if text.allSatisfy(\.isWhitespace) {
             throw ExporterConfigError(source: source, field: "config",
                 "is empty; expected a JSON object with the fields crt, key, token and port")
@@ -86,6 +88,11 @@ extension ExporterConfig {
             throw ExporterConfigError(source: source, field: "config", "is not valid JSON: \(error)")
         }
         return try validate(document, source: source, defaultPort: defaultPort, now: now)
+    }
+
+    /// The text without a leading U+FEFF (a UTF-8 byte order mark is not part of a JSON document).
+    public static func withoutByteOrderMark(_ text: String) -> String {
+        text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     }
 
     /// Checks a port given on a command line (`--port`) with the same rule as the config field.

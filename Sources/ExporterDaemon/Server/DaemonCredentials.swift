@@ -55,10 +55,10 @@ struct DaemonCredentials: Sendable {
 
     private static func readFile(_ dir: String, _ name: String, what: String, into problems: inout [String]) -> String? {
         let path = "\(dir)/\(name)"
-        switch FileReader.readText(path) {
-        case .success(let text): return text
-        case .failure(let e):
-            problems.append(e.code == ENOENT ? "\(what) '\(name)' is missing from \(dir)" : "\(what) '\(path)' cannot be read: \(e)")
+        do {
+            return try FileReader.readText(path)
+        } catch {
+            problems.append(error.code == ENOENT ? "\(what) '\(name)' is missing from \(dir)" : "\(what) '\(path)' cannot be read: \(error)")
             return nil
         }
     }

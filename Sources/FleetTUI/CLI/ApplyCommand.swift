@@ -76,15 +76,12 @@ enum ApplyCommand {
 
         let hostText: String
         let source = hostsArgument == "-" ? "stdin" : hostsArgument
-        if hostsArgument == "-" {
-            hostText = String(decoding: io.readStdin(), as: UTF8.self)
-        } else {
-            switch FileReader.readText(hostsArgument) {
-            case .success(let text): hostText = text
-            case .failure(let e):
-                CommandFailure.report(io, command: command, "cannot read the host list \(e)")
-                return 1
-            }
+        do {
+            hostText = hostsArgument == "-"
+                ? String(decoding: try io.readStdin(), as: UTF8.self) : try FileReader.readText(hostsArgument)
+        } catch {
+            CommandFailure.report(io, command: command, "cannot read the host list \(error)")
+            return 1
         }
         var fullRequest = request
         switch ApplyHostList.targets(fromText: hostText, source: source) {

@@ -46,16 +46,13 @@ struct FleetInputs {
     }
 
     /// Reads and checks everything; every problem is a line of the error.
-    static func load(_ p: ParsedArguments, readFile: (String) -> Result<String, FileReadError> = FileReader.readText) throws(UsageError) -> FleetInputs {
+    static func load(_ p: ParsedArguments) throws(UsageError) -> FleetInputs {
         guard let hostsPath = p.string("--hosts") else { throw UsageError("--hosts FILE is required (one host[:port] per line)") }
         let hostsText: String
-        switch readFile(hostsPath) {
-        case .success(let t): hostsText = t
-        case .failure(let e): throw UsageError("--hosts: cannot read \(e)")
-        }
+        do { hostsText = try FileReader.readText(hostsPath) } catch { throw UsageError("--hosts: cannot read \(error)") }
         let interval = try p.double("--interval", range: 0.1...3600) ?? 5
         let timeout = try p.double("--timeout", range: 0.05...600) ?? 2
-        let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"), readFile: readFile)
+        let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"))
         let port = try p.int("--port", range: 1...65535) ?? config.port
         let inventory = InventoryParser.parse(hostsText, defaultPort: port)
         let warnings = inventory.problems.map { inventory.describe($0, source: hostsPath) }
@@ -100,12 +97,13 @@ struct ClientConfig {
     let token: String
     let port: Int
 
-    static func load(path: String?, stateDir: String?, readFile: (String) -> Result<String, FileReadError>) throws(UsageError) -> ClientConfig {
+    static func load(path: String?, stateDir: String?) throws(UsageError) -> ClientConfig {
         if let path {
-            switch readFile(path) {
-            case .success(let text): return try parse(text, source: path)
-            case .failure(let e): throw UsageError("--config: cannot read \(e)")
+            let text: String
+            do { text = try FileReader.readText(path, limit: ExporterConfigInput.sizeLimit) } catch {
+                throw UsageError("--config: cannot read \(error)")
             }
+            return try parse(text, source: path)
         }
         // No --config: the KV store's config (what `fleet config generate/set` stored).
         let dir = stateDir ?? FleetStore.defaultStateDir()
@@ -123,7 +121,7 @@ struct ClientConfig {
 
     static func parse(_ text: String, source: String) throws(UsageError) -> ClientConfig {
         let doc: JSONValue
-        do { doc = try JSONParser.parse(text) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
+        do { doc = try JSONParser.parse(ExporterConfig.withoutByteOrderMark(text)) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
         var problems: [String] = []
         let crt = doc["crt"]?.stringValue
         if crt == nil { problems.append("\(source): crt: missing (the exporter's PEM certificate)") }

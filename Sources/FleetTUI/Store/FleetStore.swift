@@ -50,13 +50,13 @@ public final class FleetStore: Sendable {
 
     /// The current entries; empty when the store does not exist yet.
     public func entries() throws(FleetStoreError) -> StoreEntries {
-        let fd = Glibc.open(storePath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return StoreEntries() }
-            throw .io(FileOperationError(operation: "open", path: storePath, errnoCode: errno))
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(storePath)
+        } catch {
+            if error.code == ENOENT { return StoreEntries() }
+            throw .read(error)
         }
-        let bytes = CommandIO.readAll(fd: fd)
-        close(fd)
         return try StoreFileFormat.decode(bytes, path: storePath)
     }
 
@@ -75,9 +75,12 @@ public final class FleetStore: Sendable {
 
     /// Changes the store: under the lock, reads the current entries, lets `body` modify them,
     /// and writes them back atomically if they changed. Nothing is written if `body` throws.
+    /// Temporary files an interrupted writer left (they may hold the private key) are removed
+    /// by every update, whether or not it changes anything.
     @discardableResult
     public func update<T>(_ body: (inout StoreEntries) throws -> T) throws -> T {
         try withExclusiveLock {
+            AtomicFile.removeLeftovers(for: storePath)
             var entries = try self.entries()
             let before = entries
             let result = try body(&entries)
@@ -88,7 +91,6 @@ public final class FleetStore: Sendable {
 
     private func write(_ entries: StoreEntries) throws(FleetStoreError) {
         try createStateDirectory()
-        AtomicFile.removeLeftovers(for: storePath)
         do {
             try AtomicFile.write(StoreFileFormat.encode(entries), to: storePath, mode: 0o600)
         } catch {

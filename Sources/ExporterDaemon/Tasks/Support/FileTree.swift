@@ -10,9 +10,9 @@ struct FileTree: Sendable {
     init(_ root: SystemRoot) { self.root = root }
 
     /// The file's bytes, or nil if it cannot be opened or read (missing, permission, EINVAL
-    /// from sysfs attributes such as `speed` on a link that is down).
+    /// from sysfs attributes such as `speed` on a link that is down, or larger than `limit`).
     func readBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
-        try? FileReader.readBytes(root.path(path), limit: limit).get()
+        try? FileReader.read(root.path(path), limit: limit)
     }
 
     /// The file's text, or nil when unreadable.
