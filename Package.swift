@@ -19,6 +19,7 @@ let package = Package(
         .testTarget(name: "ExporterDaemonTests", dependencies: ["ExporterDaemon", "Common"]),
         .testTarget(name: "FleetTUITests", dependencies: ["FleetTUI", "Common"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Common", "CShims"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["ExporterDaemon", "FleetTUI", "Common"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,12 +7,12 @@ import XCTest
 /// A task whose scrapes follow a script: succeed, throw, or hang until cancelled.
 final class ScriptedTask: GatherTask {
     enum Step { case succeed, fail, hang }
-    let name: TaskName
+    let spec: TaskSpec
     private let steps: Mutex<[Step]>
     let calls = Atomic<Int>(0)
 
     init(_ name: TaskName, _ steps: [Step]) {
-        self.name = name
+        self.spec = TaskCatalog.standard.spec(for: name) ?? .host
         self.steps = Mutex(steps)
     }
 
@@ -76,7 +76,7 @@ final class SupervisorTests: XCTestCase {
         defer { s.stop() }
         XCTAssertTrue(clock.waitForWaiters(2), "the task thread and the monitor wait")
         XCTAssertEqual(cache.record(.host).scrapeTimestamp, clock.wallSeconds(), "scraped before any time passed")
-        XCTAssertEqual(cache.health().status(.host), .active)
+        XCTAssertEqual(cache.health().activity(of: .host), .active)
     }
 
     func test_scrapes_repeat_every_interval_from_start_to_start() {
@@ -100,23 +100,23 @@ final class SupervisorTests: XCTestCase {
         let task = ScriptedTask(.disks, [.fail, .succeed])
         let (s, cache) = supervise(task, interval: 20, policy: .onFailure, backoff: Backoff(baseSecs: 10, maxSecs: 300), clock: clock)
         defer { s.stop() }
-        eventually("failure") { cache.health().status(.disks) == .inactive }
+        eventually("failure") { cache.health().activity(of: .disks) == .inactive }
         let h = cache.health()
         XCTAssertTrue(h.errors.first?.hasPrefix("disks stopped at ") ?? false)
         XCTAssertEqual(cache.record(.disks).scrapeErrors, ["Boom exception: scripted failure"])
-        XCTAssertEqual(cache.record(.disks).dataJSON, Array("null".utf8))
-        XCTAssertEqual(h.details[.disks]?.consecutiveFailures, 1)
+        XCTAssertEqual(cache.record(.disks).data, .null)
+        XCTAssertEqual(h.consecutiveFailures(of: .disks), 1)
 
         XCTAssertTrue(clock.waitForWaiters(1), "only the monitor is left")
         clock.advance(bySeconds: 9)
         XCTAssertTrue(clock.waitForWaiters(1))
-        XCTAssertEqual(cache.health().details[.disks]?.restarts, 0, "no restart before the backoff")
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 0, "no restart before the backoff")
         clock.advance(bySeconds: 1)  // the monitor looks once a second
         XCTAssertTrue(clock.waitForWaiters(2), "the restarted thread scraped and waits for its interval")
-        XCTAssertEqual(cache.health().details[.disks]?.restarts, 1)
-        XCTAssertEqual(cache.health().status(.disks), .active)
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 1)
+        XCTAssertEqual(cache.health().activity(of: .disks), .active)
         XCTAssertEqual(cache.record(.disks).scrapeErrors, [])
-        XCTAssertEqual(cache.health().details[.disks]?.consecutiveFailures, 0)
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.consecutiveFailures, 0)
     }
 
     func test_repeated_failures_double_the_backoff() {
@@ -124,17 +124,17 @@ final class SupervisorTests: XCTestCase {
         let task = ScriptedTask(.disks, [.fail, .fail, .succeed])
         let (s, cache) = supervise(task, interval: 20, policy: .onFailure, backoff: Backoff(baseSecs: 10, maxSecs: 300), clock: clock)
         defer { s.stop() }
-        eventually("first failure") { cache.health().details[.disks]?.consecutiveFailures == 1 }
+        eventually("first failure") { cache.health().taskDetail?[.disks]?.consecutiveFailures == 1 }
         clock.waitForWaiters(1)
         clock.advance(bySeconds: 10)
-        eventually("second failure") { cache.health().details[.disks]?.consecutiveFailures == 2 }
+        eventually("second failure") { cache.health().taskDetail?[.disks]?.consecutiveFailures == 2 }
         clock.waitForWaiters(1)
         clock.advance(bySeconds: 19)
         clock.waitForWaiters(1)
-        XCTAssertEqual(cache.health().details[.disks]?.restarts, 1, "the second restart waits 20 s")
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 1, "the second restart waits 20 s")
         clock.advance(bySeconds: 1)
         XCTAssertTrue(clock.waitForWaiters(2))
-        XCTAssertEqual(cache.health().details[.disks]?.restarts, 2)
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 2)
         XCTAssertEqual(task.calls.load(ordering: .relaxed), 3)
     }
 
@@ -143,13 +143,13 @@ final class SupervisorTests: XCTestCase {
         let task = ScriptedTask(.daemons, [.fail])
         let (s, cache) = supervise(task, interval: 0.05, policy: .never, backoff: Backoff(baseSecs: 0.05, maxSecs: 0.05), clock: clock)
         defer { s.stop() }
-        eventually("failure") { cache.health().status(.daemons) == .inactive }
+        eventually("failure") { cache.health().activity(of: .daemons) == .inactive }
         for _ in 0..<10 {
             clock.waitForWaiters(1)
             clock.advance(bySeconds: 3600)
         }
         clock.waitForWaiters(1)
-        XCTAssertEqual(cache.health().status(.daemons), .inactive)
+        XCTAssertEqual(cache.health().activity(of: .daemons), .inactive)
         XCTAssertEqual(task.calls.load(ordering: .relaxed), 1)
     }
 
@@ -162,9 +162,9 @@ final class SupervisorTests: XCTestCase {
         XCTAssertTrue(clock.waitForWaiters(1), "the monitor waits; the task hangs in its scrape")
         clock.advance(bySeconds: 29)
         clock.waitForWaiters(1)
-        XCTAssertEqual(cache.health().status(.host), .active, "not cut off before its timeout")
+        XCTAssertEqual(cache.health().activity(of: .host), .active, "not cut off before its timeout")
         clock.advance(bySeconds: 2)
-        eventually("timeout") { cache.health().status(.host) == .inactive }
+        eventually("timeout") { cache.health().activity(of: .host) == .inactive }
         let err = cache.record(.host).scrapeErrors?.first ?? ""
         XCTAssertEqual(err, "ScrapeTimeout exception: host scrape did not finish within 30s")
     }

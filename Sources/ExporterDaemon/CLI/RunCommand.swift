@@ -64,16 +64,15 @@ enum RunCommand {
             throw UsageError("--log-level: '\(levelName)' is not one of debug, info, warning, error")
         }
         var intervals: [TaskName: Double] = [:]
-        for t in TaskName.allCases {
-            intervals[t] = try p.double("--\(t.rawValue)-interval", range: 0.01...86_400) ?? t.defaultIntervalSecs
+        for t in TaskCatalog.standard.specs {
+            intervals[t.name] = try p.double("--\(t.name)-interval", range: 0.01...86_400) ?? t.defaultIntervalSecs
         }
         let timeout = try p.double("--task-timeout", range: 0.01...86_400)
         let root = SystemRoot(p.string("--root") ?? "/")
         let dataDir = p.string("--data-dir") ?? "/var/lib/ceph"
-        let tasks = TaskRegistry.make(
-            root: root, dataDir: dataDir, fsid: fsid, cephVolume: p.string("--ceph-volume"))
+        let tasks = TaskRegistry.make(root: root, dataDir: dataDir, cephVolume: p.string("--ceph-volume"))
         let schedules = tasks.map { task in
-            let interval = intervals[task.name] ?? task.name.defaultIntervalSecs
+            let interval = intervals[task.name] ?? task.spec.defaultIntervalSecs
             return TaskSchedule(task: task, intervalSecs: interval, timeoutSecs: timeout ?? Supervision.defaultTimeout(interval: interval))
         }
         return ExporterSettings(

@@ -57,7 +57,7 @@ enum SimulateCommand {
             only = b
         }
         var intervals: [TaskName: Double] = [:]
-        for t in TaskName.allCases { intervals[t] = try p.double("--\(t.rawValue)-interval", range: 0.05...86_400) ?? t.defaultIntervalSecs }
+        for t in TaskCatalog.standard.specs { intervals[t.name] = try p.double("--\(t.name)-interval", range: 0.05...86_400) ?? t.defaultIntervalSecs }
         let config = try SimulatorConfig.load(configPath)
 
         signal(SIGPIPE, SIG_IGN)

@@ -41,7 +41,8 @@ final class ExporterService: @unchecked Sendable {
         self.credentials = credentials
         var intervals: [TaskName: Double] = [:]
         for s in settings.schedules { intervals[s.task.name] = s.intervalSecs }
-        cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals)
+        cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals,
+                              catalog: TaskRegistry.catalog(of: settings.schedules.map(\.task)))
     }
 
     /// Starts the tasks and serves on the bound sockets until SIGTERM/SIGINT. Returns the exit status.

@@ -11,7 +11,8 @@ struct TaskSchedule: Sendable {
 /// Runs each task on its own thread (first scrape at once, then every interval), watches the
 /// threads, cuts off scrapes that overrun their timeout, and restarts failed tasks with backoff.
 final class Supervisor: Sendable {
-    private let runners: [TaskName: TaskRunner]
+    /// In registration order (threads start in it).
+    private let runners: [TaskRunner]
     private let cache: MetadataCache
     private let policy: RestartPolicy
     private let backoff: Backoff
@@ -25,9 +26,7 @@ final class Supervisor: Sendable {
 
     init(schedules: [TaskSchedule], cache: MetadataCache, policy: RestartPolicy, backoff: Backoff, logger: Logger,
          clock: any TimeSource = SystemClock(), onTick: @escaping @Sendable () -> Void = {}) {
-        var r: [TaskName: TaskRunner] = [:]
-        for s in schedules { r[s.task.name] = TaskRunner(schedule: s) }
-        self.runners = r
+        self.runners = schedules.map { TaskRunner(schedule: $0) }
         self.cache = cache
         self.policy = policy
         self.backoff = backoff
@@ -37,8 +36,8 @@ final class Supervisor: Sendable {
     }
 
     func start() {
-        for name in TaskName.allCases {
-            guard let runner = runners[name] else { continue }
+        for runner in runners {
+            let name = runner.schedule.task.name
             cache.update(health: { $0.tasks[name] = .active })
             launch(runner, generation: runner.state.withLock { $0.generation })
             logger.info("Started \(name.rawValue) thread, with a refresh interval of \(DecimalText.seconds(runner.schedule.intervalSecs))s")
@@ -48,7 +47,7 @@ final class Supervisor: Sendable {
 
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        for r in runners.values {
+        for r in runners {
             r.state.withLock { $0.stopping = true }
             r.wake.raise()
         }
@@ -90,10 +89,7 @@ final class Supervisor: Sendable {
                 cache.update(
                     task: name,
                     record: { _ in .success(timestamp: wall, duration: duration, errors: output.errors, dataJSON: dataJSON) },
-                    health: { h in
-                        h.details[name]?.consecutiveFailures = 0
-                        h.details[name]?.lastSuccessEpochSecs = wall + duration
-                    })
+                    health: { $0.recordSuccess(of: name, finishedAt: wall + duration) })
                 logger.debug("completed \(name.rawValue) scrape - \(DecimalText.seconds(duration))s")
             } catch {
                 guard runner.finishScrape(generation: generation) else { return }
@@ -108,7 +104,7 @@ final class Supervisor: Sendable {
     /// Marks the task inactive at once, records the error, and schedules a restart per policy.
     private func fail(_ runner: TaskRunner, generation: Int, message: String) {
         let name = runner.schedule.task.name
-        let previous = cache.health().details[name]?.consecutiveFailures ?? 0
+        let previous = cache.health().consecutiveFailures(of: name)
         let decision = Supervision.onFailure(previousConsecutiveFailures: previous, policy: policy, backoff: backoff)
         let accepted = runner.state.withLock { s -> Bool in
             guard s.generation == generation, !s.failed else { return false }
@@ -124,7 +120,7 @@ final class Supervisor: Sendable {
             health: { h in
                 h.tasks[name] = .inactive
                 h.appendError("\(name.rawValue) stopped at \(stamp)")
-                h.details[name]?.consecutiveFailures = decision.consecutiveFailures
+                h.recordFailure(of: name, consecutive: decision.consecutiveFailures)
             })
         logger.error("\(name.rawValue) scrape failed: \(message)")
         if let after = decision.restartAfterSecs {
@@ -142,7 +138,7 @@ final class Supervisor: Sendable {
             if clock.wait(for: stopSignal, untilMonotonic: clock.monotonicNanos(after: 1)) { return }
             tick += 1
             let now = clock.monotonicNanos()
-            for runner in runners.values {
+            for runner in runners {
                 checkTimeout(runner, now: now)
                 checkRestart(runner, now: now)
                 if tick % 5 == 0 { checkAlive(runner) }
@@ -175,7 +171,7 @@ final class Supervisor: Sendable {
         let name = runner.schedule.task.name
         cache.update(health: { h in
             h.tasks[name] = .active
-            h.details[name]?.restarts += 1
+            h.recordRestart(of: name)
         })
         logger.info("restarting \(name.rawValue) thread")
         launch(runner, generation: generation)

@@ -9,10 +9,16 @@ struct ScrapeOutput: Sendable {
 }
 
 /// One data-gathering task. Adding a task is a new conforming type plus one line in
-/// `TaskRegistry`. A scrape that cannot produce data throws; the supervisor records the error.
+/// `TaskRegistry` (and its `TaskSpec` in Common, which the fleet reads too). Its route, its
+/// place in `/v1/metadata`, its health entry and its dashboard column follow from the spec. A
+/// scrape that cannot produce data throws; the supervisor records the error.
 protocol GatherTask: Sendable {
-    var name: TaskName { get }
+    var spec: TaskSpec { get }
     func scrape(_ context: ScrapeContext) throws -> ScrapeOutput
+}
+
+extension GatherTask {
+    var name: TaskName { spec.name }
 }
 
 /// Passed to every scrape: the deadline the supervisor enforces (on the supervisor's clock) and a

@@ -9,13 +9,14 @@ struct Classification: Sendable {
 
 /// Turns one `PollResult` into a status. Pure: the same result and thresholds give the same sample.
 enum HostClassifier {
-    static func classify(_ result: PollResult, thresholds: Thresholds) -> Classification {
+    static func classify(_ result: PollResult, thresholds: Thresholds, catalog: TaskCatalog = .standard) -> Classification {
         switch result.outcome {
         case .failed(let failure):
             return Classification(sample: sample(result, failureStatus(failure), error: failureText(failure)),
                                   detail: nil)
         case .response(let status, let dateHeader, let body):
-            return classifyResponse(result, status: status, dateHeader: dateHeader, body: body, thresholds: thresholds)
+            return classifyResponse(result, status: status, dateHeader: dateHeader, body: body, thresholds: thresholds,
+                                    catalog: catalog)
         }
     }
 
@@ -39,7 +40,7 @@ enum HostClassifier {
     }
 
     private static func classifyResponse(_ result: PollResult, status: Int, dateHeader: String?, body: [UInt8],
-                                         thresholds: Thresholds) -> Classification
+                                         thresholds: Thresholds, catalog: TaskCatalog) -> Classification
     {
         // The Date header has one-second resolution and is truncated, so the middle of that
         // second is the best estimate of the exporter's clock; the local clock at the response
@@ -65,9 +66,9 @@ enum HostClassifier {
             return Classification(sample: make(.bad, "unexpected HTTP status \(status)"), detail: nil)
         }
 
-        let snapshot: MetadataSnapshot
+        let snapshot: MetadataDocument
         do {
-            snapshot = try MetadataWire.decode(body)
+            snapshot = try MetadataDocument.decode(body, catalog: catalog)
         } catch {
             // A 500 means the exporter itself says it is broken, whatever the body looks like.
             let s: HostStatus = status == 500 ? .down : .bad
@@ -75,7 +76,7 @@ enum HostClassifier {
             return Classification(sample: make(s, prefix + RemoteText.clip(error.description)), detail: nil)
         }
 
-        let evaluated = TaskName.allCases.map {
+        let evaluated = catalog.specsByName.map {
             evaluate($0, snapshot: snapshot, exporterNow: exporterNow, thresholds: thresholds)
         }
         let tasks = evaluated.map(\.health)
@@ -94,12 +95,13 @@ enum HostClassifier {
         return Classification(sample: make(.ok, nil, tasks: tasks), detail: detail)
     }
 
-    private static func evaluate(_ task: TaskName, snapshot: MetadataSnapshot, exporterNow: Double,
+    private static func evaluate(_ spec: TaskSpec, snapshot: MetadataDocument, exporterNow: Double,
                                  thresholds: Thresholds) -> (health: TaskHealth, problem: String?)
     {
+        let task = spec.name
         let record = snapshot.record(task)
         let detail = snapshot.health.taskDetail?[task]
-        let interval = detail?.intervalSecs.flatMap { $0 > 0 ? $0 : nil } ?? task.defaultIntervalSecs
+        let interval = detail?.intervalSecs.flatMap { $0 > 0 ? $0 : nil } ?? spec.defaultIntervalSecs
         let staleAfter = thresholds.staleAfter(intervalSecs: interval)
         let age = record.scrapeTimestamp.map { max(0, exporterNow - $0) }
 
@@ -131,7 +133,7 @@ enum HostClassifier {
                 stale = true
             }
         }
-        if let lastError = record.scrapeErrors.last {
+        if let lastError = record.errors.last {
             let text = "\(task.rawValue): " + RemoteText.clip(lastError)
             problem = problem.map { $0 + " (" + text + ")" } ?? text
         } else if state == .active, stale {
@@ -141,8 +143,8 @@ enum HostClassifier {
         let health = TaskHealth(
             task: task, state: state, ageSecs: age, intervalSecs: interval, isStale: stale,
             scrapeTimestamp: record.scrapeTimestamp, scrapeDurationSecs: record.scrapeDurationSecs,
-            recentErrors: record.scrapeErrors.suffix(3).map { RemoteText.clip($0) },
-            scrapeErrorCount: record.scrapeErrors.count, hasData: record.hasData, detail: detail)
+            recentErrors: record.errors.suffix(3).map { RemoteText.clip($0) },
+            scrapeErrorCount: record.errors.count, hasData: record.hasData, detail: detail)
         return (health, problem)
     }
 

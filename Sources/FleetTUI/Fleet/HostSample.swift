@@ -23,7 +23,7 @@ struct TaskHealth: Sendable, Equatable {
     let recentErrors: [String]
     let scrapeErrorCount: Int
     let hasData: Bool
-    let detail: TaskDetailSnapshot?
+    let detail: TaskDetail?
 }
 
 /// The classified result of one poll of one host.
@@ -35,7 +35,7 @@ struct HostSample: Sendable, Equatable {
     let httpStatus: Int?
     /// Exporter clock minus local clock at the response (from the `Date` header); nil without one.
     let skewSecs: Double?
-    /// Every worker task, in `TaskName.allCases` order; empty when no metadata was decoded.
+    /// Every worker task of the catalog, in name order; empty when no metadata was decoded.
     let tasks: [TaskHealth]
     /// Why the host is not OK, in one line; nil when OK.
     let error: String?

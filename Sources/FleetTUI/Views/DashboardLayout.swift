@@ -75,7 +75,7 @@ enum DashboardLayout {
                                     context: RenderContext, cache: inout LayoutCache) -> RenderedFrame
     {
         let width = size.columns
-        let cols = TableColumns.fit(width: width, longestName: cache.hostNames(fleet).maxWidth)
+        let cols = TableColumns.fit(width: width, longestName: cache.hostNames(fleet).maxWidth, tasks: fleet.catalog.specsByName)
         var rows: [ScreenRow] = [
             HeaderLayout.titleRow(fleet, view: view, width: width),
             HeaderLayout.countsRow(fleet, context: context, intervalSecs: view.intervalSecs, width: width),

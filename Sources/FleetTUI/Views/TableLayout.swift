@@ -4,7 +4,7 @@ import Common
 enum TableColumn: Equatable {
     case name
     case status
-    case task(TaskName, compact: Bool)
+    case task(TaskSpec, compact: Bool)
     case latency
     case skew
     case error
@@ -13,12 +13,7 @@ enum TableColumn: Equatable {
         switch self {
         case .name: return "HOST"
         case .status: return "STATUS"
-        case .task(let t, let compact):
-            switch t {
-            case .daemons: return compact ? "DMN" : "DAEMONS"
-            case .disks: return compact ? "DSK" : "DISKS"
-            case .host: return compact ? "FCT" : "FACTS"
-            }
+        case .task(let t, let compact): return compact ? t.compactColumnTitle : t.columnTitle
         case .latency: return "LAT/p95"
         case .skew: return "SKEW"
         case .error: return "ERROR"
@@ -58,14 +53,14 @@ struct TableColumns: Equatable {
     /// The richest set of columns that fits, dropping the least useful first: skew, then
     /// latency (before the error text, which says why a host is red), then the error, then the
     /// task columns' words (glyph and age stay), then task columns from the right.
-    static func fit(width: Int, longestName: Int) -> TableColumns {
+    static func fit(width: Int, longestName: Int, tasks: [TaskSpec] = TaskCatalog.standard.specsByName) -> TableColumns {
         let namePref = min(max(longestName, 4), maxNameWidth)
         // Full task cells and the optional columns are only worth it while host names stay
         // readable; below that the task cells shrink to glyphs first.
         let nameReadable = min(readableNameWidth, namePref)
         let nameMin = min(minNameWidth, namePref)
-        let full = TaskName.allCases.map { TableColumn.task($0, compact: false) }
-        let compact = TaskName.allCases.map { TableColumn.task($0, compact: true) }
+        let full = tasks.map { TableColumn.task($0, compact: false) }
+        let compact = tasks.map { TableColumn.task($0, compact: true) }
         let variants: [[TableColumn]] = [
             [.status] + full + [.latency, .skew, .error],
             [.status] + full + [.latency, .error],
@@ -155,7 +150,7 @@ enum TableLayout {
             let s = record.status
             return CellContent(text: s.label, role: statusRole(s), bold: s != .ok && s != .pending)
         case .task(let task, let compact):
-            guard let sample = record.sample, let t = sample.task(task) else {
+            guard let sample = record.sample, let t = sample.task(task.name) else {
                 return CellContent(text: "-", role: .dim)
             }
             return taskCell(t, sample: sample, thresholds: thresholds, now: now, compact: compact)

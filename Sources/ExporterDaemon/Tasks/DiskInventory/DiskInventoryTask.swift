@@ -25,7 +25,7 @@ enum DiskInventoryError: Error, Equatable, CustomStringConvertible {
 /// when ceph-volume is neither configured nor on PATH, the same shape built natively.
 /// Unlike Pacific it runs no container and takes no cluster lock (quirk Q13).
 struct DiskInventoryTask: GatherTask {
-    let name = TaskName.disks
+    let spec = TaskSpec.disks
     let root: SystemRoot
     /// The configured command (`--ceph-volume`), split on spaces; nil or blank means look for
     /// `ceph-volume` on PATH.
