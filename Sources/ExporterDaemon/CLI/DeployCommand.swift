@@ -5,14 +5,14 @@ import Glibc
 enum DeployCommand {
     static let options: [OptionSpec] = [
         .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
-        .value("--id", name: "ID", help: "daemon id; the daemon is cephadm-exporter.ID", default: "short host name"),
+        .value("--id", name: "ID", help: "daemon id; the daemon is cephadm-exporter.ID", defaultHelp: "short host name"),
         .value("--config-json", name: "FILE|-", help: "exporter config JSON {crt, key, token, port}; - reads stdin (required)"),
-        .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", default: "config, else the deployed port, else 9443"),
+        .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", defaultHelp: "config, else the deployed port, else 9443"),
         .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
         .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
         .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),
-        .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", default: "every address"),
-        .value("--binary", name: "PATH", help: "exporter binary the unit runs", default: "this binary's real path"),
+        .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", defaultHelp: "every address"),
+        .value("--binary", name: "PATH", help: "exporter binary the unit runs", defaultHelp: "this binary's real path"),
         .flag("--no-start", help: "write everything but do not reload, enable or start the unit"),
         .flag("--help", "-h", help: "show this help"),
     ]

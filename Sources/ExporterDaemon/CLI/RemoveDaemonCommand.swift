@@ -4,7 +4,7 @@ import Common
 enum RemoveDaemonCommand {
     static let options: [OptionSpec] = [
         .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
-        .value("--id", name: "ID", help: "daemon id (cephadm-exporter.ID)", default: "short host name"),
+        .value("--id", name: "ID", help: "daemon id (cephadm-exporter.ID)", defaultHelp: "short host name"),
         .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
         .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
         .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),

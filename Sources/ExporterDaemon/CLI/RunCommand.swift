@@ -5,23 +5,36 @@ import Glibc
 enum RunCommand {
     static let options: [OptionSpec] = [
         .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
-        .value("--id", name: "ID", help: "daemon id", default: "the short host name"),
-        .value("--port", name: "PORT", help: "HTTPS port; 0 picks a free one (logged)", default: "9443"),
-        .value("--bind", name: "ADDR", help: "listen on this address only", default: "all IPv6 and IPv4 addresses"),
+        .value("--id", name: "ID", help: "daemon id", defaultHelp: "the short host name"),
+        .value("--port", name: "PORT", help: "HTTPS port, 1025-65535; 0 picks a free one (logged)", default: "9443", range: 0...65535),
+        .value("--bind", name: "ADDR", help: "listen on this address only", defaultHelp: "all IPv6 and IPv4 addresses"),
         .value("--data-dir", name: "DIR", help: "where DIR/FSID/cephadm-exporter.ID/{crt,key,token} live", default: "/var/lib/ceph"),
         .value("--log-dir", name: "DIR", help: "log file is DIR/FSID/cephadm-exporter.ID.log", default: "/var/log/ceph"),
-        .value("--host-interval", name: "SECS", help: "host facts refresh interval", default: "5"),
-        .value("--daemons-interval", name: "SECS", help: "daemon list refresh interval", default: "20"),
-        .value("--disks-interval", name: "SECS", help: "disk inventory refresh interval", default: "20"),
-        .value("--ceph-volume", name: "CMD", help: "command run as 'CMD inventory --format=json'", default: "ceph-volume if on PATH, else a native /sys/block inventory"),
-        .value("--task-timeout", name: "SECS", help: "cut off a scrape after this long", default: "4x its interval, at least 10"),
+    ] + intervalOptions(range: 0.01...86_400) + [
+        .value("--ceph-volume", name: "CMD", help: "command run as 'CMD inventory --format=json'", defaultHelp: "ceph-volume if on PATH, else a native /sys/block inventory"),
+        .value("--task-timeout", name: "SECS", help: "cut off a scrape after this long", defaultHelp: "4x its interval, at least 10", range: 0.01...86_400),
         .value("--restart-policy", name: "POLICY", help: "on-failure or never: restart a failed task with backoff", default: "on-failure"),
-        .value("--restart-backoff", name: "SECS", help: "first restart delay, doubling up to 300", default: "10"),
+        .value("--restart-backoff", name: "SECS", help: "first restart delay, doubling up to 300", default: "10", range: 0.01...3600),
         .value("--log-level", name: "LEVEL", help: "debug, info, warning or error", default: "info"),
         .value("--root", name: "DIR", help: "read /proc, /sys, /etc and the data dir under DIR (for tests)", default: "/"),
         .flag("--no-tls-resumption", help: "disable TLS session tickets and cache (full handshakes; benchmarks)"),
         .flag("--help", "-h", help: "show this help"),
     ]
+
+    /// `--<task>-interval SECS` for every task of the catalog, defaulting to the task's own interval.
+    static func intervalOptions(range: ClosedRange<Double>, catalog: TaskCatalog = .standard) -> [OptionSpec] {
+        catalog.specs.map { spec in
+            .value("--\(spec.name)-interval", name: "SECS", help: "\(spec.summary) refresh interval",
+                   default: DecimalText.seconds(spec.defaultIntervalSecs), range: range)
+        }
+    }
+
+    /// The intervals the `intervalOptions` give.
+    static func intervals(_ p: ParsedArguments, catalog: TaskCatalog = .standard) throws(UsageError) -> [TaskName: Double] {
+        var intervals: [TaskName: Double] = [:]
+        for spec in catalog.specs { intervals[spec.name] = try p.doubleValue("--\(spec.name)-interval") }
+        return intervals
+    }
 
     static let help = HelpText.render(
         usage: "cephadm-exporter run --fsid FSID [--id ID] [--port 9443] [options]",
@@ -51,25 +64,22 @@ enum RunCommand {
         }
         let id = p.string("--id") ?? HostName.short()
         guard !id.isEmpty, !id.contains("/") else { throw UsageError("--id: '\(id)' is not a valid daemon id") }
-        let port = try p.int("--port", range: 0...65535) ?? 9443
+        let port = try p.intValue("--port")
         if let bind = p.string("--bind"), SocketAddress(ip: bind, port: port) == nil {
             throw UsageError("--bind: '\(bind)' is not an IPv4 or IPv6 address")
         }
-        let policyName = p.string("--restart-policy") ?? "on-failure"
+        let policyName = try p.stringValue("--restart-policy")
         guard let policy = RestartPolicy(rawValue: policyName) else {
             throw UsageError("--restart-policy: '\(policyName)' is not one of on-failure, never")
         }
-        let levelName = p.string("--log-level") ?? "info"
+        let levelName = try p.stringValue("--log-level")
         guard let level = LogLevel(name: levelName) else {
             throw UsageError("--log-level: '\(levelName)' is not one of debug, info, warning, error")
         }
-        var intervals: [TaskName: Double] = [:]
-        for t in TaskCatalog.standard.specs {
-            intervals[t.name] = try p.double("--\(t.name)-interval", range: 0.01...86_400) ?? t.defaultIntervalSecs
-        }
-        let timeout = try p.double("--task-timeout", range: 0.01...86_400)
-        let root = SystemRoot(p.string("--root") ?? "/")
-        let dataDir = p.string("--data-dir") ?? "/var/lib/ceph"
+        let intervals = try intervals(p)
+        let timeout = try p.double("--task-timeout")
+        let root = SystemRoot(try p.stringValue("--root"))
+        let dataDir = try p.stringValue("--data-dir")
         let tasks = TaskRegistry.make(root: root, dataDir: dataDir, cephVolume: p.string("--ceph-volume"))
         let schedules = tasks.map { task in
             let interval = intervals[task.name] ?? task.spec.defaultIntervalSecs
@@ -77,8 +87,8 @@ enum RunCommand {
         }
         return ExporterSettings(
             fsid: fsid, id: id, port: port, bind: p.string("--bind"), dataDir: dataDir,
-            logDir: p.string("--log-dir") ?? "/var/log/ceph", schedules: schedules, restartPolicy: policy,
-            backoff: Backoff(baseSecs: try p.double("--restart-backoff", range: 0.01...3600) ?? 10, maxSecs: 300),
+            logDir: try p.stringValue("--log-dir"), schedules: schedules, restartPolicy: policy,
+            backoff: Backoff(baseSecs: try p.doubleValue("--restart-backoff"), maxSecs: 300),
             logLevel: level, tlsResumption: !p.has("--no-tls-resumption"))
     }
 

@@ -6,7 +6,7 @@ enum CheckCommand {
     static let options: [OptionSpec] = FleetInputs.options + [
         .flag("--json", help: "print a JSON document instead of the table"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
-        .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1"),
+        .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1", range: 1...1_000_000),
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -30,7 +30,7 @@ enum CheckCommand {
             return 3
         }
         let sweeps: Int
-        do { sweeps = try p.int("--sweeps", range: 1...1_000_000) ?? 1 } catch {
+        do { sweeps = try p.intValue("--sweeps") } catch {
             Console.out("FLEET UNKNOWN - \(error)")
             return 3
         }

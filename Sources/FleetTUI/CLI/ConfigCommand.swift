@@ -51,7 +51,7 @@ enum ConfigCommand {
 
     static let generateOptions: [OptionSpec] = [
         .value("--key-type", name: "TYPE", help: "ec (ECDSA P-256) or rsa (RSA-2048)", default: "ec"),
-        .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: "9443"),
+        .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: String(ExporterConfig.defaultPort)),
         StoreOption.spec,
         .flag("--help", "-h", help: "show this help"),
     ]
