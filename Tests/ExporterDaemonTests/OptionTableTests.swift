@@ -22,7 +22,7 @@ final class OptionTableTests: XCTestCase {
     func test_run_reads_the_declared_defaults() throws {
         let settings = try RunCommand.makeSettings(try ParsedArguments(["--fsid", "abc", "--id", "x"], options: RunCommand.options))
         XCTAssertEqual(settings.port, 9443)
-        XCTAssertEqual(settings.dataDir, "/var/lib/ceph")
+        XCTAssertEqual(settings.instance.dataDir, "/var/lib/ceph")
         XCTAssertEqual(settings.restartPolicy, .onFailure)
         XCTAssertEqual(settings.backoff.baseSecs, 10)
         XCTAssertEqual(settings.schedules.map(\.intervalSecs), [5, 20, 20], "each task's own interval")

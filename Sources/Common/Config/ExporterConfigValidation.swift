@@ -1,10 +1,20 @@
 import Glibc
 
 /// The one set of rules for an exporter config, used by `fleet config set`, `fleet bootstrap`,
-/// the KV store loader and `cephadm-exporter deploy`. Pacific had two that disagreed (Q8): the
-/// mgr accepted any PEM key and only warned on a key/certificate mismatch, cephadm accepted only
-/// PKCS#8 text and needed no port. Here every check runs and every failure is reported.
+/// the KV store loader, `cephadm-exporter deploy`, and the daemon itself at start-up and on
+/// SIGHUP (`checkSecrets`, on the files in its directory). Pacific had two that disagreed (Q8):
+/// the mgr accepted any PEM key and only warned on a key/certificate mismatch, cephadm accepted
+/// only PKCS#8 text and needed no port. Here every check runs and every failure is reported.
 extension ExporterConfig {
+    /// The longest token accepted. It travels as `Authorization: Bearer <token>`, which must fit
+    /// in one request's header block (`HTTPLimits.default.maxHeaderBlockBytes`, 16 KiB) beside the
+    /// other headers; a longer one would make every poll a 431. 4096 leaves ample room.
+    public static let maximumTokenLength = 4096
+
+    /// How far in the future a certificate's start of validity may lie: the machine that made
+    /// it (the fleet's admin host) and the host checking it may disagree on the time.
+    public static let clockSkewAllowanceSecs = 86_400
+
     /// Validates a parsed JSON document.
     /// - defaultPort: used when the document has no `port` (the host side may take the port from
     ///   `--port` or from the previous deployment); nil makes `port` required.
@@ -28,31 +38,7 @@ extension ExporterConfig {
         let keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
         let tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
 
-        var certificate: Certificate? = nil
-        if let crtText {
-            do {
-                let parsed = try Certificate.parse(pem: crtText)
-                certificate = parsed
-                let nowSeconds = now ?? Clock.wallTime().seconds
-                if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
-                    problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
-                }
-            } catch {
-                problem("crt", "is not a usable PEM certificate: \(error.message)")
-            }
-        }
-        var privateKey: PrivateKey? = nil
-        if let keyText {
-            do {
-                privateKey = try PrivateKey.parse(pem: keyText)
-            } catch {
-                problem("key", "is not a usable PEM private key: \(error.message) (PKCS#8, PKCS#1 RSA and SEC1 EC keys are accepted)")
-            }
-        }
-        if let certificate, let privateKey, !certificate.matches(privateKey) {
-            problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
-        }
-        if let tokenText { checkToken(tokenText, problem) }
+        problems += checkSecrets(crt: crtText, key: keyText, token: tokenText, now: now)
         let port = checkPort(object["port"], defaultPort: defaultPort, problem)
 
         guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
@@ -104,6 +90,45 @@ extension ExporterConfig {
 
     // MARK: - the individual rules
 
+    /// The rules for the certificate, its key and the token, each checked when given: the
+    /// certificate parses and is within its validity period, the key parses and matches it, the
+    /// token is 8 to `maximumTokenLength` printable ASCII characters. Problems name the field.
+    /// - now: seconds since the epoch (default: this machine's clock).
+    public static func checkSecrets(crt: String?, key: String?, token: String?, now: Int? = nil) -> [ExporterConfigProblem] {
+        var problems: [ExporterConfigProblem] = []
+        func problem(_ field: String, _ message: String) {
+            problems.append(ExporterConfigProblem(field: field, message: message))
+        }
+        let nowSeconds = now ?? Clock.wallTime().seconds
+        var certificate: Certificate? = nil
+        if let crt {
+            do {
+                let parsed = try Certificate.parse(pem: crt)
+                certificate = parsed
+                if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
+                    problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
+                } else if let notBefore = parsed.notBeforeEpoch, notBefore > nowSeconds + clockSkewAllowanceSecs {
+                    problem("crt", "the certificate is not valid before \(utcDate(notBefore)); check this machine's clock, or supply a certificate valid now")
+                }
+            } catch {
+                problem("crt", "is not a usable PEM certificate: \(error.message)")
+            }
+        }
+        var privateKey: PrivateKey? = nil
+        if let key {
+            do {
+                privateKey = try PrivateKey.parse(pem: key)
+            } catch {
+                problem("key", "is not a usable PEM private key: \(error.message) (PKCS#8, PKCS#1 RSA and SEC1 EC keys are accepted)")
+            }
+        }
+        if let certificate, let privateKey, !certificate.matches(privateKey) {
+            problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
+        }
+        if let token { checkToken(token, problem) }
+        return problems
+    }
+
     private static func requiredString(
         _ object: JSONObject, _ field: String, what: String,
         _ problem: (String, String) -> Void
@@ -127,6 +152,8 @@ extension ExporterConfig {
         let count = token.count
         if count < minimumTokenLength {
             problem("token", "is \(count) character\(count == 1 ? "" : "s") long; it must be at least \(minimumTokenLength) (fleet config generate makes a 64-character one)")
+        } else if count > maximumTokenLength {
+            problem("token", "is \(count) characters long; at most \(maximumTokenLength) fit in the Authorization header of a request (fleet config generate makes a 64-character one)")
         }
         // It travels as `Authorization: Bearer <token>` and is stored in a file that is read
         // back with whitespace stripped, so only visible ASCII survives both intact.

@@ -3,12 +3,11 @@ import Synchronization
 
 /// Connects the HTTP server to the cache: picks the current bytes for each request. Runs on
 /// the event loop thread; the token can be swapped from the SIGHUP handler.
-final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
-    // @unchecked: `verifier` is a Mutex; `authLog` is only touched on the loop thread.
+final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     private let cache: MetadataCache
     private let logger: Logger
     private let verifier: Mutex<TokenVerifier>
-    private var authLog = RateLimitedLog(intervalSecs: 10)
+    private let authLog = Mutex(RateLimitedLog(intervalSecs: 10))
 
     /// Added to every response (only the simulator's slow hosts set it).
     private let responseDelaySecs: Double
@@ -33,7 +32,7 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
             break
         case .unauthorized:
             // A scanner or a misconfigured poller can hit this thousands of times a second.
-            if let suppressed = authLog.shouldLog(now: Clock.monotonicNanos()) {
+            if let suppressed = authLog.withLock({ $0.shouldLog(now: Clock.monotonicNanos()) }) {
                 let extra = suppressed > 0 ? " (\(suppressed) more since the last report)" : ""
                 logger.warning("client:\(peer.ip) \(request.method) \(Self.printable(request.target)) 401 Unauthorized\(extra)")
             }
