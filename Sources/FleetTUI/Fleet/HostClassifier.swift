@@ -46,11 +46,17 @@ enum HostClassifier {
         // second is the best estimate of the exporter's clock; the local clock at the response
         // is taken half-way through the round trip.
         let localAtResponse = result.startedAt + result.latencySecs / 2
-        var exporterNow = result.startedAt + result.latencySecs
+        let localNow = result.startedAt + result.latencySecs
+        var exporterNow = localNow
         var skew: Double?
+        var implausibleDate: String?
         if let dateHeader, let date = HTTPDate.parse(dateHeader).map(Double.init) {
-            exporterNow = date + 0.5
-            skew = exporterNow - localAtResponse
+            if PlausibleTime.isPlausible(date, localNow: localNow) {
+                exporterNow = date + 0.5
+                skew = exporterNow - localAtResponse
+            } else {
+                implausibleDate = "implausible time: the Date header says \(RemoteText.clip(dateHeader, limit: 64)) (\(PlausibleTime.window))"
+            }
         }
         func make(_ s: HostStatus, _ error: String?, tasks: [TaskHealth] = []) -> HostSample {
             HostSample(status: s, startedAt: result.startedAt, latencySecs: result.latencySecs, httpStatus: status,
@@ -65,6 +71,7 @@ enum HostClassifier {
         default:
             return Classification(sample: make(.bad, "unexpected HTTP status \(status)"), detail: nil)
         }
+        if let implausibleDate { return Classification(sample: make(.bad, implausibleDate), detail: nil) }
 
         let snapshot: MetadataDocument
         do {
@@ -76,6 +83,11 @@ enum HostClassifier {
             return Classification(sample: make(s, prefix + RemoteText.clip(error.description)), detail: nil)
         }
 
+        // Ages computed from absurd times would read 0 s: such a host is BAD, never OK. Its detail
+        // is kept so that the operator can see what it sent.
+        if let problem = PlausibleTime.problem(in: snapshot, catalog: catalog, localNow: localNow) {
+            return Classification(sample: make(.bad, problem), detail: HostDetailBuilder.build(snapshot))
+        }
         let evaluated = catalog.specsByName.map {
             evaluate($0, snapshot: snapshot, exporterNow: exporterNow, thresholds: thresholds)
         }
