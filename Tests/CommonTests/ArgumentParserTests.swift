@@ -45,6 +45,13 @@ final class ArgumentParserTests: XCTestCase {
         XCTAssertEqual(try ParsedArguments(["--timeout", "1e1"], options: options).doubleValue("--timeout"), 10)
     }
 
+    func test_a_default_outside_its_own_range_is_reported() {
+        XCTAssertEqual(OptionSpec.inconsistentDefaults(options), [])
+        let bad: [OptionSpec] = [.value("--n", name: "N", help: "n", default: "0", range: 1...9),
+                                 .value("--x", name: "X", help: "x", default: "0x10", range: 0...99)]
+        XCTAssertEqual(OptionSpec.inconsistentDefaults(bad), ["--n 0", "--x 0x10"])
+    }
+
     func test_help_prints_the_declared_default_and_range() {
         let help = HelpText.render(usage: "x [options]", summary: "s", options: options)
         XCTAssertTrue(help.contains("deadline (default: 2; 0.05-600)"), help)

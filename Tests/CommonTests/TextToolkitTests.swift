@@ -16,12 +16,8 @@ final class TextToolkitTests: XCTestCase {
     }
 
     func test_seconds_is_as_short_as_it_reads_exactly_to_the_millisecond() {
-        XCTAssertEqual(DecimalText.seconds(5), "5")
-        XCTAssertEqual(DecimalText.seconds(0.25), "0.25")
-        XCTAssertEqual(DecimalText.seconds(1.5), "1.5")
-        XCTAssertEqual(DecimalText.seconds(0.0004), "0")
-        XCTAssertEqual(DecimalText.seconds(300), "300")
-        XCTAssertEqual(DecimalText.seconds(12.3456), "12.346")
+        let cases: [(Double, String)] = [(5, "5"), (0.25, "0.25"), (1.5, "1.5"), (0.0004, "0"), (300, "300"), (12.3456, "12.346")]
+        for (value, text) in cases { XCTAssertEqual(DecimalText.seconds(value), text, "\(value)") }
     }
 
     func test_decimal_parsing_refuses_hex_infinities_and_junk() {

@@ -38,6 +38,19 @@ public struct OptionSpec: Sendable {
     }
 }
 
+extension OptionSpec {
+    /// The options of a table whose literal default is not a decimal number inside their own
+    /// declared range: help would promise a default the parser then refuses. Each program's tests
+    /// check that its tables give none.
+    public static func inconsistentDefaults(_ options: [OptionSpec]) -> [String] {
+        options.compactMap { spec in
+            guard let d = spec.defaultValue, let range = spec.range else { return nil }
+            guard let v = DecimalText.parseDouble(d), range.contains(v) else { return "\(spec.names[0]) \(d)" }
+            return nil
+        }
+    }
+}
+
 /// Parsed options of one sub-command: `--name value`, `--name=value`, flags, positionals.
 /// A small hand-written parser so the binaries need no package. An option that was not given
 /// reads as its declared default; numbers are decimal only (no `0x10`, `inf` or `nan`) and

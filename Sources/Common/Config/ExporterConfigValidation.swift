@@ -29,17 +29,14 @@ extension ExporterConfig {
             throw ExporterConfigError(source: source, field: "config",
                 "must be a JSON object with the fields crt, key, token and port (found \(kindName(document)))")
         }
-        var problems: [ExporterConfigProblem] = []
-        func problem(_ field: String, _ message: String) {
-            problems.append(ExporterConfigProblem(field: field, message: message))
+        var crtText: String?, keyText: String?, tokenText: String?, port: Int?
+        var problems = collect { problem in
+            crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
+            keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
+            tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
         }
-
-        let crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
-        let keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
-        let tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
-
         problems += checkSecrets(crt: crtText, key: keyText, token: tokenText, now: now)
-        let port = checkPort(object["port"], defaultPort: defaultPort, problem)
+        problems += collect { problem in port = checkPort(object["port"], defaultPort: defaultPort, problem) }
 
         guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
             // Reported in the document's field order, whichever check found them first.
@@ -95,10 +92,18 @@ extension ExporterConfig {
     /// token is 8 to `maximumTokenLength` printable ASCII characters. Problems name the field.
     /// - now: seconds since the epoch (default: this machine's clock).
     public static func checkSecrets(crt: String?, key: String?, token: String?, now: Int? = nil) -> [ExporterConfigProblem] {
+        collect { problem in checkSecrets(crt: crt, key: key, token: token, now: now, problem) }
+    }
+
+    /// The problems `body` reports through the function it is given, in order.
+    private static func collect(_ body: ((String, String) -> Void) -> Void) -> [ExporterConfigProblem] {
         var problems: [ExporterConfigProblem] = []
-        func problem(_ field: String, _ message: String) {
-            problems.append(ExporterConfigProblem(field: field, message: message))
-        }
+        body { problems.append(ExporterConfigProblem(field: $0, message: $1)) }
+        return problems
+    }
+
+    private static func checkSecrets(crt: String?, key: String?, token: String?, now: Int?,
+                                     _ problem: (String, String) -> Void) {
         let nowSeconds = now ?? Clock.wallTime().seconds
         var certificate: Certificate? = nil
         if let crt {
@@ -126,7 +131,6 @@ extension ExporterConfig {
             problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
         }
         if let token { checkToken(token, problem) }
-        return problems
     }
 
     private static func requiredString(

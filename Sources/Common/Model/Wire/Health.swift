@@ -12,13 +12,6 @@ public struct TaskDetail: Sendable, Equatable {
     public var consecutiveFailures: Int?
     public var lastSuccessEpochSecs: Double?
 
-    enum Field {
-        static let intervalSecs = "interval_secs"
-        static let restarts = "restarts"
-        static let consecutiveFailures = "consecutive_failures"
-        static let lastSuccessEpochSecs = "last_success_epoch_secs"
-    }
-
     public init(intervalSecs: Double? = nil, restarts: Int? = nil, consecutiveFailures: Int? = nil,
                 lastSuccessEpochSecs: Double? = nil) {
         self.intervalSecs = intervalSecs
@@ -29,20 +22,20 @@ public struct TaskDetail: Sendable, Equatable {
 
     var json: JSONValue {
         .object(JSONObject([
-            (Field.intervalSecs, intervalSecs.map { .double($0) } ?? .null),
-            (Field.restarts, restarts.map { .int($0) } ?? .null),
-            (Field.consecutiveFailures, consecutiveFailures.map { .int($0) } ?? .null),
-            (Field.lastSuccessEpochSecs, lastSuccessEpochSecs.map { .double($0) } ?? .null),
+            (WireKey.intervalSecs, intervalSecs.map { .double($0) } ?? .null),
+            (WireKey.restarts, restarts.map { .int($0) } ?? .null),
+            (WireKey.consecutiveFailures, consecutiveFailures.map { .int($0) } ?? .null),
+            (WireKey.lastSuccessEpochSecs, lastSuccessEpochSecs.map { .double($0) } ?? .null),
         ]))
     }
 
     static func decode(_ value: JSONValue, at path: String) throws(MetadataWireError) -> TaskDetail {
         let o = try WireObject(value, at: path)
         return TaskDetail(
-            intervalSecs: try o.optionalNumber(Field.intervalSecs),
-            restarts: try o.optionalInt(Field.restarts),
-            consecutiveFailures: try o.optionalInt(Field.consecutiveFailures),
-            lastSuccessEpochSecs: try o.optionalNumber(Field.lastSuccessEpochSecs))
+            intervalSecs: try o.optionalNumber(WireKey.intervalSecs),
+            restarts: try o.optionalInt(WireKey.restarts),
+            consecutiveFailures: try o.optionalInt(WireKey.consecutiveFailures),
+            lastSuccessEpochSecs: try o.optionalNumber(WireKey.lastSuccessEpochSecs))
     }
 }
 
@@ -58,15 +51,8 @@ public struct Health: Sendable, Equatable {
     /// nil when the exporter does not send `task_detail` (Pacific).
     public var taskDetail: [TaskName: TaskDetail]?
 
-    enum Field {
-        static let startedEpochSecs = "started_epoch_secs"
-        static let tasks = "tasks"
-        static let errors = "errors"
-        static let taskDetail = "task_detail"
-    }
-
     /// The `health.tasks` key of the HTTP server, listed after the worker tasks.
-    public static let httpServerKey = "http_server"
+    public static let httpServerKey = WireKey.httpServer
 
     public init(startedEpochSecs: Double?, tasks: [TaskName: TaskActivity], httpServer: TaskActivity?,
                 errors: [String], taskDetail: [TaskName: TaskDetail]?) {
@@ -83,16 +69,16 @@ public struct Health: Sendable, Equatable {
     /// The compact JSON, tasks and details in name order (Pacific's).
     public func serialized() -> [UInt8] {
         var out = WireObjectWriter(capacity: 512 + 48 * errors.count)
-        if let started = startedEpochSecs { out.field(Field.startedEpochSecs, .double(started)) }
+        if let started = startedEpochSecs { out.field(WireKey.startedEpochSecs, .double(started)) }
         var taskObject = JSONObject()
         for name in tasks.keys.sorted() { taskObject[name.rawValue] = .string(activity(of: name).rawValue) }
         if let httpServer { taskObject[Self.httpServerKey] = .string(httpServer.rawValue) }
-        out.field(Field.tasks, .object(taskObject))
-        out.field(Field.errors, .array(errors.map { .string($0) }))
+        out.field(WireKey.tasks, .object(taskObject))
+        out.field(WireKey.errors, .array(errors.map { .string($0) }))
         if let taskDetail {
             var detailObject = JSONObject()
             for name in taskDetail.keys.sorted() { detailObject[name.rawValue] = taskDetail[name]?.json }
-            out.field(Field.taskDetail, .object(detailObject))
+            out.field(WireKey.taskDetail, .object(detailObject))
         }
         return out.finish()
     }
@@ -101,7 +87,7 @@ public struct Health: Sendable, Equatable {
     /// names are ignored, so a newer exporter's extra task does not break an older fleet).
     public static func decode(_ value: JSONValue, catalog: TaskCatalog) throws(MetadataWireError) -> Health {
         let o = try WireObject(value, at: MetadataDocument.healthKey)
-        let taskObject = try o.requiredObject(Field.tasks)
+        let taskObject = try o.requiredObject(WireKey.tasks)
         var tasks: [TaskName: TaskActivity] = [:]
         for name in catalog.names {
             tasks[name] = try activity(try taskObject.required(name.rawValue), at: taskObject.pathOf(name.rawValue))
@@ -109,8 +95,8 @@ public struct Health: Sendable, Equatable {
         var httpServer: TaskActivity?
         if let v = taskObject.object[httpServerKey] { httpServer = try activity(v, at: taskObject.pathOf(httpServerKey)) }
         var taskDetail: [TaskName: TaskDetail]?
-        if o.optional(Field.taskDetail) != nil {
-            let detailObject = try o.requiredObject(Field.taskDetail)
+        if o.optional(WireKey.taskDetail) != nil {
+            let detailObject = try o.requiredObject(WireKey.taskDetail)
             var details: [TaskName: TaskDetail] = [:]
             for name in catalog.names {
                 guard let v = detailObject.optional(name.rawValue) else { continue }
@@ -119,10 +105,10 @@ public struct Health: Sendable, Equatable {
             taskDetail = details
         }
         return Health(
-            startedEpochSecs: try o.optionalNumber(Field.startedEpochSecs),
+            startedEpochSecs: try o.optionalNumber(WireKey.startedEpochSecs),
             tasks: tasks,
             httpServer: httpServer,
-            errors: try o.optionalStrings(Field.errors) ?? [],
+            errors: try o.optionalStrings(WireKey.errors) ?? [],
             taskDetail: taskDetail)
     }
 

@@ -5,7 +5,7 @@ public struct MetadataDocument: Sendable, Equatable {
     public var health: Health
     public var records: [TaskName: TaskRecord]
 
-    public static let healthKey = "health"
+    public static let healthKey = WireKey.health
 
     public init(health: Health, records: [TaskName: TaskRecord]) {
         self.health = health

@@ -34,8 +34,6 @@ public struct TaskCatalog: Sendable, Equatable {
     public let notFoundBody: [UInt8]
     private let routeByPath: [String: MetadataRoute]
 
-    public static let notFoundMessageField = "message"
-
     /// The tasks an exporter runs, in the order Pacific's `run()` starts them.
     public static let standard = TaskCatalog([.host, .daemons, .disks])
 
@@ -48,7 +46,7 @@ public struct TaskCatalog: Sendable, Equatable {
         self.specs = unique
         routes = [.all, .health] + unique.reversed().map { .task($0.name) }
         notFoundMessage = "Valid URLs are: " + routes.map(\.path).joined(separator: ", ")
-        notFoundBody = JSONWriter.compact(.object(JSONObject([(Self.notFoundMessageField, .string(notFoundMessage))])))
+        notFoundBody = JSONWriter.compact(.object(JSONObject([(WireKey.message, .string(notFoundMessage))])))
         routeByPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
     }
 

@@ -44,13 +44,6 @@ public struct TaskRecord: Sendable, Equatable {
     /// nil when the key is absent (the `{}` record before the first scrape).
     public var data: TaskData?
 
-    enum Field {
-        static let scrapeTimestamp = "scrape_timestamp"
-        static let scrapeDurationSecs = "scrape_duration_secs"
-        static let scrapeErrors = "scrape_errors"
-        static let data = "data"
-    }
-
     public init(scrapeTimestamp: Double? = nil, scrapeDurationSecs: Double? = nil, scrapeErrors: [String]? = nil,
                 data: TaskData? = nil) {
         self.scrapeTimestamp = scrapeTimestamp
@@ -72,10 +65,10 @@ public struct TaskRecord: Sendable, Equatable {
         var size = 128
         if case .serialized(let bytes)? = data { size += bytes.count }
         var out = WireObjectWriter(capacity: size)
-        if let t = scrapeTimestamp { out.field(Field.scrapeTimestamp, raw: Array(JSONWriter.formatDouble(t).utf8)) }
-        if let d = scrapeDurationSecs { out.field(Field.scrapeDurationSecs, raw: Array(JSONWriter.formatDouble(d).utf8)) }
-        if let e = scrapeErrors { out.field(Field.scrapeErrors, .array(e.map { .string($0) })) }
-        data?.write(into: &out, key: Field.data)
+        if let t = scrapeTimestamp { out.field(WireKey.scrapeTimestamp, raw: Array(JSONWriter.formatDouble(t).utf8)) }
+        if let d = scrapeDurationSecs { out.field(WireKey.scrapeDurationSecs, raw: Array(JSONWriter.formatDouble(d).utf8)) }
+        if let e = scrapeErrors { out.field(WireKey.scrapeErrors, .array(e.map { .string($0) })) }
+        data?.write(into: &out, key: WireKey.data)
         return out.finish()
     }
 
@@ -83,17 +76,17 @@ public struct TaskRecord: Sendable, Equatable {
     public static func decode(_ value: JSONValue, spec: TaskSpec) throws(MetadataWireError) -> TaskRecord {
         let o = try WireObject(value, at: spec.name.rawValue)
         var record = TaskRecord(
-            scrapeTimestamp: try o.optionalNumber(Field.scrapeTimestamp),
-            scrapeDurationSecs: try o.optionalNumber(Field.scrapeDurationSecs),
-            scrapeErrors: try o.optionalStrings(Field.scrapeErrors))
-        if let data = o.object[Field.data] {
+            scrapeTimestamp: try o.optionalNumber(WireKey.scrapeTimestamp),
+            scrapeDurationSecs: try o.optionalNumber(WireKey.scrapeDurationSecs),
+            scrapeErrors: try o.optionalStrings(WireKey.scrapeErrors))
+        if let data = o.object[WireKey.data] {
             switch (spec.dataShape, data) {
             case (_, .null), (.object, .object), (.array, .array):
                 record.data = .value(data)
             case (.object, _):
-                throw .unexpectedShape(path: o.pathOf(Field.data), expected: "an object or null", found: WireObject.describe(data))
+                throw .unexpectedShape(path: o.pathOf(WireKey.data), expected: "an object or null", found: WireObject.describe(data))
             case (.array, _):
-                throw .unexpectedShape(path: o.pathOf(Field.data), expected: "an array or null", found: WireObject.describe(data))
+                throw .unexpectedShape(path: o.pathOf(WireKey.data), expected: "an array or null", found: WireObject.describe(data))
             }
         }
         return record
