@@ -7,14 +7,13 @@ final class CacheSnapshot: Sendable {
     let health: Health
     let taskBodies: [TaskName: [UInt8]]
     let healthBody: [UInt8]
+    /// `{"health": ..., "host": ..., "daemons": ..., "disks": ...}` spliced from the parts'
+    /// bytes, so a task update serializes only that task.
     let metadataBody: [UInt8]
 
-    init(catalog: TaskCatalog, health: Health, taskBodies: [TaskName: [UInt8]], healthBody: [UInt8], metadataBody: [UInt8]) {
-        self.catalog = catalog
-        self.health = health
-        self.taskBodies = taskBodies
-        self.healthBody = healthBody
-        self.metadataBody = metadataBody
+    init(catalog: TaskCatalog, health: Health, taskBodies: [TaskName: [UInt8]], healthBody: [UInt8]) {
+        (self.catalog, self.health, self.taskBodies, self.healthBody) = (catalog, health, taskBodies, healthBody)
+        metadataBody = MetadataDocument.splice(health: healthBody, records: catalog.names.map { ($0, taskBodies[$0] ?? []) })
     }
 }
 
@@ -44,7 +43,7 @@ final class MetadataCache: Sendable {
         }
         let s = State(health: health, records: records, taskBodies: bodies, healthBody: health.serialized())
         state = Mutex(s)
-        current = Mutex(MetadataCache.snapshot(of: s, catalog: catalog))
+        current = Mutex(CacheSnapshot(catalog: catalog, health: health, taskBodies: bodies, healthBody: s.healthBody))
     }
 
     /// The current bytes (a reference copy: O(1)).
@@ -64,15 +63,8 @@ final class MetadataCache: Sendable {
             let before = s.health
             change(&s.health)
             if s.health != before { s.healthBody = s.health.serialized() }
-            let snap = MetadataCache.snapshot(of: s, catalog: catalog)
+            let snap = CacheSnapshot(catalog: catalog, health: s.health, taskBodies: s.taskBodies, healthBody: s.healthBody)
             current.withLock { $0 = snap }
         }
-    }
-
-    /// `{"health": ..., "host": ..., "daemons": ..., "disks": ...}` spliced from the parts'
-    /// bytes, so a task update serializes only that task.
-    private static func snapshot(of s: State, catalog: TaskCatalog) -> CacheSnapshot {
-        let body = MetadataDocument.splice(health: s.healthBody, records: catalog.names.map { ($0, s.taskBodies[$0] ?? []) })
-        return CacheSnapshot(catalog: catalog, health: s.health, taskBodies: s.taskBodies, healthBody: s.healthBody, metadataBody: body)
     }
 }

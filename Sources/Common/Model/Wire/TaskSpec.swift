@@ -35,17 +35,20 @@ public struct TaskSpec: Sendable, Equatable {
     public let defaultIntervalSecs: Double
     public let dataShape: TaskDataShape
     /// The dashboard's column titles for the task, full and compact (3 letters).
-    public let columnTitle: String
-    public let compactColumnTitle: String
+    public let columnTitles: (full: String, compact: String)
+
+    public var columnTitle: String { columnTitles.full }
+    public var compactColumnTitle: String { columnTitles.compact }
 
     public init(name: TaskName, summary: String, defaultIntervalSecs: Double, dataShape: TaskDataShape,
                 columnTitle: String, compactColumnTitle: String) {
-        self.name = name
-        self.summary = summary
-        self.defaultIntervalSecs = defaultIntervalSecs
-        self.dataShape = dataShape
-        self.columnTitle = columnTitle
-        self.compactColumnTitle = compactColumnTitle
+        (self.name, self.summary, self.defaultIntervalSecs) = (name, summary, defaultIntervalSecs)
+        (self.dataShape, columnTitles) = (dataShape, (columnTitle, compactColumnTitle))
+    }
+
+    public static func == (a: TaskSpec, b: TaskSpec) -> Bool {
+        a.name == b.name && a.summary == b.summary && a.defaultIntervalSecs == b.defaultIntervalSecs
+            && a.dataShape == b.dataShape && a.columnTitles == b.columnTitles
     }
 
     /// The gather-facts object (Pacific's `cephadm gather-facts`).
