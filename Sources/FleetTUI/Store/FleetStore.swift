@@ -17,7 +17,7 @@ public final class FleetStore: Sendable {
     /// The lock while this instance holds it, and how many nested holders there are: flock
     /// locks belong to an open file, so taking it again through a second descriptor would
     /// wait on ourselves.
-    private let held = Mutex<(lock: StoreLockBox?, depth: Int)>((nil, 0))
+    private let held = Mutex<(lock: StoreLock?, depth: Int)>((nil, 0))
 
     private init(stateDirectory: String, onLockWait: @escaping @Sendable (String) -> Void) {
         self.stateDirectory = stateDirectory
@@ -106,7 +106,7 @@ public final class FleetStore: Sendable {
         if nested { return }
         try createStateDirectory()
         let lock = try StoreLock.acquire(path: lockPath, onWait: onLockWait)
-        held.withLock { $0 = (StoreLockBox(lock), 1) }
+        held.withLock { $0 = (lock, 1) }
     }
 
     private func release() {
@@ -126,11 +126,4 @@ public final class FleetStore: Sendable {
             }
         }
     }
-}
-
-/// Holds the lock inside the Mutex. The lock is only created, used and dropped by the thread
-/// running a store command, never shared; the box exists to satisfy Sendable checking.
-private final class StoreLockBox: @unchecked Sendable {
-    let lock: StoreLock
-    init(_ lock: StoreLock) { self.lock = lock }
 }
