@@ -31,6 +31,7 @@ final class FourthTaskTests: XCTestCase {
         // The registry: the three real specs plus one line for the new task.
         let tasks: [any GatherTask] = TaskCatalog.standard.specs.map { ConstantTask(spec: $0) } + [SmartTask()]
         let catalog = TaskRegistry.catalog(of: tasks)
+        XCTAssertEqual(catalog, TaskCatalog.standard.adding(Self.smart), "registered after the three")
         let clock = TestClock()
         let cache = MetadataCache(startedEpochSecs: clock.wallSeconds(), intervals: [:], catalog: catalog)
         let supervisor = Supervisor(

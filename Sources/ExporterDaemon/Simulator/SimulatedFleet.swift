@@ -16,7 +16,6 @@ final class SimulatedFleet {
     private let logger: Logger
     private(set) var members: [Member] = []
     private let intervals: [TaskName: Double]
-    private let started = Clock.wallSeconds()
 
     init(loop: EventLoop, logger: Logger, intervals: [TaskName: Double]) {
         self.loop = loop
