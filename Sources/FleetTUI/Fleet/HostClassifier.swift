@@ -117,14 +117,7 @@ enum HostClassifier {
         let staleAfter = thresholds.staleAfter(intervalSecs: interval)
         let age = record.scrapeTimestamp.map { max(0, exporterNow - $0) }
 
-        let state: TaskState
-        if snapshot.health.activity(of: task) == .inactive {
-            state = .inactive
-        } else if record.isEmpty {
-            state = .pending
-        } else {
-            state = .active
-        }
+        let state = TaskState(snapshot.health.activity(of: task), record: record)
 
         var problem: String?
         var stale = false

@@ -1,11 +1,19 @@
 import Common
 
-/// One exporter task as seen in one poll.
+/// One exporter task as the dashboard judges it: the wire's `TaskActivity`, with `active`
+/// split by whether the task has reported anything yet.
 enum TaskState: Sendable, Equatable {
     case active
     case inactive
     /// Active, but its record is still `{}`: no scrape has finished yet.
     case pending
+
+    init(_ activity: TaskActivity, record: TaskRecord) {
+        switch activity {
+        case .inactive: self = .inactive
+        case .active: self = record.isEmpty ? .pending : .active
+        }
+    }
 }
 
 struct TaskHealth: Sendable, Equatable {
