@@ -20,7 +20,8 @@ public final class ThreadConfinement: Sendable {
         assert(isOnOwner(), "used off its thread: \(what())", file: file, line: line)
     }
 
-    private func isOnOwner() -> Bool {
+    /// Whether the calling thread owns it (claiming it when nobody does yet).
+    func isOnOwner() -> Bool {
         let me = UInt(pthread_self())
         let (exchanged, current) = owner.compareExchange(expected: 0, desired: me, ordering: .relaxed)
         return exchanged || current == me
