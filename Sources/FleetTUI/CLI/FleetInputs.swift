@@ -86,7 +86,8 @@ struct FleetInputs {
 }
 
 /// The client's view of the exporter config: the certificate to trust, the token and the
-/// default port. The key is not needed to poll, so a config without it is fine here.
+/// default port, checked by the same rules as `fleet config set`. The key is not needed to
+/// poll, so a config without it is fine here.
 struct ClientConfig {
     let certificatePEM: String
     let token: String
@@ -120,11 +121,10 @@ struct ClientConfig {
         var problems: [String] = []
         let crt = doc["crt"]?.stringValue
         if crt == nil { problems.append("\(source): crt: missing (the exporter's PEM certificate)") }
-        if let crt {
-            do { _ = try Certificate.parse(pem: crt) } catch { problems.append("\(source): crt: \(error)") }
-        }
-        let token = doc["token"]?.stringValue ?? ""
-        if token.isEmpty { problems.append("\(source): token: missing") }
+        let token = doc["token"]?.stringValue
+        if token == nil { problems.append("\(source): token: missing (the bearer token the exporters expect)") }
+        // The rules of `fleet config set`, less the key (a client has no use for it).
+        problems += ExporterConfig.checkSecrets(crt: crt, key: nil, token: token).map { "\(source): \($0)" }
         var port = ExporterConfig.defaultPort
         if let p = doc["port"] {
             if let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), (1...65535).contains(n) {
@@ -133,7 +133,7 @@ struct ClientConfig {
                 problems.append("\(source): port: not a port number")
             }
         }
-        guard problems.isEmpty, let crt else { throw UsageError(problems.joined(separator: "\n")) }
+        guard problems.isEmpty, let crt, let token else { throw UsageError(problems.joined(separator: "\n")) }
         return ClientConfig(certificatePEM: crt, token: token, port: port)
     }
 }

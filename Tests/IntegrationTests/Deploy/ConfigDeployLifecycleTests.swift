@@ -46,6 +46,7 @@ final class ConfigDeployLifecycleTests: XCTestCase {
         let before = storeBytes()
         let other = try SelfSignedCertificate.generate()
         let mine = try SelfSignedCertificate.generate()
+        let expired = try SelfSignedCertificate.generate(validDays: -1)
         func doc(crt: String = mine.certificatePEM, key: String = mine.privateKeyPEM, token: JSONValue = "abcdefgh", port: JSONValue? = 9443) -> String {
             var o = JSONObject([("crt", .string(crt)), ("key", .string(key)), ("token", token)])
             if let port { o["port"] = port }
@@ -55,6 +56,8 @@ final class ConfigDeployLifecycleTests: XCTestCase {
             ("{\"crt\": ", "config"), (doc(port: nil), "port"), (doc(key: other.privateKeyPEM), "key"),
             (doc(token: "short"), "token"), (doc(port: 1024), "port"), (doc(port: "https"), "port"),
             (doc(crt: "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n"), "crt"),
+            (doc(token: .string(String(repeating: "t", count: 20_000))), "token"),
+            (doc(crt: expired.certificatePEM, key: expired.privateKeyPEM), "crt"),
         ]
         for (text, field) in bad {
             let path = try file("bad.json", text)
