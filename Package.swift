@@ -11,7 +11,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
-        .target(name: "CShims", dependencies: ["COpenSSL", "CNcursesw"]),
+        // CShims.h includes OpenSSL and system headers only; ncurses wrappers live in CNcursesw's shim.h.
+        .target(name: "CShims", dependencies: ["COpenSSL"]),
         .target(name: "Common", dependencies: ["COpenSSL", "CShims"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(name: "ExporterDaemon", dependencies: ["Common", "CShims", "COpenSSL"]),
         .executableTarget(name: "FleetTUI", dependencies: ["Common", "CShims", "CNcursesw"]),
@@ -23,6 +24,7 @@ let package = Package(
         // (Tests/Fuzz/Driver) is built by `make fuzz` with swiftc, never here.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["Common"], path: "Tests/Fuzz",
                     exclude: ["Driver", "corpus", "findings"], sources: ["Targets", "CorpusTests"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["ExporterDaemon", "FleetTUI", "Common"]),
     ],
     swiftLanguageModes: [.v6]
 )

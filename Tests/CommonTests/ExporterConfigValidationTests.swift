@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Common
 
@@ -106,6 +107,33 @@ final class ExporterConfigValidationTests: XCTestCase {
         XCTAssertEqual(problems(document(token: "12345678")), [])
     }
 
+    func test_a_token_longer_than_a_request_header_can_carry_is_rejected() {
+        let longest = String(repeating: "t", count: ExporterConfig.maximumTokenLength)
+        XCTAssertEqual(problems(document(token: .string(longest))), [])
+        let found = problems(document(token: .string(String(repeating: "t", count: 20_000))))
+        XCTAssertEqual(found.map(\.field), ["token"])
+        XCTAssertTrue(found[0].message.hasPrefix("is 20000 characters long; at most 4096 fit in the Authorization header"), found[0].message)
+    }
+
+    func test_the_longest_token_fits_in_a_request_the_exporter_accepts() {
+        // What the poller sends, with the longest token the rules allow.
+        let token = String(repeating: "t", count: ExporterConfig.maximumTokenLength)
+        let request = "GET /v1/metadata HTTP/1.1\r\nHost: stor01.example.com:9443\r\nAuthorization: Bearer \(token)\r\n"
+            + "User-Agent: cephadm-fleet\r\nAccept: application/json\r\nConnection: keep-alive\r\n\r\n"
+        var parser = HTTPRequestParser(limits: .default)
+        parser.append(Array(request.utf8))
+        guard case .request(let head)? = parser.next() else { return XCTFail("refused: \(String(describing: parser.next()))") }
+        XCTAssertEqual(head.header("Authorization"), "Bearer " + token)
+    }
+
+    func test_a_certificate_not_valid_until_well_after_now_is_rejected() throws {
+        let notBefore = try XCTUnwrap(Certificate.parse(pem: ec.certificatePEM).notBeforeEpoch)
+        XCTAssertEqual(problems(document(), now: notBefore - 3600), [], "an hour of clock skew is tolerated")
+        let found = problems(document(), now: notBefore - 2 * 86_400)
+        XCTAssertEqual(found.map(\.field), ["crt"])
+        XCTAssertTrue(found[0].message.contains("is not valid before"), found[0].message)
+    }
+
     func test_token_with_whitespace_or_non_ascii_is_rejected() {
         XCTAssertEqual(problems(document(token: "abcd efgh")).map(\.field), ["token"])
         XCTAssertEqual(problems(document(token: "abcdefgh\n")).map(\.field), ["token"])
@@ -205,6 +233,30 @@ final class ExporterConfigValidationTests: XCTestCase {
         let stdin = try ExporterConfigInput.read("-", optionName: "-i", allowInlineJSON: false, readStdin: { Array("{}".utf8) })
         XCTAssertEqual(stdin.text, "{}")
         XCTAssertEqual(stdin.source, "stdin")
+    }
+
+    func test_a_leading_utf8_byte_order_mark_is_ignored() throws {
+        let text = "\u{FEFF}" + JSONWriter.pretty(document())
+        XCTAssertEqual(try ExporterConfig.parse(text: text, source: "bom.json").token, token)
+        let path = NSTemporaryDirectory() + "bom-\(getpid()).json"
+        defer { unlink(path) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF] + Array(JSONWriter.pretty(document()).utf8))))
+        XCTAssertEqual(try ExporterConfig.parse(text: ExporterConfigInput.readFile(path), source: path).port, 9443)
+    }
+
+    func test_config_files_over_a_mebibyte_and_fifos_are_refused_not_cut() throws {
+        let path = NSTemporaryDirectory() + "big-\(getpid()).json"
+        defer { unlink(path) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x20, count: (1 << 20) + 1)))
+        XCTAssertThrowsError(try ExporterConfigInput.readFile(path)) { error in
+            XCTAssertTrue("\(error)".contains("larger than 1 MiB"), "\(error)")
+        }
+        let fifo = NSTemporaryDirectory() + "fifo-\(getpid())"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer { unlink(fifo) }
+        XCTAssertThrowsError(try FileReader.read(fifo, regularFileOnly: true)) { error in
+            XCTAssertEqual((error as? FileReadError)?.reason, .notRegularFile)
+        }
     }
 
     func test_daemon_ids_and_fsids_are_checked_for_path_safety() {

@@ -2,17 +2,7 @@ import XCTest
 @testable import Common
 
 /// A fixed-seed generator (SplitMix64) so every fuzz run sees the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SeededRandom
 
 /// Feeds `bytes` in pieces of `pieceSize` (0 = all at once) and drains `next()` after each
 /// piece, stopping at the first error, as a connection handler would.
@@ -174,12 +164,48 @@ final class HTTPParserFuzzTests: XCTestCase {
         XCTAssertGreaterThan(errorKindsSeen.count, 4, "\(errorKindsSeen)")
     }
 
-    func test_random_bytes_never_crash_either_parser() {
+    /// Random bytes are refused with a status the server knows how to send, the same whatever the
+    /// pieces they arrive in, without either parser keeping more than its limits allow.
+    func test_random_bytes_are_refused_the_same_way_in_any_pieces_within_the_limits() {
         var rng = SeededGenerator(seed: 0x5EED_0003)
-        for _ in 0..<1000 {
-            let input = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            _ = requestResults(input, pieceSize: Int.random(in: 0...7, using: &rng))
-            _ = responseResults(input, pieceSize: Int.random(in: 0...7, using: &rng))
+        let requestLimits = HTTPLimits(maxRequestLineBytes: 128, maxHeaderBlockBytes: 256, maxHeaderFields: 8)
+        let responseLimits = HTTPResponseLimits(maxHeadBytes: 256, maxHeaderFields: 8, maxBodyBytes: 512, maxChunkLineBytes: 32)
+        var requestsAccepted = 0, requestsRefused = 0, responsesRefused = 0, inputs = 0
+        for round in 0..<1000 {
+            let input = (0..<Int.random(in: 1...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let pieceSize = Int.random(in: 1...7, using: &rng)
+            inputs += 1
+
+            let requests = requestResults(input, limits: requestLimits)
+            XCTAssertEqual(requestResults(input, pieceSize: pieceSize, limits: requestLimits), requests, "round \(round)")
+            for result in requests {
+                switch result {
+                case .request: requestsAccepted += 1
+                case .error(let error):
+                    XCTAssertTrue([400, 413, 414, 431, 505].contains(error.status), "round \(round): \(error)")
+                    requestsRefused += 1
+                }
+            }
+            var requestParser = HTTPRequestParser(limits: requestLimits)
+            for piece in pieces(of: input, size: pieceSize) {
+                requestParser.append(piece)
+                while let result = requestParser.next() { if case .error = result { break } }
+                XCTAssertLessThanOrEqual(requestParser.bufferedByteCount, requestLimits.maxBufferedBytes, "round \(round)")
+            }
+
+            let responses = responseResults(input, limits: responseLimits)
+            XCTAssertEqual(responseResults(input, pieceSize: pieceSize, limits: responseLimits), responses, "round \(round)")
+            for result in responses {
+                switch result {
+                case .response(_, let body): XCTAssertLessThanOrEqual(body.count, responseLimits.maxBodyBytes, "round \(round)")
+                case .error: responsesRefused += 1
+                }
+            }
         }
+        // Random bytes are never a request: each is refused, or (with no line end within the
+        // limits yet) still waits for more. Closed at the end, every response is refused.
+        XCTAssertEqual(requestsAccepted, 0)
+        XCTAssertGreaterThan(requestsRefused, inputs / 2, "\(requestsRefused) of \(inputs)")
+        XCTAssertEqual(responsesRefused, inputs)
     }
 }

@@ -1,6 +1,11 @@
 import XCTest
 @testable import Common
 
+/// Below this many keys an object's duplicate check scans the hashes (at most 15 per key).
+enum KeyHashBound {
+    static let smallObjectProbes = 16 * 16
+}
+
 final class JSONTests: XCTestCase {
     func test_compact_uses_python_separators_and_keeps_key_order() {
         let v: JSONValue = ["b": 1, "a": [true, nil, 1.5], "c": "x"]
@@ -9,6 +14,42 @@ final class JSONTests: XCTestCase {
 }
 
 final class JSONParserTests: XCTestCase {
+    private func object(keys: Int, _ key: (Int) -> String) -> [UInt8] {
+        var text = "{"
+        for i in 0..<keys { text += (i > 0 ? ", " : "") + "\"\(key(i))\": \(i)" }
+        return Array((text + "}").utf8)
+    }
+
+    func test_fifty_thousand_distinct_keys_cost_linear_work() throws {
+        var stats = JSONParseStatistics()
+        let value = try JSONParser.parse(object(keys: 50_000) { "key-\($0)" }, statistics: &stats)
+        XCTAssertEqual(value.objectValue?.count, 50_000)
+        XCTAssertEqual(stats.objectKeys, 50_000)
+        // A scan of every earlier key (the old duplicate check) would be 1.25 billion probes.
+        XCTAssertLessThan(stats.hashProbes, 2 * 50_000 + KeyHashBound.smallObjectProbes)
+        XCTAssertLessThan(stats.keyComparisons, 10, "distinct keys meet only on a 64-bit hash collision")
+    }
+
+    func test_fifty_thousand_repeats_of_one_key_cost_one_comparison_each() throws {
+        var stats = JSONParseStatistics()
+        let value = try JSONParser.parse(object(keys: 50_000) { _ in "same" }, statistics: &stats)
+        XCTAssertEqual(value.objectValue?.keys, ["same"])
+        XCTAssertEqual(value["same"], 49_999)
+        XCTAssertEqual(stats.keyComparisons, 49_999)
+        XCTAssertEqual(stats.hashProbes, 49_999)
+    }
+
+    func test_duplicates_are_found_in_large_objects_too() throws {
+        var keys = (0..<100).map { "k\($0)" }
+        keys += ["k3", "k77", "\\u006b50"]  // the last spells k50 with an escape
+        let value = try JSONParser.parse(object(keys: keys.count) { keys[$0] })
+        XCTAssertEqual(value.objectValue?.count, 100)
+        XCTAssertEqual(value["k3"], 100)
+        XCTAssertEqual(value["k77"], 101)
+        XCTAssertEqual(value["k50"], 102)
+        XCTAssertEqual(value.objectValue?.keys.prefix(4), ["k0", "k1", "k2", "k3"])
+    }
+
     func test_duplicate_keys_keep_the_first_position_and_the_last_value() throws {
         let v = try JSONParser.parse(#"{"a": 1, "b": 2, "a": 3}"#)
         XCTAssertEqual(v.objectValue?.keys, ["a", "b"])

@@ -45,7 +45,7 @@ enum GatherFixtures {
     /// A runner that finds nothing on PATH (no systemctl, podman, docker, ceph, ceph-volume).
     static let emptyPathRunner = CommandRunner(searchPath: "/nonexistent-gather-test-bin")
 
-    static func context(seconds: Int64 = 20) -> ScrapeContext { ScrapeContext(deadline: .now + .seconds(seconds)) }
+    static func context(seconds: Double = 20) -> ScrapeContext { ScrapeContext(timeoutSecs: seconds) }
 }
 
 /// A directory tree built for one test and removed afterwards.

@@ -16,13 +16,13 @@ final class MetadataRouterTests: XCTestCase {
     }
 
     func route(_ target: String, method: String = "GET", authorization: String? = "Bearer MyAccessToken",
-               active: [TaskName] = TaskName.allCases) -> HTTPServerResponse {
+               active: [TaskName] = TaskCatalog.standard.names) -> HTTPServerResponse {
         MetadataRouter.respond(method: method, target: target, authorization: authorization, verifier: verifier,
                                snapshot: cache(active: active).snapshot()).0
     }
 
     func test_metadata_status_is_200_206_500_by_inactive_task_count() {
-        XCTAssertEqual(route("/v1/metadata", active: TaskName.allCases).status, 200)
+        XCTAssertEqual(route("/v1/metadata", active: TaskCatalog.standard.names).status, 200)
         XCTAssertEqual(route("/v1/metadata", active: [.disks]).status, 206)
         XCTAssertEqual(route("/v1/metadata", active: [.host, .daemons]).status, 206)
         let allDead = route("/v1/metadata", active: [])
@@ -103,7 +103,7 @@ final class MetadataCacheTests: XCTestCase {
         for i in 0..<100 { r = r.failed(with: "e\(i)") }
         XCTAssertEqual(r.scrapeErrors?.count, TaskRecord.maxScrapeErrors)
         XCTAssertEqual(r.scrapeErrors?.last, "e99")
-        var h = HealthState(startedEpochSecs: 0, intervals: [:])
+        var h = Health(startedEpochSecs: 0, catalog: .standard, intervals: [:])
         for i in 0..<250 { h.appendError("err \(i)") }
         XCTAssertEqual(h.errors.count, 100)
         XCTAssertEqual(h.errors.first, "err 150")
@@ -113,7 +113,7 @@ final class MetadataCacheTests: XCTestCase {
         let c = MetadataCache(startedEpochSecs: 0, intervals: [:])
         let before = c.snapshot()
         c.update(health: { $0.tasks[.disks] = .active })
-        XCTAssertEqual(before.health.status(.disks), .inactive)
-        XCTAssertEqual(c.snapshot().health.status(.disks), .active)
+        XCTAssertEqual(before.health.activity(of: .disks), .inactive)
+        XCTAssertEqual(c.snapshot().health.activity(of: .disks), .active)
     }
 }

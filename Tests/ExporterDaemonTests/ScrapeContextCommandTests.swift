@@ -9,7 +9,7 @@ final class ScrapeContextCommandTests: XCTestCase {
     private let runner = CommandRunner(searchPath: "/usr/bin:/bin")
 
     func test_cancelling_the_scrape_kills_its_running_command() throws {
-        let context = ScrapeContext(deadline: .now + .seconds(60))
+        let context = ScrapeContext(timeoutSecs: 60)
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) { context.cancel() }
         XCTAssertThrowsError(try runner.run(["sleep", "60"], context: context)) { error in
             XCTAssertEqual(error as? CommandError, .cancelled(command: "sleep 60"))
@@ -18,7 +18,7 @@ final class ScrapeContextCommandTests: XCTestCase {
     }
 
     func test_the_scrape_deadline_limits_a_command_without_its_own_timeout() throws {
-        let context = ScrapeContext(deadline: .now + .milliseconds(300))
+        let context = ScrapeContext(timeoutSecs: 0.3)
         XCTAssertThrowsError(try runner.run(["sleep", "60"], context: context)) { error in
             guard case .timedOut? = error as? CommandError else { return XCTFail("\(error)") }
         }

@@ -5,14 +5,14 @@ import XCTest
 @testable import ExporterDaemon
 
 /// A task whose scrapes follow a script: succeed, throw, or hang until cancelled.
-final class ScriptedTask: GatherTask, @unchecked Sendable {
+final class ScriptedTask: GatherTask {
     enum Step { case succeed, fail, hang }
-    let name: TaskName
+    let spec: TaskSpec
     private let steps: Mutex<[Step]>
     let calls = Atomic<Int>(0)
 
     init(_ name: TaskName, _ steps: [Step]) {
-        self.name = name
+        self.spec = TaskCatalog.standard.spec(for: name) ?? .host
         self.steps = Mutex(steps)
     }
 
@@ -25,22 +25,36 @@ final class ScriptedTask: GatherTask, @unchecked Sendable {
         case .succeed: return ScrapeOutput(data: ["n": .int(calls.load(ordering: .relaxed))])
         case .fail: throw Boom()
         case .hang:
-            while !context.isCancelled { usleep(10_000) }
+            // Held until the supervisor cancels the scrape; only this fake task waits in real time.
+            while !context.isCancelled { usleep(1_000) }
             throw Boom()
         }
     }
 }
 
+/// The supervisor on a `TestClock`: intervals, timeouts and backoff pass when the test moves the
+/// clock, so no test waits for real seconds. `clock.waitForWaiters(n)` returns once the task
+/// threads and the monitor have done their work and wait again.
 final class SupervisorTests: XCTestCase {
     let logger = Logger(component: "test", level: .error, backends: [])
 
-    func wait(_ what: String, timeout: Double = 10, _ cond: () -> Bool) {
-        let deadline = Clock.monotonicNanos() + UInt64(timeout * 1e9)
+    /// Waits (in real time, briefly) for a thread to publish what it has just done.
+    func eventually(_ what: String, _ condition: () -> Bool) {
+        let deadline = Clock.monotonicNanos() + 10_000_000_000
         while Clock.monotonicNanos() < deadline {
-            if cond() { return }
-            usleep(10_000)
+            if condition() { return }
+            usleep(1_000)
         }
         XCTFail("timed out waiting for \(what)")
+    }
+
+    private func supervise(_ task: ScriptedTask, interval: Double, timeout: Double = 60, policy: RestartPolicy,
+                           backoff: Backoff = Backoff(), clock: TestClock) -> (Supervisor, MetadataCache) {
+        let cache = MetadataCache(startedEpochSecs: 0, intervals: [:])
+        let s = Supervisor(schedules: [TaskSchedule(task: task, intervalSecs: interval, timeoutSecs: timeout)], cache: cache,
+                           policy: policy, backoff: backoff, logger: logger, clock: clock)
+        s.start()
+        return (s, cache)
     }
 
     func test_backoff_doubles_from_base_to_cap() {
@@ -56,57 +70,102 @@ final class SupervisorTests: XCTestCase {
     }
 
     func test_first_scrape_runs_at_start_not_one_interval_later() {
+        let clock = TestClock()
         let task = ScriptedTask(.host, [])
-        let cache = MetadataCache(startedEpochSecs: 0, intervals: [:])
-        let s = Supervisor(schedules: [TaskSchedule(task: task, intervalSecs: 3600, timeoutSecs: 60)], cache: cache,
-                           policy: .never, backoff: Backoff(), logger: logger)
-        s.start()
+        let (s, cache) = supervise(task, interval: 3600, policy: .never, clock: clock)
         defer { s.stop() }
-        wait("first scrape") { cache.record(.host).scrapeTimestamp != nil }
-        XCTAssertEqual(cache.health().status(.host), .active)
+        XCTAssertTrue(clock.waitForWaiters(2), "the task thread and the monitor wait")
+        XCTAssertEqual(cache.record(.host).scrapeTimestamp, clock.wallSeconds(), "scraped before any time passed")
+        XCTAssertEqual(cache.health().activity(of: .host), .active)
+    }
+
+    func test_scrapes_repeat_every_interval_from_start_to_start() {
+        let clock = TestClock()
+        let task = ScriptedTask(.host, [])
+        let (s, cache) = supervise(task, interval: 5, policy: .never, clock: clock)
+        defer { s.stop() }
+        let t0 = clock.wallSeconds()
+        XCTAssertTrue(clock.waitForWaiters(2))
+        clock.advance(bySeconds: 4.999)
+        XCTAssertTrue(clock.waitForWaiters(2))
+        XCTAssertEqual(task.calls.load(ordering: .relaxed), 1, "not before the interval")
+        clock.advance(bySeconds: 0.001)
+        XCTAssertTrue(clock.waitForWaiters(2))
+        XCTAssertEqual(task.calls.load(ordering: .relaxed), 2)
+        XCTAssertEqual(try XCTUnwrap(cache.record(.host).scrapeTimestamp), t0 + 5, accuracy: 1e-6)
     }
 
     func test_failed_scrape_marks_inactive_at_once_and_restarts_with_backoff() {
+        let clock = TestClock()
         let task = ScriptedTask(.disks, [.fail, .succeed])
-        let cache = MetadataCache(startedEpochSecs: 0, intervals: [:])
-        let s = Supervisor(schedules: [TaskSchedule(task: task, intervalSecs: 0.05, timeoutSecs: 60)], cache: cache,
-                           policy: .onFailure, backoff: Backoff(baseSecs: 0.2, maxSecs: 1), logger: logger)
-        s.start()
+        let (s, cache) = supervise(task, interval: 20, policy: .onFailure, backoff: Backoff(baseSecs: 10, maxSecs: 300), clock: clock)
         defer { s.stop() }
-        wait("failure") { cache.health().status(.disks) == .inactive }
+        eventually("failure") { cache.health().activity(of: .disks) == .inactive }
         let h = cache.health()
         XCTAssertTrue(h.errors.first?.hasPrefix("disks stopped at ") ?? false)
         XCTAssertEqual(cache.record(.disks).scrapeErrors, ["Boom exception: scripted failure"])
-        XCTAssertEqual(cache.record(.disks).dataJSON, Array("null".utf8))
-        XCTAssertEqual(h.details[.disks]?.consecutiveFailures, 1)
-        wait("restart") { cache.health().details[.disks]?.restarts == 1 && cache.health().status(.disks) == .active }
-        wait("data after restart") { cache.record(.disks).scrapeErrors == [] }
-        XCTAssertEqual(cache.health().details[.disks]?.consecutiveFailures, 0)
+        XCTAssertEqual(cache.record(.disks).data, .null)
+        XCTAssertEqual(h.consecutiveFailures(of: .disks), 1)
+
+        XCTAssertTrue(clock.waitForWaiters(1), "only the monitor is left")
+        clock.advance(bySeconds: 9)
+        XCTAssertTrue(clock.waitForWaiters(1))
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 0, "no restart before the backoff")
+        clock.advance(bySeconds: 1)  // the monitor looks once a second
+        XCTAssertTrue(clock.waitForWaiters(2), "the restarted thread scraped and waits for its interval")
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 1)
+        XCTAssertEqual(cache.health().activity(of: .disks), .active)
+        XCTAssertEqual(cache.record(.disks).scrapeErrors, [])
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.consecutiveFailures, 0)
+    }
+
+    func test_repeated_failures_double_the_backoff() {
+        let clock = TestClock()
+        let task = ScriptedTask(.disks, [.fail, .fail, .succeed])
+        let (s, cache) = supervise(task, interval: 20, policy: .onFailure, backoff: Backoff(baseSecs: 10, maxSecs: 300), clock: clock)
+        defer { s.stop() }
+        eventually("first failure") { cache.health().taskDetail?[.disks]?.consecutiveFailures == 1 }
+        clock.waitForWaiters(1)
+        clock.advance(bySeconds: 10)
+        eventually("second failure") { cache.health().taskDetail?[.disks]?.consecutiveFailures == 2 }
+        clock.waitForWaiters(1)
+        clock.advance(bySeconds: 19)
+        clock.waitForWaiters(1)
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 1, "the second restart waits 20 s")
+        clock.advance(bySeconds: 1)
+        XCTAssertTrue(clock.waitForWaiters(2))
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 2)
+        XCTAssertEqual(task.calls.load(ordering: .relaxed), 3)
     }
 
     func test_never_policy_leaves_the_task_stopped() {
+        let clock = TestClock()
         let task = ScriptedTask(.daemons, [.fail])
-        let cache = MetadataCache(startedEpochSecs: 0, intervals: [:])
-        let s = Supervisor(schedules: [TaskSchedule(task: task, intervalSecs: 0.05, timeoutSecs: 60)], cache: cache,
-                           policy: .never, backoff: Backoff(baseSecs: 0.05, maxSecs: 0.05), logger: logger)
-        s.start()
+        let (s, cache) = supervise(task, interval: 0.05, policy: .never, backoff: Backoff(baseSecs: 0.05, maxSecs: 0.05), clock: clock)
         defer { s.stop() }
-        wait("failure") { cache.health().status(.daemons) == .inactive }
-        usleep(1_500_000)
-        XCTAssertEqual(cache.health().status(.daemons), .inactive)
+        eventually("failure") { cache.health().activity(of: .daemons) == .inactive }
+        for _ in 0..<10 {
+            clock.waitForWaiters(1)
+            clock.advance(bySeconds: 3600)
+        }
+        clock.waitForWaiters(1)
+        XCTAssertEqual(cache.health().activity(of: .daemons), .inactive)
         XCTAssertEqual(task.calls.load(ordering: .relaxed), 1)
     }
 
     func test_hung_scrape_is_cut_off_by_the_timeout_and_cancelled() {
+        let clock = TestClock()
         let task = ScriptedTask(.host, [.hang])
-        let cache = MetadataCache(startedEpochSecs: 0, intervals: [:])
-        let s = Supervisor(schedules: [TaskSchedule(task: task, intervalSecs: 0.1, timeoutSecs: 0.3)], cache: cache,
-                           policy: .never, backoff: Backoff(), logger: logger)
-        s.start()
+        let (s, cache) = supervise(task, interval: 5, timeout: 30, policy: .never, clock: clock)
         defer { s.stop() }
-        wait("timeout") { cache.health().status(.host) == .inactive }
+        eventually("the scrape to start") { task.calls.load(ordering: .relaxed) == 1 }
+        XCTAssertTrue(clock.waitForWaiters(1), "the monitor waits; the task hangs in its scrape")
+        clock.advance(bySeconds: 29)
+        clock.waitForWaiters(1)
+        XCTAssertEqual(cache.health().activity(of: .host), .active, "not cut off before its timeout")
+        clock.advance(bySeconds: 2)
+        eventually("timeout") { cache.health().activity(of: .host) == .inactive }
         let err = cache.record(.host).scrapeErrors?.first ?? ""
-        XCTAssertTrue(err.hasPrefix("ScrapeTimeout exception: host scrape did not finish within"), err)
+        XCTAssertEqual(err, "ScrapeTimeout exception: host scrape did not finish within 30s")
     }
 }
-

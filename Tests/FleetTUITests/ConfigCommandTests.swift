@@ -68,6 +68,7 @@ final class ConfigCommandTests: StoreTestCase {
         let before = storeBytes()
         let g = try SelfSignedCertificate.generate()
         let otherKey = try SelfSignedCertificate.generate().privateKeyPEM
+        let expired = try SelfSignedCertificate.generate(validDays: -1)
         func doc(_ fields: [(String, JSONValue)]) -> String { JSONWriter.pretty(.object(JSONObject(fields))) }
         let good: [(String, JSONValue)] = [("crt", .string(g.certificatePEM)), ("key", .string(g.privateKeyPEM)), ("token", "abcdefgh"), ("port", 9443)]
         func replacing(_ name: String, _ value: JSONValue?) -> String {
@@ -82,6 +83,9 @@ final class ConfigCommandTests: StoreTestCase {
             ("bad key", replacing("key", "junk"), ["key"]),
             ("mismatched key", replacing("key", .string(otherKey)), ["key"]),
             ("short token", replacing("token", "1234567"), ["token"]),
+            ("token too long for a request header", replacing("token", .string(String(repeating: "t", count: 20_000))), ["token"]),
+            ("expired certificate", doc([("crt", .string(expired.certificatePEM)), ("key", .string(expired.privateKeyPEM)),
+                                         ("token", "abcdefgh"), ("port", 9443)]), ["crt"]),
             ("low port", replacing("port", 1024), ["port"]),
             ("text port", replacing("port", "https"), ["port"]),
             ("float port", replacing("port", .double(9443.5)), ["port"]),

@@ -253,7 +253,7 @@ final class DashboardViewsTests: XCTestCase {
             Tasks     TASK    STATE    AGE   EVERY SCRAPED  TOOK   RESTARTS FAILS LAST OK  ERRORS
                       daemons active   1m    20s   22:23:45 0.8s   -        -     -        0
                       disks   active   1m    20s   22:23:45 3.2s   -        -     -        0
-                      host    active   34s   5s    22:24:54 0.3s   -        -     -        0
+                      host    active   34s   5s    22:24:54 0.2s   -        -     -        0
 
             Host      ceph-node07 · Unknown · kernel 5.10.12-1-default · x86_64
             Hardware  QEMU (Standard PC (i440FX + PIIX, 1996))

@@ -5,15 +5,15 @@ import XCTest
 final class MetadataWireTests: XCTestCase {
     func test_pacific_body_without_task_detail_decodes() throws {
         let body = try MetadataBody.healthy()
-        let snap = try MetadataWire.decode(body.bytes)
+        let snap = try MetadataDocument.decode(body.bytes)
         XCTAssertEqual(snap.health.startedEpochSecs, Clock.started)
         XCTAssertEqual(snap.health.activity(of: .disks), .active)
         XCTAssertEqual(snap.health.httpServer, .active)
         XCTAssertNil(snap.health.taskDetail)
-        XCTAssertEqual(snap.host.scrapeTimestamp, Clock.now - 2)
-        XCTAssertEqual(snap.host.data?["hostname"]?.stringValue, "dummy")
-        XCTAssertEqual(snap.daemons.data?.arrayValue?.count, 3)
-        XCTAssertEqual(snap.disks.data?.arrayValue?.count, 5)
+        XCTAssertEqual(snap.record(.host).scrapeTimestamp, Clock.now - 2)
+        XCTAssertEqual(snap.record(.host).data?.json?["hostname"]?.stringValue, "dummy")
+        XCTAssertEqual(snap.record(.daemons).data?.json?.arrayValue?.count, 3)
+        XCTAssertEqual(snap.record(.disks).data?.json?.arrayValue?.count, 5)
     }
 
     func test_task_detail_is_decoded_when_present() throws {
@@ -22,29 +22,29 @@ final class MetadataWireTests: XCTestCase {
                                     "last_success_epoch_secs": .double(Clock.now - 2)],
                            "disks": ["interval_secs": 60.5, "restarts": 0, "consecutive_failures": 1,
                                      "last_success_epoch_secs": nil]]
-        let snap = try MetadataWire.decode(body.bytes)
+        let snap = try MetadataDocument.decode(body.bytes)
         XCTAssertEqual(snap.health.taskDetail?[.host],
-                       TaskDetailSnapshot(intervalSecs: 10, restarts: 2, consecutiveFailures: 0, lastSuccessEpochSecs: Clock.now - 2))
+                       TaskDetail(intervalSecs: 10, restarts: 2, consecutiveFailures: 0, lastSuccessEpochSecs: Clock.now - 2))
         XCTAssertEqual(snap.health.taskDetail?[.disks]?.intervalSecs, 60.5)
         XCTAssertNil(snap.health.taskDetail?[.disks]?.lastSuccessEpochSecs)
         XCTAssertNil(snap.health.taskDetail?[.daemons])
     }
 
     func test_empty_records_before_the_first_scrape_are_pending() throws {
-        let snap = try MetadataWire.decode(MetadataBody().bytes)
-        XCTAssertTrue(snap.host.isEmpty)
-        XCTAssertTrue(snap.daemons.isEmpty)
-        XCTAssertFalse(snap.disks.hasData)
+        let snap = try MetadataDocument.decode(MetadataBody().bytes)
+        XCTAssertTrue(snap.record(.host).isEmpty)
+        XCTAssertTrue(snap.record(.daemons).isEmpty)
+        XCTAssertFalse(snap.record(.disks).hasData)
     }
 
     func test_failed_first_scrape_has_errors_and_null_data() throws {
         var body = MetadataBody()
         body.disks = ["scrape_errors": ["RuntimeError exception: Failed command"], "data": nil]
-        let snap = try MetadataWire.decode(body.bytes)
-        XCTAssertFalse(snap.disks.isEmpty)
-        XCTAssertFalse(snap.disks.hasData)
-        XCTAssertNil(snap.disks.scrapeTimestamp)
-        XCTAssertEqual(snap.disks.scrapeErrors, ["RuntimeError exception: Failed command"])
+        let snap = try MetadataDocument.decode(body.bytes)
+        XCTAssertFalse(snap.record(.disks).isEmpty)
+        XCTAssertFalse(snap.record(.disks).hasData)
+        XCTAssertNil(snap.record(.disks).scrapeTimestamp)
+        XCTAssertEqual(snap.record(.disks).scrapeErrors, ["RuntimeError exception: Failed command"])
     }
 
     func test_unknown_keys_are_ignored() throws {
@@ -52,11 +52,11 @@ final class MetadataWireTests: XCTestCase {
         guard case .object(var root) = json else { return XCTFail() }
         root["future"] = ["x": 1]
         json = .object(root)
-        XCTAssertNoThrow(try MetadataWire.decode(JSONWriter.compact(json)))
+        XCTAssertNoThrow(try MetadataDocument.decode(JSONWriter.compact(json)))
     }
 
     func test_body_that_is_not_json_is_reported_with_the_offset() {
-        XCTAssertThrowsError(try MetadataWire.decode(Array("<html>".utf8))) { error in
+        XCTAssertThrowsError(try MetadataDocument.decode(Array("<html>".utf8))) { error in
             guard case MetadataWireError.notJSON(let e) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(e.offset, 0)
             XCTAssertTrue("\(error)".hasPrefix("metadata body is not JSON"), "\(error)")
@@ -65,7 +65,7 @@ final class MetadataWireTests: XCTestCase {
 
     func test_unexpected_shapes_name_the_field() throws {
         func message(_ body: MetadataBody) -> String {
-            do { _ = try MetadataWire.decode(body.bytes); return "decoded" } catch { return "\(error)" }
+            do { _ = try MetadataDocument.decode(body.bytes); return "decoded" } catch { return "\(error)" }
         }
         var b = MetadataBody()
         b.set("disks", "running")
@@ -92,10 +92,10 @@ final class MetadataWireTests: XCTestCase {
         b.taskDetail = ["host": ["restarts": 1.5]]
         XCTAssertEqual(message(b), "metadata field 'health.task_detail.host.restarts': expected an integer, found the number 1.5")
 
-        XCTAssertThrowsError(try MetadataWire.decode(Array("[]".utf8))) { error in
+        XCTAssertThrowsError(try MetadataDocument.decode(Array("[]".utf8))) { error in
             XCTAssertEqual("\(error)", "metadata field '(body)': expected an object, found an array")
         }
-        XCTAssertThrowsError(try MetadataWire.decode(Array("{\"health\": {}}".utf8))) { error in
+        XCTAssertThrowsError(try MetadataDocument.decode(Array("{\"health\": {}}".utf8))) { error in
             XCTAssertEqual("\(error)", "metadata field 'health.tasks' is missing")
         }
     }

@@ -69,6 +69,16 @@ final class StoreTests: StoreTestCase {
         XCTAssertEqual(try store.entries()[StoreKey.exporterEnabled], "true")
     }
 
+    func test_a_leftover_temporary_file_is_removed_by_an_update_that_changes_nothing() throws {
+        let store = try openStore()
+        try store.update { $0["x"] = "y" }
+        let pending = try AtomicFile.prepare(Array("{\"secret\": \"key\"}".utf8), for: store.storePath)
+        let before = storeBytes()
+        try store.update { $0["x"] = "y" }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: pending.temporaryPath), "the private key must not linger")
+        XCTAssertEqual(storeBytes(), before, "nothing changed, nothing written")
+    }
+
     func test_a_corrupt_store_is_reported_with_its_path() throws {
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: stateDir + "/kv.json", contents: Data("{\"format\": 1, \"entr".utf8))

@@ -71,6 +71,83 @@ final class ExporterLifecycleTests: XCTestCase {
         XCTAssertTrue(p.stderr.contains("does not match the certificate"), p.stderr)
     }
 
+    func test_expired_certificate_and_overlong_token_refuse_to_start_with_clear_messages() throws {
+        let expired = try ExporterHarness()
+        let old = try SelfSignedCertificate.generate(validDays: -1)
+        try expired.write("crt", old.certificatePEM)
+        try expired.write("key", old.privateKeyPEM)
+        let p1 = try expired.start(waitForListening: false)
+        XCTAssertEqual(p1.wait(timeout: 10), 1, p1.stderr)
+        XCTAssertTrue(p1.stderr.contains("Certificate file '\(expired.daemonDir)/crt': the certificate expired on "), p1.stderr)
+
+        let long = try ExporterHarness()
+        try long.write("token", String(repeating: "t", count: 20_000) + "\n")
+        let p2 = try long.start(waitForListening: false)
+        XCTAssertEqual(p2.wait(timeout: 10), 1, p2.stderr)
+        XCTAssertTrue(p2.stderr.contains("Authentication token '\(long.daemonDir)/token': is 20000 characters long; at most 4096 fit"), p2.stderr)
+    }
+
+    func test_sighup_refuses_an_expired_certificate_an_overlong_token_and_a_fifo_and_keeps_serving() throws {
+        let h = try ExporterHarness()
+        let p = try h.start()
+        let old = try SelfSignedCertificate.generate(validDays: -1)
+        try h.write("crt", old.certificatePEM)
+        try h.write("key", old.privateKeyPEM)
+        p.signal(SIGHUP)
+        XCTAssertTrue(TestPaths.eventually { p.stderr.contains("the certificate expired on") }, p.stderr)
+        XCTAssertTrue(p.stderr.contains("reload rejected: Certificate file '\(h.daemonDir)/crt'"), p.stderr)
+        XCTAssertEqual(try h.get("/v1/metadata/health").status, 200, "the previous certificate still serves")
+
+        try h.write("crt", h.certificatePEM)
+        try h.write("key", h.keyPEM)
+        try h.write("token", String(repeating: "t", count: 20_000))
+        p.signal(SIGHUP)
+        XCTAssertTrue(TestPaths.eventually { p.stderr.contains("is 20000 characters long") }, p.stderr)
+        XCTAssertEqual(try h.get("/v1/metadata/health").status, 200, "the previous token still works")
+
+        // A FIFO as the token file: nothing writes to it, so a reader that opened it would wait forever.
+        unlink(h.daemonDir + "/token")
+        XCTAssertEqual(mkfifo(h.daemonDir + "/token", 0o600), 0)
+        p.signal(SIGHUP)
+        XCTAssertTrue(TestPaths.eventually { p.stderr.contains("token' cannot be read: not a regular file") }, p.stderr)
+        XCTAssertEqual(try h.get("/v1/metadata/health").status, 200)
+        XCTAssertEqual(p.stderr.components(separatedBy: "keeping the previous certificate, key and token").count - 1, 3)
+        XCTAssertTrue(p.isRunning)
+    }
+
+    func test_a_refused_start_never_completes_a_tcp_handshake() throws {
+        // A key that does not match (RSA, the slowest to check), and a key file that is a FIFO
+        // (a reader that opened it would wait forever, listening all the while). The port is fixed:
+        // a client must know where to knock.
+        let mismatched = try ExporterHarness()
+        try mismatched.write("key", try SelfSignedCertificate.generate(keyType: .rsa).privateKeyPEM)
+        let fifo = try ExporterHarness()
+        unlink(fifo.daemonDir + "/key")
+        XCTAssertEqual(mkfifo(fifo.daemonDir + "/key", 0o600), 0)
+        for (h, reason) in [(mismatched, "does not match the certificate"), (fifo, "not a regular file")] {
+            let (status, handshakes, stderr) = try PortCandidates.retrying { port -> (Int32?, Int, String)? in
+                guard !PortCandidates.accepts(port) else { return nil }
+                let p = try h.start(["--port", String(port)], waitForListening: false)
+                var handshakes = 0
+                let deadline = Date().addingTimeInterval(5)
+                while p.isRunning && Date() < deadline {
+                    if PortCandidates.accepts(port) { handshakes += 1 }
+                }
+                if p.isRunning {
+                    // Still waiting on the FIFO: give it an end of file so that it stops.
+                    let w = open(h.daemonDir + "/key", O_WRONLY | O_NONBLOCK)
+                    if w >= 0 { close(w) }
+                }
+                let status = p.wait(timeout: 10)
+                if p.stderr.contains("already in use") { return nil }
+                return (status, handshakes, p.stderr)
+            }
+            XCTAssertEqual(status, 1, stderr)
+            XCTAssertTrue(stderr.contains(reason), stderr)
+            XCTAssertEqual(handshakes, 0, "a connection was accepted on the port of a refused start (\(reason))")
+        }
+    }
+
     func test_busy_port_refuses_to_start_and_names_the_port() throws {
         let first = try ExporterHarness()
         try first.start()

@@ -1,5 +1,8 @@
-// Wrappers for C macros and variadic/packed APIs that Swift cannot call directly.
-// Nothing else lives here: every function is a one-liner over the system API.
+// Wrappers for what Swift cannot call directly: C macros, variadic calls, packed structs and
+// unions (epoll_event, ifreq, signalfd_siginfo). Nothing else lives here: each function is a
+// static inline wrapper of one system call or macro, or of the few calls that must fill or
+// unpack such a struct together (epoll_wait's events, an interface's address and netmask,
+// the signal mask plus its signalfd, the open-files limit). No policy or logic beyond that.
 #ifndef CSHIMS_H
 #define CSHIMS_H
 

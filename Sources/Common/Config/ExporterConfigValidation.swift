@@ -1,10 +1,20 @@
 import Glibc
 
 /// The one set of rules for an exporter config, used by `fleet config set`, `fleet bootstrap`,
-/// the KV store loader and `cephadm-exporter deploy`. Pacific had two that disagreed (Q8): the
-/// mgr accepted any PEM key and only warned on a key/certificate mismatch, cephadm accepted only
-/// PKCS#8 text and needed no port. Here every check runs and every failure is reported.
+/// the KV store loader, `cephadm-exporter deploy`, and the daemon itself at start-up and on
+/// SIGHUP (`checkSecrets`, on the files in its directory). Pacific had two that disagreed (Q8):
+/// the mgr accepted any PEM key and only warned on a key/certificate mismatch, cephadm accepted
+/// only PKCS#8 text and needed no port. Here every check runs and every failure is reported.
 extension ExporterConfig {
+    /// The longest token accepted. It travels as `Authorization: Bearer <token>`, which must fit
+    /// in one request's header block (`HTTPLimits.default.maxHeaderBlockBytes`, 16 KiB) beside the
+    /// other headers; a longer one would make every poll a 431. 4096 leaves ample room.
+    public static let maximumTokenLength = 4096
+
+    /// How far in the future a certificate's start of validity may lie: the machine that made
+    /// it (the fleet's admin host) and the host checking it may disagree on the time.
+    public static let clockSkewAllowanceSecs = 86_400
+
     /// Validates a parsed JSON document.
     /// - defaultPort: used when the document has no `port` (the host side may take the port from
     ///   `--port` or from the previous deployment); nil makes `port` required.
@@ -19,41 +29,14 @@ extension ExporterConfig {
             throw ExporterConfigError(source: source, field: "config",
                 "must be a JSON object with the fields crt, key, token and port (found \(kindName(document)))")
         }
-        var problems: [ExporterConfigProblem] = []
-        func problem(_ field: String, _ message: String) {
-            problems.append(ExporterConfigProblem(field: field, message: message))
+        var crtText: String?, keyText: String?, tokenText: String?, port: Int?
+        var problems = collect { problem in
+            crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
+            keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
+            tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
         }
-
-        let crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
-        let keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
-        let tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
-
-        var certificate: Certificate? = nil
-        if let crtText {
-            do {
-                let parsed = try Certificate.parse(pem: crtText)
-                certificate = parsed
-                let nowSeconds = now ?? currentEpochSeconds()
-                if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
-                    problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
-                }
-            } catch {
-                problem("crt", "is not a usable PEM certificate: \(error.message)")
-            }
-        }
-        var privateKey: PrivateKey? = nil
-        if let keyText {
-            do {
-                privateKey = try PrivateKey.parse(pem: keyText)
-            } catch {
-                problem("key", "is not a usable PEM private key: \(error.message) (PKCS#8, PKCS#1 RSA and SEC1 EC keys are accepted)")
-            }
-        }
-        if let certificate, let privateKey, !certificate.matches(privateKey) {
-            problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
-        }
-        if let tokenText { checkToken(tokenText, problem) }
-        let port = checkPort(object["port"], defaultPort: defaultPort, problem)
+        problems += checkSecrets(crt: crtText, key: keyText, token: tokenText, now: now)
+        problems += collect { problem in port = checkPort(object["port"], defaultPort: defaultPort, problem) }
 
         guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
             // Reported in the document's field order, whichever check found them first.
@@ -68,13 +51,15 @@ extension ExporterConfig {
     }
 
     /// Parses JSON text, then validates it. Empty input and bad JSON are reported as problems
-    /// of the `config` field, with the byte offset of the JSON error.
+    /// of the `config` field, with the byte offset of the JSON error. A leading UTF-8 byte order
+    /// mark (some Windows editors write one) is ignored.
     public static func parse(
-        text: String,
+        text rawText: String,
         source: String,
         defaultPort: Int? = nil,
         now: Int? = nil
     ) throws(ExporterConfigError) -> ExporterConfig {
+        let text = withoutByteOrderMark(rawText)
         if text.allSatisfy(\.isWhitespace) {
             throw ExporterConfigError(source: source, field: "config",
                 "is empty; expected a JSON object with the fields crt, key, token and port")
@@ -88,6 +73,11 @@ extension ExporterConfig {
         return try validate(document, source: source, defaultPort: defaultPort, now: now)
     }
 
+    /// The text without a leading U+FEFF (a UTF-8 byte order mark is not part of a JSON document).
+    public static func withoutByteOrderMark(_ text: String) -> String {
+        text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+    }
+
     /// Checks a port given on a command line (`--port`) with the same rule as the config field.
     public static func checkPortOption(_ text: String, option: String) -> String? {
         var message: String? = nil
@@ -96,6 +86,52 @@ extension ExporterConfig {
     }
 
     // MARK: - the individual rules
+
+    /// The rules for the certificate, its key and the token, each checked when given: the
+    /// certificate parses and is within its validity period, the key parses and matches it, the
+    /// token is 8 to `maximumTokenLength` printable ASCII characters. Problems name the field.
+    /// - now: seconds since the epoch (default: this machine's clock).
+    public static func checkSecrets(crt: String?, key: String?, token: String?, now: Int? = nil) -> [ExporterConfigProblem] {
+        collect { problem in checkSecrets(crt: crt, key: key, token: token, now: now, problem) }
+    }
+
+    /// The problems `body` reports through the function it is given, in order.
+    private static func collect(_ body: ((String, String) -> Void) -> Void) -> [ExporterConfigProblem] {
+        var problems: [ExporterConfigProblem] = []
+        body { problems.append(ExporterConfigProblem(field: $0, message: $1)) }
+        return problems
+    }
+
+    private static func checkSecrets(crt: String?, key: String?, token: String?, now: Int?,
+                                     _ problem: (String, String) -> Void) {
+        let nowSeconds = now ?? Clock.wallTime().seconds
+        var certificate: Certificate? = nil
+        if let crt {
+            do {
+                let parsed = try Certificate.parse(pem: crt)
+                certificate = parsed
+                if let notAfter = parsed.notAfterEpoch, notAfter < nowSeconds {
+                    problem("crt", "the certificate expired on \(utcDate(notAfter)); generate a new one (fleet config generate) or supply a current one")
+                } else if let notBefore = parsed.notBeforeEpoch, notBefore > nowSeconds + clockSkewAllowanceSecs {
+                    problem("crt", "the certificate is not valid before \(utcDate(notBefore)); check this machine's clock, or supply a certificate valid now")
+                }
+            } catch {
+                problem("crt", "is not a usable PEM certificate: \(error.message)")
+            }
+        }
+        var privateKey: PrivateKey? = nil
+        if let key {
+            do {
+                privateKey = try PrivateKey.parse(pem: key)
+            } catch {
+                problem("key", "is not a usable PEM private key: \(error.message) (PKCS#8, PKCS#1 RSA and SEC1 EC keys are accepted)")
+            }
+        }
+        if let certificate, let privateKey, !certificate.matches(privateKey) {
+            problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
+        }
+        if let token { checkToken(token, problem) }
+    }
 
     private static func requiredString(
         _ object: JSONObject, _ field: String, what: String,
@@ -120,6 +156,8 @@ extension ExporterConfig {
         let count = token.count
         if count < minimumTokenLength {
             problem("token", "is \(count) character\(count == 1 ? "" : "s") long; it must be at least \(minimumTokenLength) (fleet config generate makes a 64-character one)")
+        } else if count > maximumTokenLength {
+            problem("token", "is \(count) characters long; at most \(maximumTokenLength) fit in the Authorization header of a request (fleet config generate makes a 64-character one)")
         }
         // It travels as `Authorization: Bearer <token>` and is stored in a file that is read
         // back with whitespace stripped, so only visible ASCII survives both intact.
@@ -180,12 +218,6 @@ extension ExporterConfig {
         case .array: return "an array"
         case .object: return "an object"
         }
-    }
-
-    private static func currentEpochSeconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return ts.tv_sec
     }
 
     private static func utcDate(_ epoch: Int) -> String {

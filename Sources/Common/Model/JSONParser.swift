@@ -5,7 +5,20 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
-/// A strict RFC 8259 parser over bytes (no recursion limit surprises: depth is capped).
+/// How much work a parse did, for tests that bound it without timing anything.
+struct JSONParseStatistics: Equatable {
+    /// Byte comparisons of two object keys (made only when their hashes are equal).
+    var keyComparisons = 0
+    /// Earlier keys looked at while checking a key for a duplicate (by hash).
+    var hashProbes = 0
+    var objectKeys = 0
+}
+
+/// A strict RFC 8259 parser over bytes. Its cost is linear in the input whatever the input:
+/// nesting is capped at `maxDepth` (no unbounded recursion), and duplicate object keys are found
+/// through a hash table (a key is compared with another only when their hashes are equal), so
+/// an object with tens of thousands of keys costs what its bytes cost. A caller bounds the work
+/// per document by bounding its size (the poller's responses are at most 32 MiB).
 public struct JSONParser {
     public static let maxDepth = 256
 
@@ -14,9 +27,15 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+        var statistics = JSONParseStatistics()
+        return try parse(bytes, statistics: &statistics)
+    }
+
+    static func parse(_ bytes: some Collection<UInt8>, statistics: inout JSONParseStatistics) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buf throws(JSONParseError) -> JSONValue in
             var p = JSONParser(buf: buf)
+            defer { statistics = p.statistics }
             p.skipWhitespace()
             let v = try p.parseValue(depth: 0)
             p.skipWhitespace()
@@ -27,6 +46,7 @@ public struct JSONParser {
 
     private let buf: UnsafeBufferPointer<UInt8>
     private var pos = 0
+    private var statistics = JSONParseStatistics()
 
     private init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 
@@ -68,10 +88,10 @@ public struct JSONParser {
         pos += 1
         var entries: [(key: String, value: JSONValue)] = []
         entries.reserveCapacity(8)
-        // Duplicate keys keep their first position and their last value, as in Python. A
-        // cheap hash per key makes the check a scan of integers instead of string compares.
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(8)
+        // Duplicate keys keep their first position and their last value, as in Python. Each key
+        // is hashed; small objects scan the hashes, larger ones look them up in a table whose
+        // chains link the entries that share a hash.
+        var keyHashes = KeyHashes()
         skipWhitespace()
         if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject()) }
         while true {
@@ -97,15 +117,15 @@ public struct JSONParser {
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            var duplicate = -1
-            for i in 0..<hashes.count where hashes[i] == hash && JSONObject.sameBytes(entries[i].key, key) {
-                duplicate = i
-                break
+            statistics.objectKeys += 1
+            let duplicate = keyHashes.first(withHash: hash, probes: &statistics.hashProbes) { i in
+                statistics.keyComparisons += 1
+                return JSONObject.sameBytes(entries[i].key, key)
             }
-            if duplicate >= 0 {
+            if let duplicate {
                 entries[duplicate].value = value
             } else {
-                hashes.append(hash)
+                keyHashes.append(hash)
                 entries.append((key, value))
             }
             skipWhitespace()
@@ -246,5 +266,52 @@ public struct JSONParser {
             pos += 1
         }
         return v
+    }
+}
+
+/// The hashes of an object's keys so far, and which entries share a hash. Below
+/// `tableThreshold` keys a scan of the hashes is cheaper than a table; above, lookups take
+/// expected constant time.
+private struct KeyHashes {
+    static let tableThreshold = 16
+
+    private var hashes: [UInt64] = []
+    /// Hash → the last entry with it; `previous[i]` → the entry before `i` with the same hash.
+    private var lastByHash: [UInt64: Int] = [:]
+    private var previous: [Int] = []
+
+    init() { hashes.reserveCapacity(8) }
+
+    /// The first entry whose key hash equals `hash` and that `matches` accepts (the byte
+    /// comparison); nil when none does.
+    func first(withHash hash: UInt64, probes: inout Int, where matches: (Int) -> Bool) -> Int? {
+        if hashes.count < Self.tableThreshold {
+            probes += hashes.count
+            for i in hashes.indices where hashes[i] == hash && matches(i) { return i }
+            return nil
+        }
+        var i = lastByHash[hash] ?? -1
+        while i >= 0 {
+            probes += 1
+            if matches(i) { return i }
+            i = previous[i]
+        }
+        return nil
+    }
+
+    mutating func append(_ hash: UInt64) {
+        hashes.append(hash)
+        if hashes.count == Self.tableThreshold {
+            lastByHash.reserveCapacity(64)
+            previous = []
+            previous.reserveCapacity(64)
+            for (i, h) in hashes.enumerated() {
+                previous.append(lastByHash[h] ?? -1)
+                lastByHash[h] = i
+            }
+        } else if hashes.count > Self.tableThreshold {
+            previous.append(lastByHash[hash] ?? -1)
+            lastByHash[hash] = hashes.count - 1
+        }
     }
 }

@@ -3,17 +3,28 @@ import Glibc
 
 /// Socket set-up calls shared by the listener and the client connections.
 public enum Sockets {
-    /// Opens listening sockets. `bind == nil` listens on IPv6 and IPv4 (one dual-stack socket,
-    /// or IPv4 alone on a host without IPv6). No SO_REUSEPORT: a second instance on the same port
-    /// must fail, not share it.
-    public static func listen(bind: String?, port: Int, backlog: Int32 = 1024) throws(NetError) -> [Int32] {
+    /// Opens listening sockets: `bind`, then `startListening`.
+    public static func listen(bind: String?, port: Int) throws(NetError) -> [Int32] {
+        let fds = try self.bind(bind, port: port)
+        do { try startListening(fds) } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+        return fds
+    }
+
+    /// Binds sockets without listening, so that a busy port is found before anything else is
+    /// checked while no connection can complete its handshake yet. `bind == nil` means IPv6 and
+    /// IPv4 (one dual-stack socket, or IPv4 alone on a host without IPv6). No SO_REUSEPORT: a
+    /// second instance on the same port must fail, not share it.
+    public static func bind(_ bind: String?, port: Int) throws(NetError) -> [Int32] {
         if let bind {
             guard let addr = SocketAddress(ip: bind, port: port) else { throw NetError.badAddress(bind) }
-            return [try listenOne(addr, v6only: true)]
+            return [try bindOne(addr, v6only: true)]
         }
         if let any6 = SocketAddress(ip: "::", port: port) {
             do {
-                return [try listenOne(any6, v6only: false)]
+                return [try bindOne(any6, v6only: false)]
             } catch NetError.addressInUse(let a) {
                 throw NetError.addressInUse(a)
             } catch {
@@ -21,10 +32,20 @@ public enum Sockets {
             }
         }
         guard let any4 = SocketAddress(ip: "0.0.0.0", port: port) else { throw NetError.badAddress("0.0.0.0") }
-        return [try listenOne(any4, v6only: true)]
+        return [try bindOne(any4, v6only: true)]
     }
 
-    static func listenOne(_ addr: SocketAddress, v6only: Bool, backlog: Int32 = 1024) throws(NetError) -> Int32 {
+    /// Starts accepting on bound sockets (non-blocking from here on).
+    public static func startListening(_ fds: [Int32]) throws(NetError) {
+        for fd in fds {
+            guard Glibc.listen(fd, backlog) == 0 else { throw NetError.system("listen", errno) }
+            _ = cshim_set_nonblocking(fd)
+        }
+    }
+
+    static let backlog: Int32 = 1024
+
+    static func bindOne(_ addr: SocketAddress, v6only: Bool) throws(NetError) -> Int32 {
         let fd = socket(addr.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw NetError.system("socket", errno) }
         _ = cshim_set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, 1)
@@ -36,12 +57,6 @@ public enum Sockets {
             if e == EADDRINUSE { throw NetError.addressInUse(addr.description) }
             throw NetError.system("bind \(addr)", e)
         }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let e = errno
-            close(fd)
-            throw NetError.system("listen", e)
-        }
-        _ = cshim_set_nonblocking(fd)
         return fd
     }
 

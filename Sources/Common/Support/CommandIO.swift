@@ -7,14 +7,15 @@ public struct CommandIO: Sendable {
     /// Raw writers: they get exactly the text to print, newlines included.
     public let writeOut: @Sendable (String) -> Void
     public let writeErr: @Sendable (String) -> Void
-    public let readStdin: @Sendable () -> [UInt8]
+    /// Standard input to its end, bounded (a config or a host list, never megabytes).
+    public let readStdin: @Sendable () throws(FileReadError) -> [UInt8]
     /// Whether stderr is a terminal (progress lines redraw in place only then).
     public let stderrIsTerminal: Bool
 
     public init(
         writeOut: @escaping @Sendable (String) -> Void,
         writeErr: @escaping @Sendable (String) -> Void,
-        readStdin: @escaping @Sendable () -> [UInt8],
+        readStdin: @escaping @Sendable () throws(FileReadError) -> [UInt8],
         stderrIsTerminal: Bool = false
     ) {
         self.writeOut = writeOut
@@ -33,22 +34,13 @@ public struct CommandIO: Sendable {
         CommandIO(
             writeOut: { Console.write(fd: 1, $0) },
             writeErr: { Console.write(fd: 2, $0) },
-            readStdin: { readAll(fd: 0) },
+            readStdin: { () throws(FileReadError) in try FileReader.readAll(fd: 0, limit: stdinLimit, name: "stdin") },
             stderrIsTerminal: isatty(2) == 1
         )
     }
 
-    /// Reads a descriptor to its end.
-    public static func readAll(fd: Int32) -> [UInt8] {
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 { data.append(contentsOf: chunk.prefix(n)); continue }
-            if n < 0 && errno == EINTR { continue }
-            return data
-        }
-    }
+    /// What a command reads from stdin is a config or a host list: anything bigger is the wrong input.
+    public static let stdinLimit = 16 << 20
 }
 
 /// A CommandIO that records what a command printed, for tests and for callers that want a

@@ -75,7 +75,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
         case .pipeFailed(let command, let reason):
             return "cannot create pipes for `\(command)`: \(reason)"
         case .timedOut(let command, let secs):
-            return "`\(command)` did not finish within \(Self.seconds(secs)) and was killed"
+            return "`\(command)` did not finish within \(DecimalText.seconds(secs)) s and was killed"
         case .cancelled(let command):
             return "`\(command)` was killed because the scrape was cancelled"
         case .outputTooLarge(let command, let limit):
@@ -85,16 +85,13 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             return "`\(command)` \(termination)\(detail)"
         }
     }
-
-    private static func seconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
-    }
 }
 
-/// What a command is run on behalf of: a deadline it may not outlive and a flag that calls it
+/// What a command is run on behalf of: a time budget it may not outlive and a flag that calls it
 /// off early. The exporter's scrape context is the one there is (hence the wording of
 /// `CommandError.cancelled`), so a cut-off scrape kills its children.
 public protocol CommandContext: Sendable {
-    var deadline: ContinuousClock.Instant { get }
+    /// Seconds left before the work this command is part of must be done (never negative).
+    var remainingSecs: Double { get }
     var isCancelled: Bool { get }
 }

@@ -80,18 +80,16 @@ public struct CommandRunner: Sendable {
         // EPIPE, not kill this process.
         if !input.isEmpty { signal(SIGPIPE, SIG_IGN) }
 
-        var deadline = context?.deadline
-        if let timeoutSecs {
-            // Clamped so that an absurd timeout cannot overflow the conversion.
-            let own = ContinuousClock.now.advanced(by: .milliseconds(Int64(min(max(0, timeoutSecs), 1e9) * 1000)))
-            deadline = deadline.map { min($0, own) } ?? own
-        }
+        // The budget becomes a deadline on the system's monotonic clock: the child runs in real time.
+        let budget = [timeoutSecs, context?.remainingSecs].compactMap { $0 }.min()
+        let deadline = budget.map { Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: $0) }
         let child = try SpawnedChild.start(executable: executable, argv: argv, environment: environmentStrings(),
                                            pipesStdin: !input.isEmpty, ownGroup: ownProcessGroup, command: command)
         var pipes = ChildPipes(stdinFD: child.stdinFD, input: input, stdoutFD: child.stdoutFD, stderrFD: child.stderrFD,
                                maxStdout: maxStdoutBytes, maxStderr: maxStderrBytes)
         defer { pipes.closeAll() }
-        let termination = try wait(for: child, pipes: &pipes, deadline: deadline, context: context, command: command)
+        let termination = try wait(for: child, pipes: &pipes, deadline: deadline, budgetSecs: budget ?? 0,
+                                   context: context, command: command)
         return CommandResult(argv: argv, termination: termination, stdout: pipes.stdout, stderr: pipes.stderr)
     }
 
@@ -103,14 +101,13 @@ public struct CommandRunner: Sendable {
 
     /// Feeds and reads the child's pipes until it has exited and they are closed (or the drain
     /// grace has passed), killing it on the deadline, on cancellation or on too much output.
-    private func wait(for child: SpawnedChild, pipes: inout ChildPipes, deadline: ContinuousClock.Instant?,
+    private func wait(for child: SpawnedChild, pipes: inout ChildPipes, deadline: UInt64?, budgetSecs: Double,
                       context: (any CommandContext)?, command: String) throws(CommandError) -> ChildTermination {
-        let budgetSecs = deadline.map { Self.seconds($0 - ContinuousClock.now) } ?? 0
         var termination: ChildTermination?
-        var exitedAt: ContinuousClock.Instant?
+        var exitedAt: UInt64?
         var idleSleepMs: Int32 = 1
         while true {
-            let now = ContinuousClock.now
+            let now = Clock.monotonicNanos()
             if let deadline, now >= deadline {
                 child.killAndReap()
                 throw .timedOut(command: command, afterSecs: budgetSecs)
@@ -128,7 +125,7 @@ public struct CommandRunner: Sendable {
                 exitedAt = now
             }
             if let termination, let exitedAt {
-                if !pipes.isOpen || Self.seconds(now - exitedAt) >= drainAfterExitSecs {
+                if !pipes.isOpen || Clock.seconds(fromNanos: now &- exitedAt) >= drainAfterExitSecs {
                     pipes.readAvailable()
                     if pipes.stdoutOverflowed { throw .outputTooLarge(command: command, limitBytes: maxStdoutBytes) }
                     return termination
@@ -137,7 +134,7 @@ public struct CommandRunner: Sendable {
             // Wake at least every 50 ms to notice cancellation and the child's exit.
             var waitMs: Int32 = 50
             if let deadline {
-                waitMs = Int32(max(1, min(Double(waitMs), (Self.seconds(deadline - now) * 1000).rounded(.up))))
+                waitMs = Int32(max(1, min(Double(waitMs), (Clock.seconds(fromNanos: deadline &- now) * 1000).rounded(.up))))
             }
             if pipes.isOpen {
                 pipes.poll(timeoutMs: waitMs)
@@ -162,9 +159,5 @@ public struct CommandRunner: Sendable {
             entry += 1
         }
         return strings
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

@@ -40,10 +40,10 @@ public final class FileLogBackend: LogBackend {
     private let path: String
     private let fd: Mutex<Int32>
 
-    public init(path: String) throws(NetError) {
+    public init(path: String) throws(FileOperationError) {
         self.path = path
         let f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard f >= 0 else { throw NetError.system("open \(path)", errno) }
+        guard f >= 0 else { throw FileOperationError(operation: "open", path: path, errnoCode: errno) }
         fd = Mutex(f)
     }
 

@@ -3,8 +3,8 @@ import Glibc
 
 /// Starts a detached pthread running `body` (no Foundation in the daemon: it stays small).
 public enum NativeThread {
-    private final class Box: @unchecked Sendable {
-        // @unchecked: written once before the thread starts and only read by that thread.
+    /// What the new thread runs, passed through pthread_create's context pointer.
+    private final class Box: Sendable {
         let body: @Sendable () -> Void
         let name: String
         init(_ name: String, _ body: @escaping @Sendable () -> Void) {

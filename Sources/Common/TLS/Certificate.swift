@@ -1,4 +1,5 @@
 import COpenSSL
+import Glibc
 import CShims
 
 /// An X.509 certificate parsed from PEM. Owns its `X509*`.
@@ -32,14 +33,16 @@ public final class Certificate: @unchecked Sendable {
     }
 
     /// Seconds since the epoch at which the certificate stops being valid (nil if unreadable).
-    public var notAfterEpoch: Int? {
-        guard let t = cshim_X509_get_notAfter(handle) else { return nil }
-        var day: Int32 = 0, sec: Int32 = 0
-        // Difference from "now" → absolute time.
-        guard ASN1_TIME_diff(&day, &sec, nil, t) == 1 else { return nil }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return now.tv_sec + Int(day) * 86_400 + Int(sec)
+    public var notAfterEpoch: Int? { cshim_X509_get_notAfter(handle).flatMap(Self.epoch) }
+
+    /// Seconds since the epoch from which the certificate is valid (nil if unreadable).
+    public var notBeforeEpoch: Int? { cshim_X509_get_notBefore(handle).flatMap(Self.epoch) }
+
+    /// An ASN1_TIME as epoch seconds (UTC), without reading any clock.
+    private static func epoch(_ time: UnsafeMutablePointer<ASN1_TIME>) -> Int? {
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
+        return timegm(&parts)
     }
 
     /// The subject in OpenSSL's one-line form (`/O=Ceph/OU=cephadm-exporter`).
@@ -54,7 +57,7 @@ public final class Certificate: @unchecked Sendable {
         var md = [UInt8](repeating: 0, count: 32)
         var len: UInt32 = 0
         X509_digest(handle, EVP_sha256(), &md, &len)
-        return md.prefix(Int(len)).map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: ":")
+        return HexText.lowercase(md.prefix(Int(len)), separator: ":")
     }
 
     /// True when `key` is the private key of this certificate's public key.
@@ -108,11 +111,5 @@ public final class PrivateKey: @unchecked Sendable {
         defer { BIO_free(bio) }
         PEM_write_bio_PrivateKey(bio, handle, nil, nil, 0, nil, nil)
         return String(decoding: bioContents(bio), as: UTF8.self)
-    }
-}
-
-extension String {
-    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

@@ -112,6 +112,6 @@ public enum SecureRandom {
 
     /// A token of `byteCount` random bytes as lower-case hex (64 characters for 32 bytes).
     public static func hexToken(byteCount: Int = 32) throws(TLSError) -> String {
-        try bytes(byteCount).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        HexText.lowercase(try bytes(byteCount))
     }
 }

@@ -3,16 +3,11 @@ import Glibc
 
 /// `cephadm-exporter deploy`: installs (or redeploys) one exporter daemon on this host.
 enum DeployCommand {
-    static let options: [OptionSpec] = [
-        .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
-        .value("--id", name: "ID", help: "daemon id; the daemon is cephadm-exporter.ID", default: "short host name"),
+    static let options: [OptionSpec] = ExporterInstance.options(idHelp: "daemon id; the daemon is cephadm-exporter.ID", unitDir: true) + [
         .value("--config-json", name: "FILE|-", help: "exporter config JSON {crt, key, token, port}; - reads stdin (required)"),
-        .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", default: "config, else the deployed port, else 9443"),
-        .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
-        .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
-        .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),
-        .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", default: "every address"),
-        .value("--binary", name: "PATH", help: "exporter binary the unit runs", default: "this binary's real path"),
+        .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", defaultHelp: "config, else the deployed port, else 9443"),
+        .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", defaultHelp: "every address"),
+        .value("--binary", name: "PATH", help: "exporter binary the unit runs", defaultHelp: "this binary's real path"),
         .flag("--no-start", help: "write everything but do not reload, enable or start the unit"),
         .flag("--help", "-h", help: "show this help"),
     ]
@@ -20,7 +15,7 @@ enum DeployCommand {
     static let help = HelpText.render(
         usage: "cephadm-exporter deploy --fsid FSID [--id ID] --config-json FILE|- [options]",
         summary: """
-        Validates the exporter config (certificate and key parse and match, token of 8+ printable
+        Validates the exporter config (certificate and key parse and match, token of 8-4096 printable
         characters, port 1025-65535), then writes DATA/FSID/cephadm-exporter.ID/ (crt, key, token
         0600; unit.run, unit.meta, unit.created, unit.configured) and the systemd unit
         ceph-FSID-cephadm-exporter.ID.service, and when systemd is running (and --no-start is not
@@ -38,15 +33,12 @@ enum DeployCommand {
     static func run(_ args: [String], io: CommandIO, systemd: Systemd, portIsFree: (Int, String?) -> Bool,
                     vendorUnitDirs: [String] = DaemonDeployer.defaultVendorUnitDirs) -> Int32 {
         let parsed: ParsedArguments
-        let fsid: String, id: String, configArgument: String
+        let layout: ExporterInstance, configArgument: String
         do throws(UsageError) {
             guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
             parsed = given
-            fsid = try parsed.required("--fsid")
-            id = parsed.string("--id") ?? HostName.short()
+            layout = try ExporterInstance(options: parsed)
             configArgument = try parsed.required("--config-json")
-            if let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
-            if let p = DaemonIdentity.problem(daemonID: id) { throw UsageError(p) }
             if let portText = parsed.string("--port"), let p = ExporterConfig.checkPortOption(portText, option: "--port") {
                 throw UsageError(p)
             }
@@ -58,8 +50,6 @@ enum DeployCommand {
             io.err("Run 'cephadm-exporter deploy --help' for usage.")
             return 2
         }
-
-        let layout = DaemonLayout(fsid: fsid, id: id, options: parsed)
 
         let binary: String
         switch ExecutablePath.resolve(option: parsed.string("--binary")) {

@@ -2,12 +2,7 @@ import Common
 
 /// `cephadm-exporter rm-daemon`: removes one exporter daemon from this host.
 enum RemoveDaemonCommand {
-    static let options: [OptionSpec] = [
-        .value("--fsid", name: "FSID", help: "cluster fsid (required)"),
-        .value("--id", name: "ID", help: "daemon id (cephadm-exporter.ID)", default: "short host name"),
-        .value("--data-dir", name: "DIR", help: "base data directory", default: DaemonLayout.defaultDataDir),
-        .value("--unit-dir", name: "DIR", help: "systemd unit directory", default: DaemonLayout.defaultUnitDir),
-        .value("--log-dir", name: "DIR", help: "base log directory", default: DaemonLayout.defaultLogDir),
+    static let options: [OptionSpec] = ExporterInstance.options(idHelp: "daemon id (cephadm-exporter.ID)", unitDir: true) + [
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -29,21 +24,15 @@ enum RemoveDaemonCommand {
     }
 
     static func run(_ args: [String], io: CommandIO, systemd: Systemd) -> Int32 {
-        let parsed: ParsedArguments
-        let fsid: String, id: String
+        let layout: ExporterInstance
         do throws(UsageError) {
             guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
-            parsed = given
-            fsid = try parsed.required("--fsid")
-            id = parsed.string("--id") ?? HostName.short()
-            if let p = DaemonIdentity.problem(fsid: fsid) { throw UsageError(p) }
-            if let p = DaemonIdentity.problem(daemonID: id) { throw UsageError(p) }
+            layout = try ExporterInstance(options: given)
         } catch {
             io.err("cephadm-exporter rm-daemon: \(error.message)")
             io.err("Run 'cephadm-exporter rm-daemon --help' for usage.")
             return 2
         }
-        let layout = DaemonLayout(fsid: fsid, id: id, options: parsed)
         do {
             let outcome = try DaemonRemover(systemd: systemd).remove(layout)
             outcome.lines.forEach(io.out)

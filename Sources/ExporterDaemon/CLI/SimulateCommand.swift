@@ -6,18 +6,17 @@ import Glibc
 /// benchmarks of `fleet`.
 enum SimulateCommand {
     static let options: [OptionSpec] = [
-        .value("--count", name: "N", help: "number of simulated exporters", default: "50"),
-        .value("--base-port", name: "PORT", help: "first port; exporter i listens on PORT+i", default: "19443"),
+        .value("--count", name: "N", help: "number of simulated exporters", default: "50", range: 1...20_000),
+        .value("--base-port", name: "PORT", help: "first port; exporter i listens on PORT+i", default: "19443", range: 1...65535),
         .value("--config", name: "FILE", help: "config.json with crt, key and token (from 'fleet config get')"),
         .value("--bind", name: "ADDR", help: "address to listen on", default: "127.0.0.1"),
-        .value("--seed", name: "S", help: "chooses the mix of behaviours and the synthetic data", default: "1"),
+        .value("--seed", name: "S", help: "chooses the mix of behaviours and the synthetic data", default: "1",
+               range: 0...Double(Int.max)),
         .value("--behaviour", name: "NAME", help: "give every exporter this behaviour: " + SimulatedBehaviour.allCases.map(\.rawValue).joined(separator: ", ")),
-        .value("--slow-delay", name: "SECS", help: "response delay of 'slow' exporters", default: "0.3"),
-        .value("--host-interval", name: "SECS", help: "host data refresh interval", default: "5"),
-        .value("--daemons-interval", name: "SECS", help: "daemons data refresh interval", default: "20"),
-        .value("--disks-interval", name: "SECS", help: "disks data refresh interval", default: "20"),
+        .value("--slow-delay", name: "SECS", help: "response delay of 'slow' exporters", default: "0.3", range: 0...60),
+    ] + RunCommand.intervalOptions(range: 0.05...86_400) + [
         .value("--hosts-out", name: "FILE", help: "write a host list (127.0.0.1:PORT  # name behaviour) for 'fleet --hosts'"),
-        .value("--fsid", name: "FSID", help: "cluster fsid shown in the daemon lists", default: "a fixed demo fsid"),
+        .value("--fsid", name: "FSID", help: "cluster fsid shown in the daemon lists", default: "5c7a3e1e-3f7c-11ef-a5d6-525400c0ffee"),
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -43,12 +42,12 @@ enum SimulateCommand {
     }
 
     private static func serve(_ p: ParsedArguments) throws -> Int32 {
-        let count = try p.int("--count", range: 1...20_000) ?? 50
-        let basePort = try p.int("--base-port", range: 1...65535) ?? 19443
+        let count = try p.intValue("--count")
+        let basePort = try p.intValue("--base-port")
         guard basePort + count - 1 <= 65535 else { throw UsageError("--base-port \(basePort) + --count \(count) goes past port 65535") }
         let configPath = try p.required("--config")
-        let bind = p.string("--bind") ?? "127.0.0.1"
-        let seed = UInt64(try p.int("--seed", range: 0...Int.max) ?? 1)
+        let bind = try p.stringValue("--bind")
+        let seed = UInt64(try p.intValue("--seed"))
         var only: SimulatedBehaviour?
         if let name = p.string("--behaviour") {
             guard let b = SimulatedBehaviour(rawValue: name) else {
@@ -56,8 +55,7 @@ enum SimulateCommand {
             }
             only = b
         }
-        var intervals: [TaskName: Double] = [:]
-        for t in TaskName.allCases { intervals[t] = try p.double("--\(t.rawValue)-interval", range: 0.05...86_400) ?? t.defaultIntervalSecs }
+        let intervals = try RunCommand.intervals(p)
         let config = try SimulatorConfig.load(configPath)
 
         signal(SIGPIPE, SIG_IGN)
@@ -72,8 +70,8 @@ enum SimulateCommand {
         let tls = try TLSContext.server(certificatePEM: config.crt, keyPEM: config.key)
         let fleet = SimulatedFleet(loop: loop, logger: logger, intervals: intervals)
         try fleet.start(count: count, basePort: basePort, bind: bind, seed: seed,
-                        fsid: p.string("--fsid") ?? "5c7a3e1e-3f7c-11ef-a5d6-525400c0ffee", token: config.token, tls: tls,
-                        slowDelaySecs: try p.double("--slow-delay", range: 0...60) ?? 0.3, only: only)
+                        fsid: try p.stringValue("--fsid"), token: config.token, tls: tls,
+                        slowDelaySecs: try p.doubleValue("--slow-delay"), only: only)
         if let out = p.string("--hosts-out") {
             let host = bind.contains(":") ? "[\(bind)]" : bind
             let lines = ["# simulated fleet: \(count) exporters, seed \(seed)"]

@@ -15,25 +15,25 @@ enum TaskCommands {
                 extra: [
                     .value("--fsid", name: "FSID", help: "only daemons of this cluster"),
                     .value("--data-dir", name: "DIR", help: "Ceph data directory", default: "/var/lib/ceph"),
-                ]) { p, root in
-            TaskRegistry.daemonList(root: root, dataDir: p.string("--data-dir") ?? "/var/lib/ceph", fsid: p.string("--fsid"))
+                ]) { (p, root) throws(UsageError) in
+            TaskRegistry.daemonList(root: root, dataDir: try p.stringValue("--data-dir"), fsid: p.string("--fsid"))
         }
     }
 
     static func inventory(_ args: [String]) -> Int32 {
         runOnce(args, command: "inventory", summary: "Print the disk inventory (the 'disks' task's data; 'ceph-volume inventory --format=json').",
                 extra: [
-                    .value("--ceph-volume", name: "CMD", help: DiskInventoryTask.optionHelp, default: DiskInventoryTask.optionDefault),
+                    .value("--ceph-volume", name: "CMD", help: DiskInventoryTask.optionHelp, defaultHelp: DiskInventoryTask.optionDefault),
                 ]) { p, root in
             TaskRegistry.diskInventory(root: root, cephVolume: p.string("--ceph-volume"))
         }
     }
 
     private static func runOnce(_ args: [String], command: String, summary: String, extra: [OptionSpec],
-                                make: (ParsedArguments, SystemRoot) -> any GatherTask) -> Int32 {
+                                make: (ParsedArguments, SystemRoot) throws(UsageError) -> any GatherTask) -> Int32 {
         let options = extra + [
             .value("--root", name: "DIR", help: "read /proc, /sys, /etc and the data dir under DIR", default: "/"),
-            .value("--timeout", name: "SECS", help: "give up after this long", default: "60"),
+            .value("--timeout", name: "SECS", help: "give up after this long", default: "60", range: 0.1...86_400),
             .flag("--help", "-h", help: "show this help"),
         ]
         do {
@@ -41,9 +41,9 @@ enum TaskCommands {
                 args, options: options, print: { Console.out($0, newline: false) },
                 help: HelpText.render(usage: "cephadm-exporter \(command) [options]", summary: summary, options: options))
             else { return 0 }
-            let timeout = try p.double("--timeout", range: 0.1...86_400) ?? 60
-            let task = make(p, SystemRoot(p.string("--root") ?? "/"))
-            let context = ScrapeContext(deadline: .now + .milliseconds(Int64(timeout * 1000)))
+            let timeout = try p.doubleValue("--timeout")
+            let task = try make(p, SystemRoot(try p.stringValue("--root")))
+            let context = ScrapeContext(timeoutSecs: timeout)
             let output = try task.scrape(context)
             for e in output.errors { Console.err("warning: \(e)") }
             Console.out(JSONWriter.pretty(output.data))

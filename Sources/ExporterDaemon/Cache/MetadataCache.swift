@@ -3,16 +3,17 @@ import Synchronization
 
 /// The bytes every route serves, built once per update. A request only picks them.
 final class CacheSnapshot: Sendable {
-    let health: HealthState
+    let catalog: TaskCatalog
+    let health: Health
     let taskBodies: [TaskName: [UInt8]]
     let healthBody: [UInt8]
+    /// `{"health": ..., "host": ..., "daemons": ..., "disks": ...}` spliced from the parts'
+    /// bytes, so a task update serializes only that task.
     let metadataBody: [UInt8]
 
-    init(health: HealthState, taskBodies: [TaskName: [UInt8]], healthBody: [UInt8], metadataBody: [UInt8]) {
-        self.health = health
-        self.taskBodies = taskBodies
-        self.healthBody = healthBody
-        self.metadataBody = metadataBody
+    init(catalog: TaskCatalog, health: Health, taskBodies: [TaskName: [UInt8]], healthBody: [UInt8]) {
+        (self.catalog, self.health, self.taskBodies, self.healthBody) = (catalog, health, taskBodies, healthBody)
+        metadataBody = MetadataDocument.splice(health: healthBody, records: catalog.names.map { ($0, taskBodies[$0] ?? []) })
     }
 }
 
@@ -21,36 +22,38 @@ final class CacheSnapshot: Sendable {
 /// (the event loop) take the current snapshot reference and never wait for a scrape.
 final class MetadataCache: Sendable {
     private struct State {
-        var health: HealthState
+        var health: Health
         var records: [TaskName: TaskRecord]
         var taskBodies: [TaskName: [UInt8]]
         var healthBody: [UInt8]
     }
 
+    let catalog: TaskCatalog
     private let state: Mutex<State>
     private let current: Mutex<CacheSnapshot>
 
-    init(startedEpochSecs: Double, intervals: [TaskName: Double]) {
-        let health = HealthState(startedEpochSecs: startedEpochSecs, intervals: intervals)
+    init(startedEpochSecs: Double, intervals: [TaskName: Double], catalog: TaskCatalog = .standard) {
+        self.catalog = catalog
+        let health = Health(startedEpochSecs: startedEpochSecs, catalog: catalog, intervals: intervals)
         var records: [TaskName: TaskRecord] = [:]
         var bodies: [TaskName: [UInt8]] = [:]
-        for t in TaskName.allCases {
-            records[t] = .empty
-            bodies[t] = TaskRecord.empty.serialized()
+        for name in catalog.names {
+            records[name] = .empty
+            bodies[name] = TaskRecord.empty.serialized()
         }
-        let s = State(health: health, records: records, taskBodies: bodies, healthBody: JSONWriter.compact(health.json))
+        let s = State(health: health, records: records, taskBodies: bodies, healthBody: health.serialized())
         state = Mutex(s)
-        current = Mutex(MetadataCache.snapshot(of: s))
+        current = Mutex(CacheSnapshot(catalog: catalog, health: health, taskBodies: bodies, healthBody: s.healthBody))
     }
 
     /// The current bytes (a reference copy: O(1)).
     func snapshot() -> CacheSnapshot { current.withLock { $0 } }
 
     func record(_ task: TaskName) -> TaskRecord { state.withLock { $0.records[task] ?? .empty } }
-    func health() -> HealthState { state.withLock { $0.health } }
+    func health() -> Health { state.withLock { $0.health } }
 
     /// Replaces a task's record and/or changes health, then republishes.
-    func update(task: TaskName? = nil, record: (TaskRecord) -> TaskRecord = { $0 }, health change: (inout HealthState) -> Void = { _ in }) {
+    func update(task: TaskName? = nil, record: (TaskRecord) -> TaskRecord = { $0 }, health change: (inout Health) -> Void = { _ in }) {
         state.withLock { s in
             if let task {
                 let r = record(s.records[task] ?? .empty)
@@ -59,30 +62,9 @@ final class MetadataCache: Sendable {
             }
             let before = s.health
             change(&s.health)
-            if s.health != before { s.healthBody = JSONWriter.compact(s.health.json) }
-            let snap = MetadataCache.snapshot(of: s)
+            if s.health != before { s.healthBody = s.health.serialized() }
+            let snap = CacheSnapshot(catalog: catalog, health: s.health, taskBodies: s.taskBodies, healthBody: s.healthBody)
             current.withLock { $0 = snap }
         }
-    }
-
-    /// `{"health": ..., "host": ..., "daemons": ..., "disks": ...}` spliced from the parts'
-    /// bytes, so a task update serializes only that task.
-    private static func snapshot(of s: State) -> CacheSnapshot {
-        var body: [UInt8] = []
-        let parts: [(String, [UInt8])] = [
-            ("health", s.healthBody),
-            ("host", s.taskBodies[.host] ?? []),
-            ("daemons", s.taskBodies[.daemons] ?? []),
-            ("disks", s.taskBodies[.disks] ?? []),
-        ]
-        body.reserveCapacity(parts.reduce(16) { $0 + $1.1.count + 16 })
-        body.append(UInt8(ascii: "{"))
-        for (i, (key, bytes)) in parts.enumerated() {
-            if i > 0 { body.append(contentsOf: ", ".utf8) }
-            body.append(contentsOf: "\"\(key)\": ".utf8)
-            body.append(contentsOf: bytes)
-        }
-        body.append(UInt8(ascii: "}"))
-        return CacheSnapshot(health: s.health, taskBodies: s.taskBodies, healthBody: s.healthBody, metadataBody: body)
     }
 }

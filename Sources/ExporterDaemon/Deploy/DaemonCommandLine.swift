@@ -2,7 +2,7 @@
 /// both use it, so starting by hand and starting through systemd run the same thing.
 struct DaemonCommandLine: Sendable, Equatable {
     let binary: String
-    let layout: DaemonLayout
+    let layout: ExporterInstance
     let port: Int
     /// `run --bind`: nil listens on every address.
     var bind: String? = nil

@@ -16,7 +16,7 @@ struct DaemonDeployer {
         let command: DaemonCommandLine
         let config: ExporterConfig
         let start: Bool
-        var layout: DaemonLayout { command.layout }
+        var layout: ExporterInstance { command.layout }
     }
 
     /// Returns the lines to print. Throws on the first step that fails.
@@ -27,7 +27,7 @@ struct DaemonDeployer {
             if !FileSystem.isDirectory(layout.dataDir) {
                 try FileSystem.makeDirectories(layout.dataDir, mode: 0o755)
             }
-            try FileSystem.ensureDirectory(layout.clusterDir, mode: DaemonLayout.clusterDirMode)
+            try FileSystem.ensureDirectory(layout.clusterDir, mode: ExporterInstance.clusterDirMode)
         } catch {
             throw .file(error)
         }
@@ -37,19 +37,19 @@ struct DaemonDeployer {
         defer { withExtendedLifetime(lock) {} }
 
         do {
-            try FileSystem.ensureDirectory(layout.daemonDir, mode: DaemonLayout.daemonDirMode)
-            try AtomicFile.write(request.config.crt, to: layout.file("crt"), mode: DaemonLayout.secretFileMode)
-            try AtomicFile.write(request.config.key, to: layout.file("key"), mode: DaemonLayout.secretFileMode)
-            try AtomicFile.write(request.config.token, to: layout.file("token"), mode: DaemonLayout.secretFileMode)
-            try AtomicFile.write(UnitRunScript.text(request.command), to: layout.file("unit.run"), mode: DaemonLayout.scriptMode)
-            try AtomicFile.write(UnitMeta(ports: [request.config.port]).text, to: layout.file("unit.meta"), mode: DaemonLayout.markerMode)
+            try FileSystem.ensureDirectory(layout.daemonDir, mode: ExporterInstance.daemonDirMode)
+            try AtomicFile.write(request.config.crt, to: layout.file("crt"), mode: ExporterInstance.secretFileMode)
+            try AtomicFile.write(request.config.key, to: layout.file("key"), mode: ExporterInstance.secretFileMode)
+            try AtomicFile.write(request.config.token, to: layout.file("token"), mode: ExporterInstance.secretFileMode)
+            try AtomicFile.write(UnitRunScript.text(request.command), to: layout.file("unit.run"), mode: ExporterInstance.scriptMode)
+            try AtomicFile.write(UnitMeta(ports: [request.config.port]).text, to: layout.file("unit.meta"), mode: ExporterInstance.markerMode)
             if !FileSystem.exists(layout.file("unit.created")) {
-                try AtomicFile.write("mtime is the time this daemon was first deployed\n", to: layout.file("unit.created"), mode: DaemonLayout.markerMode)
+                try AtomicFile.write("mtime is the time this daemon was first deployed\n", to: layout.file("unit.created"), mode: ExporterInstance.markerMode)
             }
-            try AtomicFile.write("mtime is the time this daemon was last deployed\n", to: layout.file("unit.configured"), mode: DaemonLayout.markerMode)
+            try AtomicFile.write("mtime is the time this daemon was last deployed\n", to: layout.file("unit.configured"), mode: ExporterInstance.markerMode)
             lines.append("  wrote \(layout.daemonDir)/{crt,key,token,unit.run,unit.meta,unit.created,unit.configured}")
 
-            if try FileSystem.makeDirectories(layout.clusterLogDir, mode: DaemonLayout.logDirMode) {
+            if try FileSystem.makeDirectories(layout.clusterLogDir, mode: ExporterInstance.logDirMode) {
                 lines.append("  created log directory \(layout.clusterLogDir)")
             }
 
@@ -57,10 +57,10 @@ struct DaemonDeployer {
             for (path, text) in [(layout.cephTargetPath, UnitFile.cephTarget()),
                                  (layout.clusterTargetPath, UnitFile.clusterTarget(fsid: layout.fsid))]
             where !unitInstalled(PathText.basename(path), in: layout.unitDir) {
-                try AtomicFile.write(text, to: path, mode: DaemonLayout.unitFileMode)
+                try AtomicFile.write(text, to: path, mode: ExporterInstance.unitFileMode)
                 lines.append("  installed \(path) (it was missing)")
             }
-            try AtomicFile.write(UnitFile.service(request.command), to: layout.unitFilePath, mode: DaemonLayout.unitFileMode)
+            try AtomicFile.write(UnitFile.service(request.command), to: layout.unitFilePath, mode: ExporterInstance.unitFileMode)
             lines.append("  wrote \(layout.unitFilePath)")
         } catch {
             throw .file(error)

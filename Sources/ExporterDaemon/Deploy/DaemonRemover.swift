@@ -12,7 +12,7 @@ struct DaemonRemover {
         var foundAnything = false
     }
 
-    func remove(_ layout: DaemonLayout) throws(DeployError) -> Outcome {
+    func remove(_ layout: ExporterInstance) throws(DeployError) -> Outcome {
         var outcome = Outcome()
         let unitPresent = FileSystem.exists(layout.unitFilePath)
         let dirPresent = FileSystem.exists(layout.daemonDir)
@@ -69,7 +69,7 @@ struct DaemonRemover {
 
     /// Removes `ceph-<fsid>.target` and `ceph.target` when deploy installed them (they carry its
     /// marker) and no remaining unit in the directory refers to them.
-    private func removeUnusedTargets(_ layout: DaemonLayout, systemdRunning: Bool) throws(FileOperationError) -> [String] {
+    private func removeUnusedTargets(_ layout: ExporterInstance, systemdRunning: Bool) throws(FileOperationError) -> [String] {
         var lines: [String] = []
         for path in [layout.clusterTargetPath, layout.cephTargetPath] {
             let name = PathText.basename(path)

@@ -44,12 +44,8 @@ enum FileSystem {
         }
     }
 
-    static func readText(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return String(decoding: CommandIO.readAll(fd: fd), as: UTF8.self)
-    }
+    /// A unit file or marker's text; nil when it cannot be read (it is then treated as absent).
+    static func readText(_ path: String) -> String? { try? FileReader.readText(path, limit: 1 << 20) }
 
     /// Names in a directory (without . and ..), sorted; empty when it cannot be read.
     static func list(_ directory: String) -> [String] {

@@ -5,34 +5,33 @@ import Synchronization
 
 /// Everything `cephadm-exporter run` needs, already validated by the command line parser.
 struct ExporterSettings: Sendable {
-    var fsid: String
-    var id: String
+    var instance: ExporterInstance
     var port: Int
     var bind: String?
-    var dataDir: String
-    var logDir: String
     var schedules: [TaskSchedule]
     var restartPolicy: RestartPolicy
     var backoff: Backoff
     var logLevel: LogLevel
     var tlsResumption = true
-
-    var daemonDir: String { "\(dataDir)/\(fsid)/cephadm-exporter.\(id)" }
-    var logFile: String { "\(logDir)/\(fsid)/cephadm-exporter.\(id).log" }
 }
 
 /// The running daemon: the supervisor's task threads, and the HTTPS server on an event loop
 /// that also receives signals (signalfd), so every reaction to a signal happens on one thread.
 final class ExporterService: @unchecked Sendable {
-    // @unchecked: after `run()` starts, `credentials`, `server` and `fileLog` are only touched on
-    // the event loop thread (signal handling runs there too); `stopping` and the heartbeat are atomics.
+    // @unchecked: loop-confined. After `run()` starts, `credentials`, `server` and
+    // `reloadGeneration` are only touched on the event loop thread (signal handling and the end
+    // of a reload run there; `loop` checks it in debug builds); the rest is immutable, atomic or
+    // locked.
     private let settings: ExporterSettings
     private let logger: Logger
-    private var fileLog: FileLogBackend?
+    private let fileLog: FileLogBackend?
     private var credentials: DaemonCredentials
     private let cache: MetadataCache
     private var server: HTTPServer?
+    /// Bumped per SIGHUP; only the newest reload's result is applied.
+    private var reloadGeneration = 0
     private let loopHeartbeat = Atomic<UInt64>(0)
+    private let loopThread = ThreadConfinement()
 
     init(settings: ExporterSettings, logger: Logger, fileLog: FileLogBackend?, credentials: DaemonCredentials) {
         self.settings = settings
@@ -41,11 +40,13 @@ final class ExporterService: @unchecked Sendable {
         self.credentials = credentials
         var intervals: [TaskName: Double] = [:]
         for s in settings.schedules { intervals[s.task.name] = s.intervalSecs }
-        cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals)
+        cache = MetadataCache(startedEpochSecs: Clock.wallSeconds(), intervals: intervals,
+                              catalog: TaskRegistry.catalog(of: settings.schedules.map(\.task)))
     }
 
     /// Starts the tasks and serves on the bound sockets until SIGTERM/SIGINT. Returns the exit status.
     func run(listening fds: [Int32]) -> Int32 {
+        loopThread.bindToCurrentThread()  // loop.run() below runs on this thread
         // Block the signals before any thread exists, so all of them reach the signalfd.
         let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
         let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
@@ -66,7 +67,7 @@ final class ExporterService: @unchecked Sendable {
             logger: logger, onTick: { [self] in monitorTick() })
         let signalHandler = SignalHandler(fd: sigfd) { [self] signo in
             switch signo {
-            case SIGHUP: reload(handler: handler)
+            case SIGHUP: beginReload(handler: handler, loop: loop)
             default: shutdown(loop: loop, supervisor: supervisor)
             }
         }
@@ -91,6 +92,7 @@ final class ExporterService: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
 
     private func shutdown(loop: EventLoop, supervisor: Supervisor?) {
+        loopThread.assertOnOwner("shutdown")
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         logger.info("Shutdown request received")
         SystemdNotify.send("STOPPING=1")
@@ -101,12 +103,32 @@ final class ExporterService: @unchecked Sendable {
         loop.schedule(after: 1.5) { loop.stop() }
     }
 
-    private func reload(handler: ExporterHTTPHandler) {
+    /// SIGHUP: the files are read and checked on a thread of their own (a slow disk, or a FIFO in
+    /// place of a file, must not stop serving); the loop only swaps in a validated result.
+    private func beginReload(handler: ExporterHTTPHandler, loop: EventLoop) {
+        loopThread.assertOnOwner("reload")
         logger.info("Reload request received")
         SystemdNotify.send("RELOADING=1")
+        reloadGeneration += 1
+        let generation = reloadGeneration
+        let instance = settings.instance, resumption = settings.tlsResumption, fileLog = fileLog
+        let started = NativeThread.spawn(name: "reload") { [self] in
+            fileLog?.reopen()
+            let result = instance.loadCredentials(resumption: resumption)
+            loop.execute { [self] in finishReload(result, generation: generation, handler: handler) }
+        }
+        if !started {
+            finishReload(.failure(CredentialProblems(lines: ["cannot start a thread to read the files"])),
+                         generation: generation, handler: handler)
+        }
+    }
+
+    private func finishReload(_ result: Result<DaemonCredentials, CredentialProblems>, generation: Int,
+                              handler: ExporterHTTPHandler) {
+        loopThread.assertOnOwner("reload result")
         defer { SystemdNotify.send("READY=1") }
-        fileLog?.reopen()
-        switch DaemonCredentials.load(from: settings.daemonDir, resumption: settings.tlsResumption) {
+        guard generation == reloadGeneration else { return }  // a newer SIGHUP's read decides
+        switch result {
         case .failure(let problems):
             for line in problems.lines { logger.error("reload rejected: \(line)") }
             logger.warning("keeping the previous certificate, key and token")

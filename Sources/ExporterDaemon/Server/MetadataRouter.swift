@@ -23,29 +23,31 @@ enum MetadataRouter {
             return (unauthorized, .unauthorized)
         }
         if target == "/" {
-            return (HTTPServerResponse(status: 200, contentType: "text/html; charset=utf-8", body: helpPage), .served)
+            return (HTTPServerResponse(status: 200, contentType: "text/html; charset=utf-8", body: helpPage(snapshot.catalog)), .served)
         }
-        guard let route = MetadataRoute(rawValue: target) else {
-            return (notFound, .served)
+        guard let route = snapshot.catalog.route(forTarget: target) else {
+            return (notFound(snapshot.catalog), .served)
         }
         switch route {
         case .all:
             return (HTTPServerResponse(status: snapshot.health.metadataStatus, contentType: jsonType, body: snapshot.metadataBody), .served)
         case .health:
             return (HTTPServerResponse(status: 200, contentType: jsonType, body: snapshot.healthBody), .served)
-        case .host, .daemons, .disks:
-            let task = route.task ?? .host
+        case .task(let task):
             // 204 means "no content": unlike Pacific, no body follows the headers.
-            guard snapshot.health.status(task) == .active else { return (HTTPServerResponse(status: 204), .served) }
+            guard snapshot.health.activity(of: task) == .active else { return (HTTPServerResponse(status: 204), .served) }
             return (HTTPServerResponse(status: 200, contentType: jsonType, body: snapshot.taskBodies[task] ?? []), .served)
         }
     }
 
     // Built once: scanners and misconfigured pollers can send these thousands of times a second.
     static let unauthorized = errorPage(401, reason: "Unauthorized")
-    static let notFound = HTTPServerResponse(
-        status: 404, reason: MetadataRoute.notFoundMessage, contentType: jsonType,
-        body: JSONWriter.compact(["message": .string(MetadataRoute.notFoundMessage)]))
+
+    /// Pacific's 404: the list of valid URLs as the reason phrase and in a JSON message (the
+    /// catalog builds the body once).
+    static func notFound(_ catalog: TaskCatalog) -> HTTPServerResponse {
+        HTTPServerResponse(status: 404, reason: catalog.notFoundMessage, contentType: jsonType, body: catalog.notFoundBody)
+    }
 
     /// A small HTML error page; the connection is closed after it, as Pacific's server does.
     static func errorPage(_ status: Int, reason: String) -> HTTPServerResponse {
@@ -59,11 +61,12 @@ enum MetadataRouter {
                                   body: Array(html.utf8), close: true)
     }
 
-    static let helpPage: [UInt8] = {
+    /// The HTML page `/` serves, listing every route (only authorised clients see it).
+    static func helpPage(_ catalog: TaskCatalog) -> [UInt8] {
         var rows = ""
-        for route in MetadataRoute.allCases {
-            let rel = String(route.rawValue.dropFirst())
-            rows += "<tr><td><a href=\"\(rel)\">\(route.rawValue)</a></td><td>GET</td><td>JSON</td></tr>\n"
+        for route in catalog.routes {
+            let rel = String(route.path.dropFirst())
+            rows += "<tr><td><a href=\"\(rel)\">\(route.path)</a></td><td>GET</td><td>JSON</td></tr>\n"
         }
         let html = """
             <!DOCTYPE html>
@@ -79,7 +82,7 @@ enum MetadataRouter {
 
             """
         return Array(html.utf8)
-    }()
+    }
 
     private static func sanitized(_ s: String) -> String {
         String(s.prefix(32).filter { $0.isASCII && !$0.isNewline && $0 != "'" })

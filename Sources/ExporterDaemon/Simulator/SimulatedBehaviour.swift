@@ -1,3 +1,5 @@
+import Common
+
 /// How one simulated exporter behaves.
 enum SimulatedBehaviour: String, Sendable, CaseIterable {
     /// All tasks active, data refreshed on schedule: 200.
@@ -24,7 +26,7 @@ enum SimulatedBehaviour: String, Sendable, CaseIterable {
     /// always has a good example at the top.
     static func choose(index: Int, seed: UInt64) -> SimulatedBehaviour {
         guard index > 0 else { return .healthy }
-        var rng = SeededRandom(seed: seed &* 1_000_003 &+ UInt64(index))
+        var rng = SeededRandom.simulator(seed: seed &* 1_000_003 &+ UInt64(index))
         let total = weights.reduce(0) { $0 + $1.1 }
         var roll = Int(rng.next() % UInt64(total))
         for (b, w) in weights {

@@ -16,7 +16,6 @@ final class SimulatedFleet {
     private let logger: Logger
     private(set) var members: [Member] = []
     private let intervals: [TaskName: Double]
-    private let started = Clock.wallSeconds()
 
     init(loop: EventLoop, logger: Logger, intervals: [TaskName: Double]) {
         self.loop = loop
@@ -55,7 +54,7 @@ final class SimulatedFleet {
             members.append(member)
             initialState(member, now: now)
         }
-        for task in TaskName.allCases { scheduleRefresh(task) }
+        for task in TaskCatalog.standard.names { scheduleRefresh(task) }
     }
 
     /// HTTPServer keeps its delegate weakly; the fleet owns the handlers.
@@ -63,7 +62,7 @@ final class SimulatedFleet {
 
     private func initialState(_ m: Member, now: Double) {
         guard let cache = m.cache else { return }
-        for task in TaskName.allCases {
+        for task in TaskCatalog.standard.names {
             let dead = m.behaviour == .allDead || (m.behaviour == .deadTask && task == .disks)
             scrape(m, task, at: now - 1)
             if dead {
@@ -73,7 +72,7 @@ final class SimulatedFleet {
                 }, health: { h in
                     h.tasks[task] = .inactive
                     h.appendError("\(task.rawValue) stopped at \(stamp)")
-                    h.details[task]?.consecutiveFailures = 1
+                    h.recordFailure(of: task, consecutive: 1)
                 })
             } else {
                 cache.update(health: { $0.tasks[task] = .active })
@@ -87,15 +86,12 @@ final class SimulatedFleet {
         let duration = task == .disks ? 1.8 : task == .daemons ? 0.35 : 0.012
         cache.update(task: task, record: { _ in
             .success(timestamp: wall, duration: duration, errors: [], dataJSON: data)
-        }, health: { h in
-            h.details[task]?.lastSuccessEpochSecs = wall + duration
-            h.details[task]?.consecutiveFailures = 0
-        })
+        }, health: { $0.recordSuccess(of: task, finishedAt: wall + duration) })
     }
 
     /// Healthy members get fresh records every interval; stale ones stop after the first.
     private func scheduleRefresh(_ task: TaskName) {
-        let interval = intervals[task] ?? task.defaultIntervalSecs
+        let interval = intervals[task] ?? TaskCatalog.standard.defaultIntervalSecs(of: task)
         loop.schedule(after: interval) { [self] in
             let now = Clock.wallSeconds()
             for m in members where m.behaviour == .healthy || m.behaviour == .slow || m.behaviour == .wrongToken

@@ -9,9 +9,9 @@ struct SyntheticHost {
     let daemons: JSONValue
 
     init(index: Int, seed: UInt64, fsid: String, now: Double) {
-        var rng = SeededRandom(seed: seed ^ (UInt64(index) &* 0x2545_F491_4F6C_DD1D))
+        var rng = SeededRandom.simulator(seed: seed ^ (UInt64(index) &* 0x2545_F491_4F6C_DD1D))
         let rack = index / 40 + 1
-        name = "ceph-r\(rack < 10 ? "0" : "")\(rack)-n\(String(index % 40 + 1).leftPadded(to: 2))"
+        name = "ceph-r\(String(rack, zeroPaddedTo: 2))-n\(String(index % 40 + 1, zeroPaddedTo: 2))"
         let hdds = rng.int(4...12)
         let ssds = rng.int(1...4)
         let disks = SyntheticHost.disks(hdds: hdds, ssds: ssds, rng: &rng)

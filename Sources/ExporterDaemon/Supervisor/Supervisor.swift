@@ -1,5 +1,4 @@
 import Common
-import Dispatch
 import Synchronization
 
 /// A task with its schedule.
@@ -12,45 +11,47 @@ struct TaskSchedule: Sendable {
 /// Runs each task on its own thread (first scrape at once, then every interval), watches the
 /// threads, cuts off scrapes that overrun their timeout, and restarts failed tasks with backoff.
 final class Supervisor: Sendable {
-    private let runners: [TaskName: TaskRunner]
+    /// In registration order (threads start in it).
+    private let runners: [TaskRunner]
     private let cache: MetadataCache
     private let policy: RestartPolicy
     private let backoff: Backoff
     private let logger: Logger
-    private let stopSignal = DispatchSemaphore(value: 0)
+    /// Every reading and every wait goes through it, so tests run the supervisor on a `TestClock`.
+    private let clock: any TimeSource
+    private let stopSignal = WakeSignal()
     private let stopped = Atomic<Bool>(false)
     /// Called every monitor tick (about 1 s); the daemon pings systemd's watchdog from it.
     private let onTick: @Sendable () -> Void
 
     init(schedules: [TaskSchedule], cache: MetadataCache, policy: RestartPolicy, backoff: Backoff, logger: Logger,
-         onTick: @escaping @Sendable () -> Void = {}) {
-        var r: [TaskName: TaskRunner] = [:]
-        for s in schedules { r[s.task.name] = TaskRunner(schedule: s) }
-        self.runners = r
+         clock: any TimeSource = SystemClock(), onTick: @escaping @Sendable () -> Void = {}) {
+        self.runners = schedules.map { TaskRunner(schedule: $0) }
         self.cache = cache
         self.policy = policy
         self.backoff = backoff
         self.logger = logger
+        self.clock = clock
         self.onTick = onTick
     }
 
     func start() {
-        for name in TaskName.allCases {
-            guard let runner = runners[name] else { continue }
+        for runner in runners {
+            let name = runner.schedule.task.name
             cache.update(health: { $0.tasks[name] = .active })
             launch(runner, generation: runner.state.withLock { $0.generation })
-            logger.info("Started \(name.rawValue) thread, with a refresh interval of \(Self.secs(runner.schedule.intervalSecs))s")
+            logger.info("Started \(name.rawValue) thread, with a refresh interval of \(DecimalText.seconds(runner.schedule.intervalSecs))s")
         }
         NativeThread.spawn(name: "supervisor") { [self] in monitorLoop() }
     }
 
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        for r in runners.values {
+        for r in runners {
             r.state.withLock { $0.stopping = true }
-            r.wake.signal()
+            r.wake.raise()
         }
-        stopSignal.signal()
+        stopSignal.raise()
     }
 
     // MARK: task threads
@@ -70,66 +71,60 @@ final class Supervisor: Sendable {
         defer { runner.state.withLock { if $0.generation == generation { $0.alive = false } } }
         let name = runner.schedule.task.name
         while true {
-            let startNanos = Clock.monotonicNanos()
-            let deadline = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.timeoutSecs)
-            let context = ScrapeContext(deadline: .now + .nanoseconds(Int64(deadline &- startNanos)))
+            let startNanos = clock.monotonicNanos()
+            let context = ScrapeContext(clock: clock, timeoutSecs: runner.schedule.timeoutSecs)
             let proceed = runner.state.withLock { s -> Bool in
                 guard s.generation == generation, !s.stopping, !s.failed else { return false }
-                s.scrape = (deadline, context)
+                s.scrape = context
                 return true
             }
             guard proceed else { return }
             logger.debug("executing \(name.rawValue) scrape")
-            let wall = Clock.wallSeconds()
+            let wall = clock.wallSeconds()
             do {
                 let output = try runner.schedule.task.scrape(context)
                 let dataJSON = JSONWriter.compact(output.data)
-                let duration = Double(Clock.monotonicNanos() &- startNanos) / 1e9
+                let duration = Clock.seconds(fromNanos: clock.monotonicNanos() &- startNanos)
                 guard runner.finishScrape(generation: generation) else { return }
                 cache.update(
                     task: name,
                     record: { _ in .success(timestamp: wall, duration: duration, errors: output.errors, dataJSON: dataJSON) },
-                    health: { h in
-                        h.details[name]?.consecutiveFailures = 0
-                        h.details[name]?.lastSuccessEpochSecs = wall + duration
-                    })
-                logger.debug("completed \(name.rawValue) scrape - \(Self.secs(duration))s")
+                    health: { $0.recordSuccess(of: name, finishedAt: wall + duration) })
+                logger.debug("completed \(name.rawValue) scrape - \(DecimalText.seconds(duration))s")
             } catch {
                 guard runner.finishScrape(generation: generation) else { return }
                 fail(runner, generation: generation, message: Supervision.exceptionText(error))
                 return
             }
             // The period runs from scrape start to scrape start (Pacific adds the scrape time).
-            let next = startNanos &+ Clock.nanos(fromSeconds: runner.schedule.intervalSecs)
-            let now = Clock.monotonicNanos()
-            if next > now { _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(next - now))) }
+            _ = clock.wait(for: runner.wake, untilMonotonic: startNanos &+ Clock.nanos(fromSeconds: runner.schedule.intervalSecs))
         }
     }
 
     /// Marks the task inactive at once, records the error, and schedules a restart per policy.
     private func fail(_ runner: TaskRunner, generation: Int, message: String) {
         let name = runner.schedule.task.name
-        let previous = cache.health().details[name]?.consecutiveFailures ?? 0
+        let previous = cache.health().consecutiveFailures(of: name)
         let decision = Supervision.onFailure(previousConsecutiveFailures: previous, policy: policy, backoff: backoff)
         let accepted = runner.state.withLock { s -> Bool in
             guard s.generation == generation, !s.failed else { return false }
             s.failed = true
             s.scrape = nil
-            s.restartAt = decision.restartAfterSecs.map { Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: $0) }
+            s.restartAt = decision.restartAfterSecs.map { clock.monotonicNanos(after: $0) }
             return true
         }
         guard accepted else { return }
-        let stamp = LocalTime.stamp(epochSeconds: Clock.wallSeconds())
+        let stamp = LocalTime.stamp(epochSeconds: clock.wallSeconds())
         cache.update(
             task: name, record: { $0.failed(with: message) },
             health: { h in
                 h.tasks[name] = .inactive
                 h.appendError("\(name.rawValue) stopped at \(stamp)")
-                h.details[name]?.consecutiveFailures = decision.consecutiveFailures
+                h.recordFailure(of: name, consecutive: decision.consecutiveFailures)
             })
         logger.error("\(name.rawValue) scrape failed: \(message)")
         if let after = decision.restartAfterSecs {
-            logger.warning("\(name.rawValue) thread stopped; restarting in \(Self.secs(after))s (failure \(decision.consecutiveFailures) in a row)")
+            logger.warning("\(name.rawValue) thread stopped; restarting in \(DecimalText.seconds(after))s (failure \(decision.consecutiveFailures) in a row)")
         } else {
             logger.warning("\(name.rawValue) thread stopped; restart policy is 'never'")
         }
@@ -140,10 +135,10 @@ final class Supervisor: Sendable {
     private func monitorLoop() {
         var tick = 0
         while !stopped.load(ordering: .acquiring) {
-            if stopSignal.wait(timeout: .now() + .seconds(1)) == .success { return }
+            if clock.wait(for: stopSignal, untilMonotonic: clock.monotonicNanos(after: 1)) { return }
             tick += 1
-            let now = Clock.monotonicNanos()
-            for runner in runners.values {
+            let now = clock.monotonicNanos()
+            for runner in runners {
                 checkTimeout(runner, now: now)
                 checkRestart(runner, now: now)
                 if tick % 5 == 0 { checkAlive(runner) }
@@ -155,13 +150,13 @@ final class Supervisor: Sendable {
     private func checkTimeout(_ runner: TaskRunner, now: UInt64) {
         let overdue = runner.state.withLock { s -> (Int, ScrapeContext)? in
             guard let scrape = s.scrape, !s.failed, now > scrape.deadline else { return nil }
-            return (s.generation, scrape.context)
+            return (s.generation, scrape)
         }
         guard let (generation, context) = overdue else { return }
         context.cancel()  // kills a child process the scrape is waiting for
         let name = runner.schedule.task.name.rawValue
         fail(runner, generation: generation,
-             message: "ScrapeTimeout exception: \(name) scrape did not finish within \(Self.secs(runner.schedule.timeoutSecs))s")
+             message: "ScrapeTimeout exception: \(name) scrape did not finish within \(DecimalText.seconds(runner.schedule.timeoutSecs))s")
     }
 
     private func checkRestart(_ runner: TaskRunner, now: UInt64) {
@@ -176,7 +171,7 @@ final class Supervisor: Sendable {
         let name = runner.schedule.task.name
         cache.update(health: { h in
             h.tasks[name] = .active
-            h.details[name]?.restarts += 1
+            h.recordRestart(of: name)
         })
         logger.info("restarting \(name.rawValue) thread")
         launch(runner, generation: generation)
@@ -191,10 +186,6 @@ final class Supervisor: Sendable {
         logger.warning("\(runner.schedule.task.name.rawValue) thread not running")
         fail(runner, generation: generation, message: "ThreadExit exception: thread not running")
     }
-
-    static func secs(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(Double(Int(v * 1000)) / 1000)
-    }
 }
 
 /// One task's thread bookkeeping. A new generation is started on each restart; a thread
@@ -205,13 +196,14 @@ final class TaskRunner: Sendable {
         var alive = false
         var failed = false
         var stopping = false
-        var scrape: (deadline: UInt64, context: ScrapeContext)?
+        /// The scrape in progress (its deadline is on the supervisor's clock).
+        var scrape: ScrapeContext?
         var restartAt: UInt64?
     }
 
     let schedule: TaskSchedule
     let state = Mutex(State())
-    let wake = DispatchSemaphore(value: 0)
+    let wake = WakeSignal()
 
     init(schedule: TaskSchedule) { self.schedule = schedule }
 

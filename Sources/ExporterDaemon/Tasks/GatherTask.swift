@@ -9,28 +9,39 @@ struct ScrapeOutput: Sendable {
 }
 
 /// One data-gathering task. Adding a task is a new conforming type plus one line in
-/// `TaskRegistry`. A scrape that cannot produce data throws; the supervisor records the error.
+/// `TaskRegistry` (and its `TaskSpec` in Common, which the fleet reads too). Its route, its
+/// place in `/v1/metadata`, its health entry and its dashboard column follow from the spec. A
+/// scrape that cannot produce data throws; the supervisor records the error.
 protocol GatherTask: Sendable {
-    var name: TaskName { get }
+    var spec: TaskSpec { get }
     func scrape(_ context: ScrapeContext) throws -> ScrapeOutput
 }
 
-/// Passed to every scrape: the deadline the supervisor enforces and a cancellation flag that
-/// long-running work (child processes) must honour, so a hung scrape can be cut off.
+extension GatherTask {
+    var name: TaskName { spec.name }
+}
+
+/// Passed to every scrape: the deadline the supervisor enforces (on the supervisor's clock) and a
+/// cancellation flag that long-running work (child processes) must honour, so a hung scrape can
+/// be cut off.
 final class ScrapeContext: Sendable {
-    let deadline: ContinuousClock.Instant
+    let clock: any TimeSource
+    /// On `clock`'s monotonic scale.
+    let deadline: UInt64
     private let cancelled = Atomic<Bool>(false)
 
-    init(deadline: ContinuousClock.Instant) { self.deadline = deadline }
+    init(clock: any TimeSource = SystemClock(), timeoutSecs: Double) {
+        self.clock = clock
+        self.deadline = clock.monotonicNanos(after: timeoutSecs)
+    }
 
     var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
     func cancel() { cancelled.store(true, ordering: .releasing) }
 
-    /// Seconds left before the deadline (never negative).
+    /// Seconds left before the deadline (never negative): the budget of the commands it runs.
     var remainingSecs: Double {
-        let d = deadline - ContinuousClock.now
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return max(0, s)
+        let now = clock.monotonicNanos()
+        return deadline > now ? Clock.seconds(fromNanos: deadline - now) : 0
     }
 }
 

@@ -6,26 +6,26 @@ enum ApplyCommand {
     static let command = "fleet apply"
 
     static let sshOptions: [OptionSpec] = [
-        .value("--ssh-user", "-l", name: "USER", help: "log in as USER", default: "ssh's choice: ~/.ssh/config, else your user"),
+        .value("--ssh-user", "-l", name: "USER", help: "log in as USER", defaultHelp: "ssh's choice: ~/.ssh/config, else your user"),
         .value("--ssh-identity", "-i", name: "FILE", help: "private key for ssh -i"),
         .value("--ssh-option", "-o", name: "NAME=VALUE", help: "extra ssh -o option; repeatable (e.g. StrictHostKeyChecking=accept-new)"),
-        .value("--connect-timeout", name: "SECS", help: "ssh ConnectTimeout", default: "10"),
+        .value("--connect-timeout", name: "SECS", help: "ssh ConnectTimeout; the stored spec's when not given", defaultHelp: "10", range: 1...600),
     ]
 
     static let runOptions: [OptionSpec] = [
-        .value("--parallel", name: "N", help: "hosts worked on at once (1-256)", default: "8"),
-        .value("--timeout", name: "SECS", help: "give up on a host after this long", default: "300"),
+        .value("--parallel", name: "N", help: "hosts worked on at once", default: "8", range: 1...256),
+        .value("--timeout", name: "SECS", help: "give up on a host after this long", default: "300", range: 1...86_400),
     ]
 
     static let options: [OptionSpec] = [
         .value("--hosts", name: "FILE|-", help: "host list: one host[:ssh-port] per line with # comments, or `ceph orch host ls --format json` output (required)"),
         StoreOption.spec,
-        .value("--fsid", name: "FSID", help: "cluster fsid, when the store has none yet", default: "the stored one, else a new one"),
+        .value("--fsid", name: "FSID", help: "cluster fsid, when the store has none yet", defaultHelp: "the stored one, else a new one"),
     ] + sshOptions + runOptions + [
-        .value("--remote-binary", name: "PATH", help: "cephadm-exporter on the hosts", default: "cephadm-exporter on the remote PATH"),
-        .value("--remote-data-dir", name: "DIR", help: "deploy --data-dir on the hosts", default: "/var/lib/ceph"),
-        .value("--remote-unit-dir", name: "DIR", help: "deploy --unit-dir on the hosts", default: "/etc/systemd/system"),
-        .value("--remote-log-dir", name: "DIR", help: "deploy --log-dir on the hosts", default: "/var/log/ceph"),
+        .value("--remote-binary", name: "PATH", help: "cephadm-exporter on the hosts", default: RemoteLayout.defaultBinary),
+        .value("--remote-data-dir", name: "DIR", help: "deploy --data-dir on the hosts", defaultHelp: "deploy's own, /var/lib/ceph"),
+        .value("--remote-unit-dir", name: "DIR", help: "deploy --unit-dir on the hosts", defaultHelp: "deploy's own, /etc/systemd/system"),
+        .value("--remote-log-dir", name: "DIR", help: "deploy --log-dir on the hosts", defaultHelp: "deploy's own, /var/log/ceph"),
         .flag("--no-start", help: "write the daemons' files and units but do not start them"),
         .value("--key-type", name: "TYPE", help: "ec or rsa, for a config generated because none is stored", default: "ec"),
         .flag("--help", "-h", help: "show this help"),
@@ -62,29 +62,26 @@ enum ApplyCommand {
                 fsid: parsed.string("--fsid"),
                 ssh: try sshSettings(parsed, base: SSHSettings()),
                 remote: RemoteLayout(
-                    binary: parsed.string("--remote-binary") ?? RemoteLayout.defaultBinary,
+                    binary: try parsed.stringValue("--remote-binary"),
                     dataDir: parsed.string("--remote-data-dir"),
                     unitDir: parsed.string("--remote-unit-dir"),
                     logDir: parsed.string("--remote-log-dir"),
                     noStart: parsed.has("--no-start")),
                 keyType: try ConfigCommand.parseKeyType(parsed.string("--key-type")),
-                parallel: try parsed.int("--parallel", range: 1...256) ?? 8,
-                timeoutSeconds: try parsed.double("--timeout", range: 1...86_400) ?? 300)
+                parallel: try parsed.intValue("--parallel"),
+                timeoutSeconds: try parsed.doubleValue("--timeout"))
         } catch {
             return CommandFailure.usage(io, command: command, error)
         }
 
         let hostText: String
         let source = hostsArgument == "-" ? "stdin" : hostsArgument
-        if hostsArgument == "-" {
-            hostText = String(decoding: io.readStdin(), as: UTF8.self)
-        } else {
-            switch FileReader.readText(hostsArgument) {
-            case .success(let text): hostText = text
-            case .failure(let e):
-                CommandFailure.report(io, command: command, "cannot read the host list \(e)")
-                return 1
-            }
+        do {
+            hostText = hostsArgument == "-"
+                ? String(decoding: try io.readStdin(), as: UTF8.self) : try FileReader.readText(hostsArgument)
+        } catch {
+            CommandFailure.report(io, command: command, "cannot read the host list \(error)")
+            return 1
         }
         var fullRequest = request
         switch ApplyHostList.targets(fromText: hostText, source: source) {
@@ -118,7 +115,7 @@ enum ApplyCommand {
             throw UsageError("--ssh-option: '\(option)' is not NAME=VALUE")
         }
         if !options.isEmpty { ssh.options = options }
-        if let timeout = try parsed.int("--connect-timeout", range: 1...600) { ssh.connectTimeout = timeout }
+        if let timeout = try parsed.int("--connect-timeout") { ssh.connectTimeout = timeout }
         return ssh
     }
 }

@@ -8,15 +8,15 @@ enum BootstrapCommand {
 
     static let options: [OptionSpec] = [
         StoreOption.spec,
-        .value("--fsid", name: "FSID", help: "cluster fsid", default: "the stored one, else a new random one"),
+        .value("--fsid", name: "FSID", help: "cluster fsid", defaultHelp: "the stored one, else a new random one"),
         .flag("--with-exporter", help: "deploy the exporter on this host"),
         .value("--exporter-config", name: "FILE|JSON|-", help: "exporter config to store: a JSON file, the JSON itself, or - for stdin; validated before anything changes"),
         .value("--key-type", name: "TYPE", help: "ec or rsa, when a config is generated", default: "ec"),
-        .value("--hostname", name: "NAME", help: "this host's name (the daemon id is its first label)", default: "the short host name"),
-        .value("--exporter-binary", name: "PATH", help: "cephadm-exporter to deploy with", default: "the one next to fleet, else on PATH"),
-        .value("--data-dir", name: "DIR", help: "deploy --data-dir", default: "/var/lib/ceph"),
-        .value("--unit-dir", name: "DIR", help: "deploy --unit-dir", default: "/etc/systemd/system"),
-        .value("--log-dir", name: "DIR", help: "deploy --log-dir", default: "/var/log/ceph"),
+        .value("--hostname", name: "NAME", help: "this host's name (the daemon id is its first label)", defaultHelp: "the short host name"),
+        .value("--exporter-binary", name: "PATH", help: "cephadm-exporter to deploy with", defaultHelp: "the one next to fleet, else on PATH"),
+        .value("--data-dir", name: "DIR", help: "deploy --data-dir", defaultHelp: "deploy's own, /var/lib/ceph"),
+        .value("--unit-dir", name: "DIR", help: "deploy --unit-dir", defaultHelp: "deploy's own, /etc/systemd/system"),
+        .value("--log-dir", name: "DIR", help: "deploy --log-dir", defaultHelp: "deploy's own, /var/log/ceph"),
         .flag("--no-start", help: "write the daemon's files and unit but do not start it"),
         .flag("--help", "-h", help: "show this help"),
     ]

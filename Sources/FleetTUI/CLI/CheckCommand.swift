@@ -6,7 +6,7 @@ enum CheckCommand {
     static let options: [OptionSpec] = FleetInputs.options + [
         .flag("--json", help: "print a JSON document instead of the table"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
-        .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1"),
+        .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1", range: 1...1_000_000),
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -30,7 +30,7 @@ enum CheckCommand {
             return 3
         }
         let sweeps: Int
-        do { sweeps = try p.int("--sweeps", range: 1...1_000_000) ?? 1 } catch {
+        do { sweeps = try p.intValue("--sweeps") } catch {
             Console.out("FLEET UNKNOWN - \(error)")
             return 3
         }
@@ -57,7 +57,7 @@ enum CheckCommand {
         if sweeps > 1 {
             let secs = Double(Clock.monotonicNanos() - started) / 1e9
             let polls = monitor.completedSweeps * inputs.hosts.count
-            Console.err("\(monitor.completedSweeps) sweeps of \(inputs.hosts.count) hosts in \(String(format3: secs))s: \(Int(Double(polls) / secs)) polls/s")
+            Console.err("\(monitor.completedSweeps) sweeps of \(inputs.hosts.count) hosts in \(DecimalText.fixed(secs, 3))s: \(Int(Double(polls) / secs)) polls/s")
         }
         let options = CheckOptions(format: p.has("--json") ? .json : .text, quiet: p.has("--quiet"))
         let report = FleetCheck.run(monitor.snapshot(), options: options, now: Clock.wallSeconds())
@@ -66,12 +66,3 @@ enum CheckCommand {
     }
 }
 
-
-extension String {
-    /// `1.234` without Foundation.
-    init(format3 v: Double) {
-        let scaled = Int(saturating: (v * 1000).rounded())
-        let frac = String(scaled % 1000)
-        self = "\(scaled / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
-    }
-}

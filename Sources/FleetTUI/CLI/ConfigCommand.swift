@@ -51,7 +51,7 @@ enum ConfigCommand {
 
     static let generateOptions: [OptionSpec] = [
         .value("--key-type", name: "TYPE", help: "ec (ECDSA P-256) or rsa (RSA-2048)", default: "ec"),
-        .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: "9443"),
+        .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: String(ExporterConfig.defaultPort)),
         StoreOption.spec,
         .flag("--help", "-h", help: "show this help"),
     ]
@@ -91,9 +91,9 @@ enum ConfigCommand {
             usage: "fleet config set -i FILE|- [--state-dir DIR]",
             summary: """
                 Validate and store an exporter config {"crt", "key", "token", "port"}:
-                  crt    a PEM certificate that parses and has not expired
+                  crt    a PEM certificate that parses and is within its validity period
                   key    its PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC), which must match crt
-                  token  at least 8 printable ASCII characters, no spaces
+                  token  8 to 4096 printable ASCII characters, no spaces
                   port   an integer 1025-65535 (a JSON number or a numeric string)
                 Every problem is reported, one per line; nothing is stored unless all pass.
                 """,

@@ -12,22 +12,20 @@ struct DashboardOptions: Sendable, Equatable {
 
     static let options: [OptionSpec] = [
         .value("--events-log", name: "FILE", help: "append every event (status change, task restart, clock jump) to FILE as one JSON line"),
-        .value("--flap-changes", name: "N", help: "a host is flapping after more than N status changes in the flap window", default: "4"),
+        .value("--flap-changes", name: "N", help: "a host is flapping after more than N status changes in the flap window", default: "4",
+               range: 1...Double(FlapRule.maxChanges)),
         .value("--flap-window", name: "DURATION", help: "the flap window: seconds, or with s, m or h (10m)", default: "10m"),
-        .value("--export-dir", name: "DIR", help: "where 'w' writes the current view", default: "the current directory"),
+        .value("--export-dir", name: "DIR", help: "where 'w' writes the current view", defaultHelp: "the current directory"),
         .flag("--no-mouse", help: "leave the mouse to the terminal (no click, double-click or wheel)"),
         .flag("--no-color", help: "monochrome (also automatic on terminals without colours)"),
     ]
 
     static func parse(_ p: ParsedArguments) throws(UsageError) -> DashboardOptions {
         var o = DashboardOptions()
-        let changes = try p.int("--flap-changes", range: 1...FlapRule.maxChanges) ?? 4
-        var window = 600.0
-        if let text = p.string("--flap-window") {
-            guard let secs = duration(text), secs >= 1, secs <= 86400 else {
-                throw UsageError("--flap-window: '\(text)' is not a duration from 1s to 24h (e.g. 600, 90s, 10m, 1h)")
-            }
-            window = secs
+        let changes = try p.intValue("--flap-changes")
+        let text = try p.stringValue("--flap-window")
+        guard let window = duration(text), window >= 1, window <= 86400 else {
+            throw UsageError("--flap-window: '\(text)' is not a duration from 1s to 24h (e.g. 600, 90s, 10m, 1h)")
         }
         o.flapRule = FlapRule(changes: changes, windowSecs: window)
         if let log = p.string("--events-log") {

@@ -18,15 +18,15 @@ struct FleetInputs {
 
     static let options: [OptionSpec] = [
         .value("--hosts", name: "FILE", help: "host list: one host[:port] per line, or 'ceph orch host ls --format json' output (required)"),
-        .value("--config", name: "FILE", help: "exporter config.json (crt, token, port)", default: "the KV store's config (fleet config get)"),
-        .value("--state-dir", name: "DIR", help: "KV store directory", default: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet"),
-        .value("--port", name: "PORT", help: "port for hosts listed without one", default: "the config's port, 9443"),
-        .value("--interval", name: "SECS", help: "poll every host this often", default: "5"),
-        .value("--timeout", name: "SECS", help: "deadline of one request (connect, TLS and response)", default: "2"),
-        .value("--stale-after", name: "SECS|Nx", help: "data older than this is stale: seconds, or a multiple of the task's interval", default: "3x"),
-        .value("--warn-age", name: "SECS", help: "data older than this is a warning"),
-        .value("--crit-age", name: "SECS", help: "data older than this is critical"),
-        .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512"),
+        .value("--config", name: "FILE", help: "exporter config.json (crt, token, port)", defaultHelp: "the KV store's config (fleet config get)"),
+        .value("--state-dir", name: "DIR", help: "KV store directory", defaultHelp: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet"),
+        .value("--port", name: "PORT", help: "port for hosts listed without one", defaultHelp: "the config's port, 9443", range: 1...65535),
+        .value("--interval", name: "SECS", help: "poll every host this often", default: "5", range: 0.1...3600),
+        .value("--timeout", name: "SECS", help: "deadline of one request (connect, TLS and response)", default: "2", range: 0.05...600),
+        .value("--stale-after", name: "SECS|Nx", help: "data older than this is stale: seconds (0.1-10000000), or a multiple of the task's interval (0.1x-1000x)", default: "3x"),
+        .value("--warn-age", name: "SECS", help: "data older than this is a warning", range: 0...1e7),
+        .value("--crit-age", name: "SECS", help: "data older than this is critical", range: 0...1e7),
+        .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512", range: 1...100_000),
         .value("--title", name: "NAME", help: "name shown in the header, beside the fsid the hosts report", default: "fleet"),
     ]
 
@@ -46,31 +46,23 @@ struct FleetInputs {
     }
 
     /// Reads and checks everything; every problem is a line of the error.
-    static func load(_ p: ParsedArguments, readFile: (String) -> Result<String, FileReadError> = FileReader.readText) throws(UsageError) -> FleetInputs {
+    static func load(_ p: ParsedArguments) throws(UsageError) -> FleetInputs {
         guard let hostsPath = p.string("--hosts") else { throw UsageError("--hosts FILE is required (one host[:port] per line)") }
         let hostsText: String
-        switch readFile(hostsPath) {
-        case .success(let t): hostsText = t
-        case .failure(let e): throw UsageError("--hosts: cannot read \(e)")
-        }
-        let interval = try p.double("--interval", range: 0.1...3600) ?? 5
-        let timeout = try p.double("--timeout", range: 0.05...600) ?? 2
-        let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"), readFile: readFile)
-        let port = try p.int("--port", range: 1...65535) ?? config.port
+        do { hostsText = try FileReader.readText(hostsPath) } catch { throw UsageError("--hosts: cannot read \(error)") }
+        let interval = try p.doubleValue("--interval")
+        let timeout = try p.doubleValue("--timeout")
+        let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"))
+        let port = try p.int("--port") ?? config.port
         let inventory = InventoryParser.parse(hostsText, defaultPort: port)
         let warnings = inventory.problems.map { inventory.describe($0, source: hostsPath) }
         guard !inventory.hosts.isEmpty else {
             throw UsageError(([("--hosts: \(hostsPath) lists no usable host")] + warnings).joined(separator: "\n"))
         }
-        var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age", range: 0...1e7), critAgeSecs: try p.double("--crit-age", range: 0...1e7))
-        if let stale = p.string("--stale-after") {
-            if stale.hasSuffix("x"), let f = Double(stale.dropLast()), f > 0 {
-                thresholds.staleAfterFactor = f
-            } else if let secs = Double(stale), secs > 0 {
-                thresholds.staleAfterSecs = secs
-            } else {
-                throw UsageError("--stale-after: '\(stale)' is neither seconds (60) nor a multiple of the interval (3x)")
-            }
+        var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age"), critAgeSecs: try p.double("--crit-age"))
+        switch try StaleAfter.parse(try p.stringValue("--stale-after")) {
+        case .factor(let f): thresholds.staleAfterFactor = f
+        case .seconds(let s): thresholds.staleAfterSecs = s
         }
         if let w = thresholds.warnAgeSecs, let c = thresholds.critAgeSecs, w > c {
             throw UsageError("--warn-age (\(w)) must not exceed --crit-age (\(c))")
@@ -84,8 +76,8 @@ struct FleetInputs {
         return FleetInputs(
             hosts: hosts, hostsSource: hostsPath, certificatePEM: config.certificatePEM, token: config.token,
             port: port, intervalSecs: interval, timeoutSecs: timeout,
-            maxInFlight: try p.int("--max-in-flight", range: 1...100_000) ?? 512, thresholds: thresholds,
-            title: p.string("--title") ?? "fleet", warnings: warnings)
+            maxInFlight: try p.intValue("--max-in-flight"), thresholds: thresholds,
+            title: try p.stringValue("--title"), warnings: warnings)
     }
 
     func targets() -> [PollTarget] {
@@ -94,18 +86,20 @@ struct FleetInputs {
 }
 
 /// The client's view of the exporter config: the certificate to trust, the token and the
-/// default port. The key is not needed to poll, so a config without it is fine here.
+/// default port, checked by the same rules as `fleet config set`. The key is not needed to
+/// poll, so a config without it is fine here.
 struct ClientConfig {
     let certificatePEM: String
     let token: String
     let port: Int
 
-    static func load(path: String?, stateDir: String?, readFile: (String) -> Result<String, FileReadError>) throws(UsageError) -> ClientConfig {
+    static func load(path: String?, stateDir: String?) throws(UsageError) -> ClientConfig {
         if let path {
-            switch readFile(path) {
-            case .success(let text): return try parse(text, source: path)
-            case .failure(let e): throw UsageError("--config: cannot read \(e)")
+            let text: String
+            do { text = try FileReader.readText(path, limit: ExporterConfigInput.sizeLimit) } catch {
+                throw UsageError("--config: cannot read \(error)")
             }
+            return try parse(text, source: path)
         }
         // No --config: the KV store's config (what `fleet config generate/set` stored).
         let dir = stateDir ?? FleetStore.defaultStateDir()
@@ -123,15 +117,14 @@ struct ClientConfig {
 
     static func parse(_ text: String, source: String) throws(UsageError) -> ClientConfig {
         let doc: JSONValue
-        do { doc = try JSONParser.parse(text) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
+        do { doc = try JSONParser.parse(ExporterConfig.withoutByteOrderMark(text)) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
         var problems: [String] = []
         let crt = doc["crt"]?.stringValue
         if crt == nil { problems.append("\(source): crt: missing (the exporter's PEM certificate)") }
-        if let crt {
-            do { _ = try Certificate.parse(pem: crt) } catch { problems.append("\(source): crt: \(error)") }
-        }
-        let token = doc["token"]?.stringValue ?? ""
-        if token.isEmpty { problems.append("\(source): token: missing") }
+        let token = doc["token"]?.stringValue
+        if token == nil { problems.append("\(source): token: missing (the bearer token the exporters expect)") }
+        // The rules of `fleet config set`, less the key (a client has no use for it).
+        problems += ExporterConfig.checkSecrets(crt: crt, key: nil, token: token).map { "\(source): \($0)" }
         var port = ExporterConfig.defaultPort
         if let p = doc["port"] {
             if let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), (1...65535).contains(n) {
@@ -140,7 +133,29 @@ struct ClientConfig {
                 problems.append("\(source): port: not a port number")
             }
         }
-        guard problems.isEmpty, let crt else { throw UsageError(problems.joined(separator: "\n")) }
+        guard problems.isEmpty, let crt, let token else { throw UsageError(problems.joined(separator: "\n")) }
         return ClientConfig(certificatePEM: crt, token: token, port: port)
+    }
+}
+
+/// `--stale-after`: seconds, or a multiple of each task's interval (`3x`). Decimal only and
+/// finite: `inf`, `nan` and hexadecimal are refused.
+enum StaleAfter: Equatable {
+    case seconds(Double)
+    case factor(Double)
+
+    static let secondsRange: ClosedRange<Double> = 0.1...1e7
+    static let factorRange: ClosedRange<Double> = 0.1...1000
+
+    static func parse(_ text: String) throws(UsageError) -> StaleAfter {
+        if text.hasSuffix("x"), let f = DecimalText.parseDouble(text.dropLast()) {
+            guard factorRange.contains(f) else { throw UsageError("--stale-after: \(text) is out of range 0.1x-1000x") }
+            return .factor(f)
+        }
+        if let secs = DecimalText.parseDouble(text) {
+            guard secondsRange.contains(secs) else { throw UsageError("--stale-after: \(text) is out of range 0.1-10000000 seconds") }
+            return .seconds(secs)
+        }
+        throw UsageError("--stale-after: '\(text)' is neither seconds (60) nor a multiple of the interval (3x)")
     }
 }

@@ -7,14 +7,16 @@ final class FleetMonitor: Sendable {
     private let state: Mutex<FleetState>
     private let changed = Atomic<Bool>(true)
     let thresholds: Thresholds
+    let catalog: TaskCatalog
 
     init(_ fleet: FleetState) {
         state = Mutex(fleet)
         thresholds = fleet.thresholds
+        catalog = fleet.catalog
     }
 
     func fold(_ result: PollResult) {
-        let classification = HostClassifier.classify(result, thresholds: thresholds)
+        let classification = HostClassifier.classify(result, thresholds: thresholds, catalog: catalog)
         state.withLock { $0.fold(classification, hostIndex: result.hostIndex) }
         changed.store(true, ordering: .releasing)
     }

@@ -33,8 +33,8 @@ enum RemoveCommand {
             guard let given = try ParsedArguments.unlessHelp(args, options: options, print: io.writeOut, help: help) else { return 0 }
             parsed = given
             _ = try ApplyCommand.sshSettings(parsed, base: SSHSettings())
-            parallel = try parsed.int("--parallel", range: 1...256) ?? 8
-            timeout = try parsed.double("--timeout", range: 1...86_400) ?? 300
+            parallel = try parsed.intValue("--parallel")
+            timeout = try parsed.doubleValue("--timeout")
         } catch {
             return CommandFailure.usage(io, command: command, error)
         }

@@ -4,7 +4,8 @@ import Common
 /// ends up in mails and logs; worst hosts first; nothing truncated.
 enum CheckTable {
     static func render(_ fleet: FleetState, _ eval: CheckEvaluation, now: Double) -> String {
-        var rows: [[String]] = [["HOST", "ADDRESS", "STATUS", "DAEMONS", "DISKS", "FACTS", "LATENCY", "SKEW", "ERROR"]]
+        let tasks = fleet.catalog.specsByName
+        var rows: [[String]] = [["HOST", "ADDRESS", "STATUS"] + tasks.map(\.columnTitle) + ["LATENCY", "SKEW", "ERROR"]]
         let ordered = eval.hosts.sorted { a, b in
             if a.state != b.state { return a.state > b.state }
             if a.status.severity != b.status.severity { return a.status.severity > b.status.severity }
@@ -15,8 +16,8 @@ enum CheckTable {
             let entry = fleet.hosts[host.index]
             let sample = fleet.records[host.index].sample
             var row = [entry.displayName, entry.endpoint(defaultPort: fleet.defaultPort), host.status.label]
-            for task in TaskName.allCases {
-                row.append(taskText(sample, task, now: now))
+            for task in tasks {
+                row.append(taskText(sample, task.name, now: now))
             }
             row.append(sample.flatMap { $0.httpStatus != nil ? DurationText.latency($0.latencySecs) : nil } ?? "-")
             row.append(sample?.skewSecs.map(DurationText.skew) ?? "-")

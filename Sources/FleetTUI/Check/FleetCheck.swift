@@ -48,7 +48,7 @@ enum FleetCheck {
 
     /// `4`, `0.4`, `12.5`: at most one decimal, none when it would be `.0`.
     static func compactNumber(_ v: Double) -> String {
-        let text = DurationText.fixed1(v)
+        let text = DecimalText.fixed(v, 1)
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 

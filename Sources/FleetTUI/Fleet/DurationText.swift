@@ -17,9 +17,9 @@ enum DurationText {
     static func latency(_ secs: Double) -> String {
         guard secs.isFinite else { return "?" }
         let ms = max(0, secs * 1000)
-        if ms < 9.95 { return fixed1(ms) + "ms" }
+        if ms < 9.95 { return DecimalText.fixed(ms, 1) + "ms" }
         if ms < 999.5 { return "\(Int(saturating: ms.rounded()))ms" }
-        if secs < 9.95 { return fixed1(secs) + "s" }
+        if secs < 9.95 { return DecimalText.fixed(secs, 1) + "s" }
         return "\(Int(saturating: secs.rounded()))s"
     }
 
@@ -28,7 +28,7 @@ enum DurationText {
         guard secs.isFinite else { return "?" }
         let sign = secs < 0 ? "-" : "+"
         let a = abs(secs)
-        if a < 9.95 { return sign + fixed1(a) + "s" }
+        if a < 9.95 { return sign + DecimalText.fixed(a, 1) + "s" }
         if a < 599.5 { return sign + "\(Int(saturating: a.rounded()))s" }
         return sign + age(a)
     }
@@ -37,30 +37,17 @@ enum DurationText {
     static func seconds(_ secs: Double) -> String {
         guard secs.isFinite else { return "?" }
         if secs < 0.0995 { return "\(Int(saturating: (secs * 1000).rounded()))ms" }
-        if secs < 99.95 { return fixed1(secs) + "s" }
+        if secs < 99.95 { return DecimalText.fixed(secs, 1) + "s" }
         return age(secs)
     }
 
-    /// One decimal place without Foundation's locale-dependent formatting.
-    static func fixed1(_ v: Double) -> String {
-        let tenths = Int(saturating: (v * 10).rounded())
-        return "\(tenths / 10).\(abs(tenths % 10))"
-    }
-
-    /// Two decimal places, for load averages.
-    static func fixed2(_ v: Double) -> String {
-        let hundredths = Int(saturating: (v * 100).rounded())
-        let frac = abs(hundredths % 100)
-        return "\(hundredths / 100)." + (frac < 10 ? "0\(frac)" : "\(frac)")
-    }
 
     /// `HH:MM:SS` of an epoch time shifted by `utcOffsetSecs`.
     static func clock(_ epoch: Double, utcOffsetSecs: Int) -> String {
         guard epoch.isFinite else { return "--:--:--" }
         let t = Int(saturating: epoch.rounded(.down)) + utcOffsetSecs
         let s = ((t % 86400) + 86400) % 86400
-        return pad2(s / 3600) + ":" + pad2(s / 60 % 60) + ":" + pad2(s % 60)
+        return String(s / 3600, zeroPaddedTo: 2) + ":" + String(s / 60 % 60, zeroPaddedTo: 2) + ":"
+            + String(s % 60, zeroPaddedTo: 2)
     }
-
-    private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }

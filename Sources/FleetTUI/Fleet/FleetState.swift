@@ -50,6 +50,8 @@ struct SweepStats: Sendable, Equatable {
 struct FleetState: Sendable {
     var title: String
     var thresholds: Thresholds
+    /// The tasks the exporters run (what a body must hold, and the task columns).
+    let catalog: TaskCatalog
     let hosts: [HostEntry]
     /// The exporter port used when an entry gives none (shown in addresses).
     let defaultPort: Int?
@@ -77,9 +79,11 @@ struct FleetState: Sendable {
     private var sweepEnd = -Double.infinity
 
     init(hosts: [HostEntry], defaultPort: Int? = nil, title: String = "fleet", thresholds: Thresholds = Thresholds(),
-         flapRule: FlapRule = FlapRule(), eventCapacity: Int = EventRing.defaultCapacity)
+         flapRule: FlapRule = FlapRule(), eventCapacity: Int = EventRing.defaultCapacity,
+         catalog: TaskCatalog = .standard)
     {
         self.hosts = hosts
+        self.catalog = catalog
         self.defaultPort = defaultPort
         self.title = title
         self.thresholds = thresholds
@@ -121,7 +125,7 @@ struct FleetState: Sendable {
     @discardableResult
     mutating func fold(_ result: PollResult) -> Bool {
         guard records.indices.contains(result.hostIndex) else { return false }
-        fold(HostClassifier.classify(result, thresholds: thresholds), hostIndex: result.hostIndex)
+        fold(HostClassifier.classify(result, thresholds: thresholds, catalog: catalog), hostIndex: result.hostIndex)
         return true
     }
 

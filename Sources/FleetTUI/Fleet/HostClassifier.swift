@@ -9,13 +9,14 @@ struct Classification: Sendable {
 
 /// Turns one `PollResult` into a status. Pure: the same result and thresholds give the same sample.
 enum HostClassifier {
-    static func classify(_ result: PollResult, thresholds: Thresholds) -> Classification {
+    static func classify(_ result: PollResult, thresholds: Thresholds, catalog: TaskCatalog = .standard) -> Classification {
         switch result.outcome {
         case .failed(let failure):
             return Classification(sample: sample(result, failureStatus(failure), error: failureText(failure)),
                                   detail: nil)
         case .response(let status, let dateHeader, let body):
-            return classifyResponse(result, status: status, dateHeader: dateHeader, body: body, thresholds: thresholds)
+            return classifyResponse(result, status: status, dateHeader: dateHeader, body: body, thresholds: thresholds,
+                                    catalog: catalog)
         }
     }
 
@@ -39,17 +40,23 @@ enum HostClassifier {
     }
 
     private static func classifyResponse(_ result: PollResult, status: Int, dateHeader: String?, body: [UInt8],
-                                         thresholds: Thresholds) -> Classification
+                                         thresholds: Thresholds, catalog: TaskCatalog) -> Classification
     {
         // The Date header has one-second resolution and is truncated, so the middle of that
         // second is the best estimate of the exporter's clock; the local clock at the response
         // is taken half-way through the round trip.
         let localAtResponse = result.startedAt + result.latencySecs / 2
-        var exporterNow = result.startedAt + result.latencySecs
+        let localNow = result.startedAt + result.latencySecs
+        var exporterNow = localNow
         var skew: Double?
+        var implausibleDate: String?
         if let dateHeader, let date = HTTPDate.parse(dateHeader).map(Double.init) {
-            exporterNow = date + 0.5
-            skew = exporterNow - localAtResponse
+            if PlausibleTime.isPlausible(date, localNow: localNow) {
+                exporterNow = date + 0.5
+                skew = exporterNow - localAtResponse
+            } else {
+                implausibleDate = "implausible time: the Date header says \(RemoteText.clip(dateHeader, limit: 64)) (\(PlausibleTime.window))"
+            }
         }
         func make(_ s: HostStatus, _ error: String?, tasks: [TaskHealth] = []) -> HostSample {
             HostSample(status: s, startedAt: result.startedAt, latencySecs: result.latencySecs, httpStatus: status,
@@ -64,10 +71,11 @@ enum HostClassifier {
         default:
             return Classification(sample: make(.bad, "unexpected HTTP status \(status)"), detail: nil)
         }
+        if let implausibleDate { return Classification(sample: make(.bad, implausibleDate), detail: nil) }
 
-        let snapshot: MetadataSnapshot
+        let snapshot: MetadataDocument
         do {
-            snapshot = try MetadataWire.decode(body)
+            snapshot = try MetadataDocument.decode(body, catalog: catalog)
         } catch {
             // A 500 means the exporter itself says it is broken, whatever the body looks like.
             let s: HostStatus = status == 500 ? .down : .bad
@@ -75,7 +83,12 @@ enum HostClassifier {
             return Classification(sample: make(s, prefix + RemoteText.clip(error.description)), detail: nil)
         }
 
-        let evaluated = TaskName.allCases.map {
+        // Ages computed from absurd times would read 0 s: such a host is BAD, never OK. Its detail
+        // is kept so that the operator can see what it sent.
+        if let problem = PlausibleTime.problem(in: snapshot, catalog: catalog, localNow: localNow) {
+            return Classification(sample: make(.bad, problem), detail: HostDetailBuilder.build(snapshot))
+        }
+        let evaluated = catalog.specsByName.map {
             evaluate($0, snapshot: snapshot, exporterNow: exporterNow, thresholds: thresholds)
         }
         let tasks = evaluated.map(\.health)
@@ -94,23 +107,17 @@ enum HostClassifier {
         return Classification(sample: make(.ok, nil, tasks: tasks), detail: detail)
     }
 
-    private static func evaluate(_ task: TaskName, snapshot: MetadataSnapshot, exporterNow: Double,
+    private static func evaluate(_ spec: TaskSpec, snapshot: MetadataDocument, exporterNow: Double,
                                  thresholds: Thresholds) -> (health: TaskHealth, problem: String?)
     {
+        let task = spec.name
         let record = snapshot.record(task)
         let detail = snapshot.health.taskDetail?[task]
-        let interval = detail?.intervalSecs.flatMap { $0 > 0 ? $0 : nil } ?? task.defaultIntervalSecs
+        let interval = detail?.intervalSecs.flatMap { $0 > 0 ? $0 : nil } ?? spec.defaultIntervalSecs
         let staleAfter = thresholds.staleAfter(intervalSecs: interval)
         let age = record.scrapeTimestamp.map { max(0, exporterNow - $0) }
 
-        let state: TaskState
-        if snapshot.health.activity(of: task) == .inactive {
-            state = .inactive
-        } else if record.isEmpty {
-            state = .pending
-        } else {
-            state = .active
-        }
+        let state = TaskState(snapshot.health.activity(of: task), record: record)
 
         var problem: String?
         var stale = false
@@ -131,7 +138,7 @@ enum HostClassifier {
                 stale = true
             }
         }
-        if let lastError = record.scrapeErrors.last {
+        if let lastError = record.errors.last {
             let text = "\(task.rawValue): " + RemoteText.clip(lastError)
             problem = problem.map { $0 + " (" + text + ")" } ?? text
         } else if state == .active, stale {
@@ -141,8 +148,8 @@ enum HostClassifier {
         let health = TaskHealth(
             task: task, state: state, ageSecs: age, intervalSecs: interval, isStale: stale,
             scrapeTimestamp: record.scrapeTimestamp, scrapeDurationSecs: record.scrapeDurationSecs,
-            recentErrors: record.scrapeErrors.suffix(3).map { RemoteText.clip($0) },
-            scrapeErrorCount: record.scrapeErrors.count, hasData: record.hasData, detail: detail)
+            recentErrors: record.errors.suffix(3).map { RemoteText.clip($0) },
+            scrapeErrorCount: record.errors.count, hasData: record.hasData, detail: detail)
         return (health, problem)
     }
 

@@ -70,7 +70,7 @@ enum HostDetailBuilder {
     static let maxListed = 8
     static let maxHealthErrors = 5
 
-    static func build(_ snapshot: MetadataSnapshot) -> HostDetail {
+    static func build(_ snapshot: MetadataDocument) -> HostDetail {
         let errors = snapshot.health.errors
         return HostDetail(
             exporterStartedEpochSecs: snapshot.health.startedEpochSecs,
@@ -78,9 +78,9 @@ enum HostDetailBuilder {
             healthErrors: errors.suffix(maxHealthErrors).map { RemoteText.clip($0) },
             healthErrorCount: errors.count,
             hasTaskDetail: snapshot.health.taskDetail != nil,
-            facts: snapshot.host.data?.objectValue.map(facts),
-            daemons: snapshot.daemons.data?.arrayValue.map(daemons),
-            devices: snapshot.disks.data?.arrayValue.map(devices))
+            facts: snapshot.record(.host).data?.json?.objectValue.map(facts),
+            daemons: snapshot.record(.daemons).data?.json?.arrayValue.map(daemons),
+            devices: snapshot.record(.disks).data?.json?.arrayValue.map(devices))
     }
 
     static func facts(_ o: JSONObject) -> HostFacts {

@@ -1,11 +1,19 @@
 import Common
 
-/// One exporter task as seen in one poll.
+/// One exporter task as the dashboard judges it: the wire's `TaskActivity`, with `active`
+/// split by whether the task has reported anything yet.
 enum TaskState: Sendable, Equatable {
     case active
     case inactive
     /// Active, but its record is still `{}`: no scrape has finished yet.
     case pending
+
+    init(_ activity: TaskActivity, record: TaskRecord) {
+        switch activity {
+        case .inactive: self = .inactive
+        case .active: self = record.isEmpty ? .pending : .active
+        }
+    }
 }
 
 struct TaskHealth: Sendable, Equatable {
@@ -23,7 +31,7 @@ struct TaskHealth: Sendable, Equatable {
     let recentErrors: [String]
     let scrapeErrorCount: Int
     let hasData: Bool
-    let detail: TaskDetailSnapshot?
+    let detail: TaskDetail?
 }
 
 /// The classified result of one poll of one host.
@@ -35,7 +43,7 @@ struct HostSample: Sendable, Equatable {
     let httpStatus: Int?
     /// Exporter clock minus local clock at the response (from the `Date` header); nil without one.
     let skewSecs: Double?
-    /// Every worker task, in `TaskName.allCases` order; empty when no metadata was decoded.
+    /// Every worker task of the catalog, in name order; empty when no metadata was decoded.
     let tasks: [TaskHealth]
     /// Why the host is not OK, in one line; nil when OK.
     let error: String?

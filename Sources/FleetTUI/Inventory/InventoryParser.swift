@@ -69,7 +69,7 @@ enum HostListParser {
                     kind: .invalidAddress(String(token), reason: "expected one host[:port] per line, found extra text '\(InventoryProblem.quoted(extra))'")))
                 continue
             }
-            switch HostAddress.parse(token) {
+            switch HostAddress.parse(Substring(token)) {
             case .success(let hp):
                 entries.append(HostEntry(displayName: hp.host, address: hp.host, port: hp.port, line: lineNumber))
             case .failure(let failure):
@@ -108,7 +108,7 @@ enum OrchHostListParser {
                 problems.append(InventoryProblem(line: number, kind: .unexpectedJSON("'addr' is missing or not a non-empty string")))
                 continue
             }
-            switch HostAddress.parse(addr) {
+            switch HostAddress.parse(Substring(addr)) {
             case .success(let hp):
                 let name = obj["hostname"]?.stringValue?.trimmingWhitespace() ?? ""
                 // The name is shown in every table: no escapes, no megabyte names.
@@ -148,13 +148,5 @@ extension HostAddress.Failure {
         case .badPort(let p): return .badPort(p)
         case .invalid(let a, let reason): return .invalidAddress(a, reason: reason)
         }
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> SubSequence {
-        let start = firstIndex(where: { !$0.isWhitespace }) ?? endIndex
-        let end = lastIndex(where: { !$0.isWhitespace }).map { index(after: $0) } ?? start
-        return self[start..<end]
     }
 }

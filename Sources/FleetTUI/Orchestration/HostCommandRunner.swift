@@ -36,7 +36,7 @@ enum HostCommandOutcome {
         case .success(let finished):
             result = finished
         case .failure(.timedOut):
-            return .failure("timed out after \(formatSeconds(timeoutSeconds)) (see --timeout)")
+            return .failure("timed out after \(DecimalText.seconds(timeoutSeconds)) s (see --timeout)")
         case .failure(let error):
             return .failure(viaSSH ? "cannot run ssh: \(error)" : "\(error)")
         }
@@ -58,7 +58,7 @@ enum HostCommandOutcome {
     /// The useful part of a failed command's stderr on one line: the problem lines, without the
     /// "failed:" header and usage hints, capped so the result table stays readable.
     static func summary(_ stderr: String) -> String? {
-        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters() }.filter {
+        let lines = stderr.split(separator: "\n").map { $0.trimmingWhitespace() }.filter {
             !$0.isEmpty && !$0.hasSuffix("failed:") && !$0.hasPrefix("Run '")
         }
         guard !lines.isEmpty else { return nil }
@@ -67,19 +67,7 @@ enum HostCommandOutcome {
     }
 
     static func lastLine(_ text: String) -> String? {
-        text.split(separator: "\n").map { $0.trimmingCharacters() }.last { !$0.isEmpty }
+        text.split(separator: "\n").map { $0.trimmingWhitespace() }.last { !$0.isEmpty }
     }
 
-    static func formatSeconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
-    }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String {
-        var s = self
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
 }

@@ -12,10 +12,6 @@ extension FleetStore {
         try entries()[StoreKey.exporterEnabled] == "true"
     }
 
-    public func exporterSpec() throws(FleetStoreError) -> ExporterServiceSpec? {
-        try Self.exporterSpec(in: entries())
-    }
-
     public func clusterFSID() throws(FleetStoreError) -> String? {
         try entries()[StoreKey.clusterFSID]
     }
@@ -27,11 +23,6 @@ extension FleetStore {
         } catch {
             throw .invalidValue(key: StoreKey.exporterConfig, reason: error.description)
         }
-    }
-
-    static func exporterSpec(in entries: StoreEntries) throws(FleetStoreError) -> ExporterServiceSpec? {
-        guard let text = entries[StoreKey.exporterSpec] else { return nil }
-        return try ExporterServiceSpec.decode(text)
     }
 }
 
@@ -51,9 +42,5 @@ extension StoreEntries {
     public mutating func clearExporterConfig() {
         self[StoreKey.exporterConfig] = nil
         self[StoreKey.exporterEnabled] = nil
-    }
-
-    public mutating func setExporterSpec(_ spec: ExporterServiceSpec?) {
-        self[StoreKey.exporterSpec] = spec.map { JSONWriter.compactString($0.json) }
     }
 }

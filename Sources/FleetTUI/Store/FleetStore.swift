@@ -17,7 +17,7 @@ public final class FleetStore: Sendable {
     /// The lock while this instance holds it, and how many nested holders there are: flock
     /// locks belong to an open file, so taking it again through a second descriptor would
     /// wait on ourselves.
-    private let held = Mutex<(lock: StoreLockBox?, depth: Int)>((nil, 0))
+    private let held = Mutex<(lock: StoreLock?, depth: Int)>((nil, 0))
 
     private init(stateDirectory: String, onLockWait: @escaping @Sendable (String) -> Void) {
         self.stateDirectory = stateDirectory
@@ -50,13 +50,13 @@ public final class FleetStore: Sendable {
 
     /// The current entries; empty when the store does not exist yet.
     public func entries() throws(FleetStoreError) -> StoreEntries {
-        let fd = Glibc.open(storePath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return StoreEntries() }
-            throw .io(FileOperationError(operation: "open", path: storePath, errnoCode: errno))
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(storePath)
+        } catch {
+            if error.code == ENOENT { return StoreEntries() }
+            throw .read(error)
         }
-        let bytes = CommandIO.readAll(fd: fd)
-        close(fd)
         return try StoreFileFormat.decode(bytes, path: storePath)
     }
 
@@ -75,9 +75,12 @@ public final class FleetStore: Sendable {
 
     /// Changes the store: under the lock, reads the current entries, lets `body` modify them,
     /// and writes them back atomically if they changed. Nothing is written if `body` throws.
+    /// Temporary files an interrupted writer left (they may hold the private key) are removed
+    /// by every update, whether or not it changes anything.
     @discardableResult
     public func update<T>(_ body: (inout StoreEntries) throws -> T) throws -> T {
         try withExclusiveLock {
+            AtomicFile.removeLeftovers(for: storePath)
             var entries = try self.entries()
             let before = entries
             let result = try body(&entries)
@@ -88,7 +91,6 @@ public final class FleetStore: Sendable {
 
     private func write(_ entries: StoreEntries) throws(FleetStoreError) {
         try createStateDirectory()
-        AtomicFile.removeLeftovers(for: storePath)
         do {
             try AtomicFile.write(StoreFileFormat.encode(entries), to: storePath, mode: 0o600)
         } catch {
@@ -104,7 +106,7 @@ public final class FleetStore: Sendable {
         if nested { return }
         try createStateDirectory()
         let lock = try StoreLock.acquire(path: lockPath, onWait: onLockWait)
-        held.withLock { $0 = (StoreLockBox(lock), 1) }
+        held.withLock { $0 = (lock, 1) }
     }
 
     private func release() {
@@ -124,11 +126,4 @@ public final class FleetStore: Sendable {
             }
         }
     }
-}
-
-/// Holds the lock inside the Mutex. The lock is only created, used and dropped by the thread
-/// running a store command, never shared; the box exists to satisfy Sendable checking.
-private final class StoreLockBox: @unchecked Sendable {
-    let lock: StoreLock
-    init(_ lock: StoreLock) { self.lock = lock }
 }

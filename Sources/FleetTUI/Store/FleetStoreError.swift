@@ -3,6 +3,7 @@ import Common
 /// Why the fleet's KV store could not be read or changed, phrased for the operator.
 public enum FleetStoreError: Error, Equatable, CustomStringConvertible {
     case io(FileOperationError)
+    case read(FileReadError)
     /// The store file exists but is not what `fleet` writes.
     case corrupt(path: String, reason: String)
     case cannotLock(path: String, reason: String)
@@ -16,6 +17,7 @@ public enum FleetStoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .io(let e): return e.description
+        case .read(let e): return "cannot read \(e)"
         case .corrupt(let path, let reason):
             return "\(path) is not a valid fleet store (\(reason)); restore it from a backup, or move it aside to start with an empty store"
         case .cannotLock(let path, let reason):

@@ -3,7 +3,8 @@ import Glibc
 
 /// An exclusive flock(2) on the store's lock file, serializing fleet processes that change the
 /// store. The kernel drops it when the process dies, so a killed fleet never leaves it stuck.
-final class StoreLock {
+/// Sendable: its only state is the descriptor, fixed at creation.
+final class StoreLock: Sendable {
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }

@@ -3,7 +3,7 @@ import Common
 /// `--state-dir DIR` as every store-using command takes it.
 enum StoreOption {
     static let spec = OptionSpec.value("--state-dir", name: "DIR", help: "where the KV store lives",
-                                       default: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet")
+                                       defaultHelp: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet")
 
     static func open(_ parsed: ParsedArguments, io: CommandIO) throws(FleetStoreError) -> FleetStore {
         let dir = parsed.string("--state-dir") ?? FleetStore.defaultStateDir()

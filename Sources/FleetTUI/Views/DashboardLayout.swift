@@ -87,7 +87,8 @@ enum DashboardLayout {
         let names = cache.hostNames(fleet)
         let indent = view.groupBy != .none ? 2 : 0
         let cols = TableColumns.fit(width: width, longestName: names.maxWidth + indent,
-                                    addressWidth: view.showAddress ? names.maxAddressWidth : nil)
+                                    addressWidth: view.showAddress ? names.maxAddressWidth : nil,
+                                    tasks: fleet.catalog.specsByName)
         var lines: [ScreenRow] = [
             HeaderLayout.titleRow(fleet, view: view, width: width),
             HeaderLayout.countsRow(fleet, context: context, intervalSecs: view.intervalSecs, width: width),

@@ -261,7 +261,7 @@ enum DetailLayout {
         if let m = f.cpuModel { cpu.append(m) }
         if let s = f.cpuSockets, let c = f.cpuCores { cpu.append("\(s) socket\(s == 1 ? "" : "s") × \(c) cores") }
         if let t = f.cpuThreads { cpu.append("\(t) threads") }
-        if let l = f.load1 { cpu.append("load \(DurationText.fixed2(l))") }
+        if let l = f.load1 { cpu.append("load \(DecimalText.fixed(l, 2))") }
         if !cpu.isEmpty { out.append(Line("CPU", cpu.joined(separator: " · "))) }
         var mem: [String] = []
         if let t = f.memoryTotalKB { mem.append(ByteText.binary(Double(t) * 1024) + " total") }
@@ -306,6 +306,6 @@ enum ByteText {
         var v = max(0, bytes)
         var u = 0
         while v >= base, u < units.count - 1 { v /= base; u += 1 }
-        return (u == 0 ? "\(Int(saturating: v))" : DurationText.fixed1(v)) + " " + units[u]
+        return (u == 0 ? "\(Int(saturating: v))" : DecimalText.fixed(v, 1)) + " " + units[u]
     }
 }

@@ -5,7 +5,7 @@ enum TableColumn: Equatable {
     case name
     case address
     case status
-    case task(TaskName, compact: Bool)
+    case task(TaskSpec, compact: Bool)
     case latency
     case skew
     case error
@@ -15,12 +15,7 @@ enum TableColumn: Equatable {
         case .name: return "HOST"
         case .address: return "ADDRESS"
         case .status: return "STATUS"
-        case .task(let t, let compact):
-            switch t {
-            case .daemons: return compact ? "DMN" : "DAEMONS"
-            case .disks: return compact ? "DSK" : "DISKS"
-            case .host: return compact ? "FCT" : "FACTS"
-            }
+        case .task(let t, let compact): return compact ? t.compactColumnTitle : t.columnTitle
         case .latency: return "LAT/p95"
         case .skew: return "SKEW"
         case .error: return "ERROR"
@@ -64,14 +59,15 @@ struct TableColumns: Equatable {
     /// task columns' words (glyph and age stay), then task columns from the right.
     /// `addressWidth`: the ADDRESS column is on (`a`) and its longest `address:port`; it stays
     /// beside the name until only the status is left.
-    static func fit(width: Int, longestName: Int, addressWidth: Int? = nil) -> TableColumns {
+    static func fit(width: Int, longestName: Int, addressWidth: Int? = nil,
+                    tasks: [TaskSpec] = TaskCatalog.standard.specsByName) -> TableColumns {
         let namePref = min(max(longestName, 4), maxNameWidth)
         // Full task cells and the optional columns are only worth it while host names stay
         // readable; below that the task cells shrink to glyphs first.
         let nameReadable = min(readableNameWidth, namePref)
         let nameMin = min(minNameWidth, namePref)
-        let full = TaskName.allCases.map { TableColumn.task($0, compact: false) }
-        let compact = TaskName.allCases.map { TableColumn.task($0, compact: true) }
+        let full = tasks.map { TableColumn.task($0, compact: false) }
+        let compact = tasks.map { TableColumn.task($0, compact: true) }
         let address: [TableColumn] = addressWidth == nil ? [] : [.address]
         let variants: [[TableColumn]] = [
             address + [.status] + full + [.latency, .skew, .error],
@@ -187,7 +183,7 @@ enum TableLayout {
             let s = record.status
             return CellContent(text: statusText(record), role: statusRole(s), bold: s != .ok && s != .pending)
         case .task(let task, let compact):
-            guard let sample = record.sample, let t = sample.task(task) else {
+            guard let sample = record.sample, let t = sample.task(task.name) else {
                 return CellContent(text: "-", role: .dim)
             }
             return taskCell(t, sample: sample, thresholds: thresholds, now: now, compact: compact)

@@ -64,7 +64,7 @@ enum ViewExporter {
         case .csv:
             var header = view.groupBy == .none ? [] : ["group"]
             header += ["host", "address", "status", "flapping"]
-            for task in TaskName.allCases { header += ["\(task.rawValue)_state", "\(task.rawValue)_age_secs"] }
+            for task in fleet.catalog.specsByName.map(\.name) { header += ["\(task.rawValue)_state", "\(task.rawValue)_age_secs"] }
             header += ["latency_ms", "latency_p95_ms", "skew_secs", "error"]
             var lines = [CSV.line(header)]
             for (host, group) in hostRows {
@@ -72,15 +72,15 @@ enum ViewExporter {
                 var fields = group.map { [CSV.text(rows.groups[$0].title)] } ?? []
                 fields += [CSV.text(fleet.name(of: host)), CSV.text(fleet.endpoint(of: host)), record.status.label,
                            record.isFlapping ? "yes" : "no"]
-                for task in TaskName.allCases {
+                for task in fleet.catalog.specsByName.map(\.name) {
                     let t = record.sample?.task(task)
                     fields.append(t.map { stateText($0.state) } ?? "")
                     let age = t.flatMap { h in h.ageSecs.map { $0 + max(0, context.now - (record.sample?.receivedAt ?? context.now)) } }
-                    fields.append(age.map(DurationText.fixed1) ?? "")
+                    fields.append(age.map { DecimalText.fixed($0, 1) } ?? "")
                 }
-                fields.append(record.latency.last.map { DurationText.fixed1($0 * 1000) } ?? "")
-                fields.append(record.latency.percentile(0.95).map { DurationText.fixed1($0 * 1000) } ?? "")
-                fields.append(record.sample?.skewSecs.map(DurationText.fixed1) ?? "")
+                fields.append(record.latency.last.map { DecimalText.fixed(Double($0) * 1000, 1) } ?? "")
+                fields.append(record.latency.percentile(0.95).map { DecimalText.fixed($0 * 1000, 1) } ?? "")
+                fields.append(record.sample?.skewSecs.map { DecimalText.fixed($0, 1) } ?? "")
                 fields.append(CSV.text(record.sample?.error ?? ""))
                 lines.append(CSV.line(fields))
             }

@@ -7,7 +7,7 @@ enum MetadataDecoderFuzz {
 
     @Sendable static func run(_ data: [UInt8]) -> FuzzOutcome {
         do {
-            let snapshot = try MetadataWire.decode(data)
+            let snapshot = try MetadataDocument.decode(data)
             return .value("health with \(snapshot.health.errors.count) errors")
         } catch {
             return .rejected(error.description)

@@ -46,6 +46,7 @@ final class ConfigDeployLifecycleTests: XCTestCase {
         let before = storeBytes()
         let other = try SelfSignedCertificate.generate()
         let mine = try SelfSignedCertificate.generate()
+        let expired = try SelfSignedCertificate.generate(validDays: -1)
         func doc(crt: String = mine.certificatePEM, key: String = mine.privateKeyPEM, token: JSONValue = "abcdefgh", port: JSONValue? = 9443) -> String {
             var o = JSONObject([("crt", .string(crt)), ("key", .string(key)), ("token", token)])
             if let port { o["port"] = port }
@@ -55,6 +56,8 @@ final class ConfigDeployLifecycleTests: XCTestCase {
             ("{\"crt\": ", "config"), (doc(port: nil), "port"), (doc(key: other.privateKeyPEM), "key"),
             (doc(token: "short"), "token"), (doc(port: 1024), "port"), (doc(port: "https"), "port"),
             (doc(crt: "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n"), "crt"),
+            (doc(token: .string(String(repeating: "t", count: 20_000))), "token"),
+            (doc(crt: expired.certificatePEM, key: expired.privateKeyPEM), "crt"),
         ]
         for (text, field) in bad {
             let path = try file("bad.json", text)
@@ -110,13 +113,31 @@ final class ConfigDeployLifecycleTests: XCTestCase {
 
         let fsid = "5a1b2c3d-0000-4000-8000-00000000beef"
         let data = temp + "/data", units = temp + "/units", logs = temp + "/log"
-        let port = try DeployBinaries.freePort()
         let common = ["--fsid", fsid, "--id", "it", "--data-dir", data, "--unit-dir", units, "--log-dir", logs]
-        let deploy = try DeployBinaries.exporter(["deploy"] + common + ["--config-json", configPath, "--port", String(port),
-                                                                         "--bind", "127.0.0.1", "--no-start"])
-        XCTAssertEqual(deploy.status, 0, deploy.all)
-
         let daemonDir = "\(data)/\(fsid)/cephadm-exporter.it"
+        // The unit gets a fixed port; one another program holds is refused and drawn again.
+        let (port, daemon, health) = try PortCandidates.retrying { port -> (Int, SpawnedProcess, TestHTTPSClient.Response)? in
+            let deploy = try DeployBinaries.exporter(["deploy"] + common + ["--config-json", configPath, "--port", String(port),
+                                                                             "--bind", "127.0.0.1", "--no-start"])
+            if deploy.status == 1 && deploy.err.contains("already in use") { return nil }
+            XCTAssertEqual(deploy.status, 0, deploy.all)
+            // unit.run, as a supervisor would run it: the daemon in the foreground.
+            let daemon = try SpawnedProcess(["/bin/sh", daemonDir + "/unit.run"], outputDir: temp, name: "unit-run-\(port)")
+            var response: TestHTTPSClient.Response? = nil
+            _ = TestPaths.eventually(timeout: 20) {
+                response = try? TestHTTPSClient(port: port, trusting: config.crt).request("GET", "/v1/metadata/health", token: config.token)
+                return response != nil || !daemon.isRunning
+            }
+            if let response { return (port, daemon, response) }
+            daemon.wait(timeout: 5)
+            guard daemon.stderr.contains("already in use") else { throw TestFailure("daemon did not serve: \(daemon.stderr)") }
+            return nil
+        }
+        defer {
+            daemon.signal(SIGKILL)
+            daemon.wait(timeout: 5)
+        }
+
         XCTAssertEqual(DeployBinaries.tree(daemonDir), ["crt", "key", "token", "unit.configured", "unit.created", "unit.meta", "unit.run"])
         XCTAssertEqual(DeployBinaries.mode("\(data)/\(fsid)"), 0o700)
         XCTAssertEqual(DeployBinaries.mode(daemonDir), 0o700)
@@ -128,18 +149,6 @@ final class ConfigDeployLifecycleTests: XCTestCase {
         XCTAssertTrue(unit.contains("--port \(port) --bind 127.0.0.1"), unit)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(units)/ceph-\(fsid).target"))
 
-        // unit.run, as a supervisor would run it: the daemon in the foreground.
-        let daemon = try SpawnedProcess(["/bin/sh", daemonDir + "/unit.run"], outputDir: temp, name: "unit-run")
-        defer {
-            daemon.signal(SIGKILL)
-            daemon.wait(timeout: 5)
-        }
-        var response: TestHTTPSClient.Response? = nil
-        _ = TestPaths.eventually(timeout: 20) {
-            response = try? TestHTTPSClient(port: port, trusting: config.crt).request("GET", "/v1/metadata/health", token: config.token)
-            return response != nil || !daemon.isRunning
-        }
-        let health = try XCTUnwrap(response, "daemon did not serve: \(daemon.stderr)")
         XCTAssertEqual(health.status, 200, health.text)
         XCTAssertNotNil(try health.json()["tasks"])
         let metadata = try TestHTTPSClient(port: port, trusting: config.crt).request("GET", "/v1/metadata", token: config.token)

@@ -30,7 +30,8 @@ enum DeployBinaries {
         return Run(status: status, out: r.stdoutText, err: r.stderrText)
     }
 
-    /// Skips the test until the dispatchers route the sub-commands this test drives.
+    /// Fails (never skips) with a clear message when a binary is missing or no longer routes a
+    /// sub-command these tests drive: `make test` builds both binaries, so either is a bug.
     static func requireSubcommands() throws {
         for (binary, args, usage) in [
             (TestPaths.exporter, ["deploy", "--help"], "Usage: cephadm-exporter deploy"),
@@ -39,29 +40,13 @@ enum DeployBinaries {
             (TestPaths.fleet, ["apply", "--help"], "Usage: fleet apply"),
         ] {
             guard FileManager.default.isExecutableFile(atPath: binary) else {
-                throw XCTSkip("\(binary) is not built")
+                throw TestFailure("\(binary) is not built (run `swift build` first, as `make test` does)")
             }
             let r = try run([binary] + args)
             guard r.out.contains(usage) else {
-                throw XCTSkip("\(PathText.basename(binary)) does not route '\(args[0])' yet (no \"\(usage)\" in its --help)")
+                throw TestFailure("\(PathText.basename(binary)) does not route '\(args[0])' (no \"\(usage)\" in its --help): \(r.all)")
             }
         }
-    }
-
-    /// A TCP port that was free on 127.0.0.1 a moment ago.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw TestFailure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func mode(_ path: String) -> mode_t {
@@ -97,7 +82,6 @@ final class LoopbackSSHD {
             throw XCTSkip("ssh or ssh-keygen is missing; `make test` installs openssh-client")
         }
         self.dir = dir
-        port = try DeployBinaries.freePort()
         clientKey = dir + "/client_key"
         for (key, comment) in [(dir + "/host_key", "host"), (clientKey, "client")] {
             let r = try CommandRunner().run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key], timeoutSecs: 30)
@@ -106,26 +90,34 @@ final class LoopbackSSHD {
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: dir + "/authorized_keys")
         // Privilege separation needs this directory; it normally comes with the package.
         mkdir("/run/sshd", 0o755)
-        let config = [
-            "Port \(port)",
-        ] + addresses.map { "ListenAddress \($0)" } + [
-            "HostKey \(dir)/host_key",
-            "AuthorizedKeysFile \(dir)/authorized_keys",
-            "PermitRootLogin prohibit-password",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "UsePAM no",
-            "StrictModes no",
-            "PidFile \(dir)/sshd.pid",
-        ]
-        try (config.joined(separator: "\n") + "\n").write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
-        process = try SpawnedProcess([Self.binary, "-D", "-f", dir + "/sshd_config", "-E", dir + "/sshd.log"],
-                                     outputDir: dir, name: "sshd")
-        let up = TestPaths.eventually(timeout: 15) { [port] in
-            !self.process.isRunning || addresses.allSatisfy { Self.accepts($0, port) }
-        }
-        guard up, process.isRunning else {
-            throw TestFailure("sshd did not start: \(DeployBinaries.read(dir + "/sshd.log") ?? "") \(process.stderr)")
+        var attempt = 0
+        (process, port) = try PortCandidates.retrying { port -> (SpawnedProcess, Int)? in
+            attempt += 1
+            let log = dir + "/sshd-\(attempt).log"
+            let config = [
+                "Port \(port)",
+            ] + addresses.map { "ListenAddress \($0)" } + [
+                "HostKey \(dir)/host_key",
+                "AuthorizedKeysFile \(dir)/authorized_keys",
+                "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "UsePAM no",
+                "StrictModes no",
+                "PidFile \(dir)/sshd.pid",
+            ]
+            try (config.joined(separator: "\n") + "\n").write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
+            let process = try SpawnedProcess([Self.binary, "-D", "-f", dir + "/sshd_config", "-E", log],
+                                             outputDir: dir, name: "sshd-\(attempt)")
+            let up = TestPaths.eventually(timeout: 15) {
+                !process.isRunning || addresses.allSatisfy { PortCandidates.accepts(port, host: $0) }
+            }
+            if up, process.isRunning { return (process, port) }
+            let text = (DeployBinaries.read(log) ?? "") + process.stderr
+            process.signal(SIGKILL)
+            process.wait(timeout: 5)
+            guard text.contains("Address already in use") else { throw TestFailure("sshd did not start: \(text)") }
+            return nil
         }
     }
 
@@ -141,18 +133,5 @@ final class LoopbackSSHD {
     var fleetSSHArguments: [String] {
         ["--ssh-identity", clientKey, "--ssh-user", "root",
          "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"]
-    }
-
-    private static func accepts(_ address: String, _ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_port = in_port_t(UInt16(port).bigEndian)
-        a.sin_addr = in_addr(s_addr: inet_addr(address))
-        return withUnsafePointer(to: &a) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }

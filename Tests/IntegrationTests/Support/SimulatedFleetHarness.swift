@@ -25,25 +25,22 @@ final class SimulatedFleetHarness {
         let g = try SelfSignedCertificate.generate()
         let config: JSONValue = ["crt": .string(g.certificatePEM), "key": .string(g.privateKeyPEM), "token": "fleet-test-token-1234", "port": 9443]
         try JSONWriter.pretty(config).write(toFile: configPath, atomically: true, encoding: .utf8)
-        // Below the ephemeral range (32768+), where client sockets could already hold a port;
-        // a range some other program holds is retried elsewhere.
-        var lastError = ""
-        for attempt in 0..<6 {
-            let base = 10_000 + Int.random(in: 0..<200) * 100
+        // A range some other program holds is retried elsewhere.
+        var attempt = 0
+        let (p, base) = try PortCandidates.retrying(count: count) { base -> (SpawnedProcess, Int)? in
+            attempt += 1
             var args = [TestPaths.exporter, "simulate", "--count", String(count), "--base-port", String(base),
                         "--config", configPath, "--seed", String(seed), "--hosts-out", hostsPath, "--slow-delay", "0.2"]
             if let behaviour { args += ["--behaviour", behaviour] }
             args += extra
             let p = try SpawnedProcess(args, outputDir: tempDir, name: "simulate-\(attempt)")
             _ = TestPaths.eventually(timeout: 15) { p.stderr.contains("simulating") || !p.isRunning }
-            if p.isRunning {
-                process = p
-                basePort = base
-                break
-            }
-            lastError = p.stderr
+            if p.isRunning { return (p, base) }
+            guard p.stderr.contains("cannot listen") else { throw TestFailure("simulator did not start:\n\(p.stderr)") }
+            return nil
         }
-        guard process != nil else { throw TestFailure("simulator did not start:\n\(lastError)") }
+        process = p
+        basePort = base
         let text = try String(contentsOfFile: hostsPath, encoding: .utf8)
         let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
         behaviours = lines.compactMap { $0.split(separator: " ").last.map(String.init) }

@@ -30,7 +30,7 @@ enum DaemonListError: Error, Equatable, CustomStringConvertible {
 /// The `daemons` task (`cephadm ls` with details, spec 5.2): the legacy and cephadm daemons
 /// found under the data directory, with their unit state and container details.
 struct DaemonListTask: GatherTask {
-    let name = TaskName.daemons
+    let spec = TaskSpec.daemons
     let root: SystemRoot
     /// The Ceph data directory as a host path; it is read below `root`.
     let dataDir: String

@@ -26,7 +26,7 @@ enum DiskInventoryError: Error, Equatable, CustomStringConvertible {
 /// document built natively.
 /// Unlike Pacific it runs no container and takes no cluster lock (quirk Q13).
 struct DiskInventoryTask: GatherTask {
-    let name = TaskName.disks
+    let spec = TaskSpec.disks
     let root: SystemRoot
     /// The configured command (`--ceph-volume`), split on spaces; nil or blank means look for
     /// `ceph-volume` on PATH; `native` means the native inventory even where ceph-volume exists.

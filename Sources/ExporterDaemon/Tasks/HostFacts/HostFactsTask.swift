@@ -18,7 +18,7 @@ struct HostFactsEnvironment: Sendable {
     var fqdn: @Sendable (String) -> String = { $0 }
 
     static let live = HostFactsEnvironment(
-        now: { wallClockSeconds() },
+        now: { Clock.wallSeconds() },
         uname: { liveUname() },
         ipv4Address: { liveIPv4Assignment($0) },
         fqdn: { HostNames.liveFQDN($0) })
@@ -39,7 +39,7 @@ enum HostFactsError: Error, Equatable, CustomStringConvertible {
 /// The `host` task: the gather-facts object (spec 5.1), read natively from /proc, /sys and
 /// /etc under an injectable root. Keys are sorted at every level, as Pacific prints them.
 struct HostFactsTask: GatherTask {
-    let name = TaskName.host
+    let spec = TaskSpec.host
     let root: SystemRoot
     let environment: HostFactsEnvironment
 

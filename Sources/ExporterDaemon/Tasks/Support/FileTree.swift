@@ -10,9 +10,9 @@ struct FileTree: Sendable {
     init(_ root: SystemRoot) { self.root = root }
 
     /// The file's bytes, or nil if it cannot be opened or read (missing, permission, EINVAL
-    /// from sysfs attributes such as `speed` on a link that is down).
+    /// from sysfs attributes such as `speed` on a link that is down, or larger than `limit`).
     func readBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
-        try? FileReader.readBytes(root.path(path), limit: limit).get()
+        try? FileReader.read(root.path(path), limit: limit)
     }
 
     /// The file's text, or nil when unreadable.
@@ -70,15 +70,4 @@ struct FileTree: Sendable {
 
     /// Why the last failed call failed, for error messages (`No such file or directory`).
     static func lastErrorText() -> String { String(cString: strerror(errno)) }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and newlines.
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) })
-        else { return "" }
-        return String(self[first...last])
-    }
 }

@@ -7,9 +7,9 @@ enum UTCTimestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = CivilCalendar.date(days: Int(days))
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-            + "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-            + ".\(pad(microseconds, 6))Z"
+        return "\(String(year, zeroPaddedTo: 4))-\(String(month, zeroPaddedTo: 2))-\(String(day, zeroPaddedTo: 2))T"
+            + "\(String(secondOfDay / 3600, zeroPaddedTo: 2)):\(String(secondOfDay / 60 % 60, zeroPaddedTo: 2))"
+            + ":\(String(secondOfDay % 60, zeroPaddedTo: 2)).\(String(microseconds, zeroPaddedTo: 6))Z"
     }
 
     /// A file time as cephadm prints it: Python turns it into a float (seconds + nanoseconds
@@ -84,10 +84,5 @@ enum UTCTimestamp {
         let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
         let epoch = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
         return format(seconds: epoch, microseconds: micro)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

@@ -2,7 +2,8 @@ import Common
 
 /// The applied exporter service, stored under `mgr/cephadm/spec.cephadm-exporter`: which hosts
 /// run it and how they were reached, so `fleet rm` (and a later `fleet apply`) can find every
-/// daemon again. Its presence also freezes the exporter config (the guard).
+/// daemon again. Its presence also freezes the exporter config (the guard). It lives with the
+/// orchestration that writes it: the store below knows keys and strings, not deploy targets.
 public struct ExporterServiceSpec: Sendable, Equatable {
     public var fsid: String
     public var hosts: [DeployTarget]
@@ -83,5 +84,23 @@ public struct ExporterServiceSpec: Sendable, Equatable {
             noStart: r?["no_start"]?.boolValue ?? false)
         let deployed = (document["deployed_hosts"]?.arrayValue ?? []).compactMap(\.stringValue)
         return ExporterServiceSpec(fsid: fsid, hosts: hosts, ssh: ssh, remote: remote, deployedHosts: deployed)
+    }
+}
+
+/// Reading and writing the applied service in the store.
+extension FleetStore {
+    public func exporterSpec() throws(FleetStoreError) -> ExporterServiceSpec? {
+        try Self.exporterSpec(in: entries())
+    }
+
+    static func exporterSpec(in entries: StoreEntries) throws(FleetStoreError) -> ExporterServiceSpec? {
+        guard let text = entries[StoreKey.exporterSpec] else { return nil }
+        return try ExporterServiceSpec.decode(text)
+    }
+}
+
+extension StoreEntries {
+    public mutating func setExporterSpec(_ spec: ExporterServiceSpec?) {
+        self[StoreKey.exporterSpec] = spec.map { JSONWriter.compactString($0.json) }
     }
 }

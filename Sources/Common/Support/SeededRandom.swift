@@ -1,0 +1,20 @@
+/// A small deterministic generator (SplitMix64): the same seed gives the same sequence, so the
+/// simulator's fleet and the fuzz tests' inputs are the same on every run.
+public struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    /// The generator's first output is the mix of `seed` advanced once.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    public mutating func double(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
+}

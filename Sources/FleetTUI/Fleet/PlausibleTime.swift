@@ -1,0 +1,42 @@
+import Common
+
+/// Times a host reports are believed only inside a window around this machine's clock: from
+/// 2000-01-01 to a day ahead. A `scrape_timestamp` of 1e300, or a `Date` header in year 0001,
+/// would otherwise make every data age 0 s and keep a broken host OK forever.
+enum PlausibleTime {
+    /// 2000-01-01T00:00:00Z.
+    static let earliestEpochSecs: Double = 946_684_800
+    /// How far ahead of this machine's clock a host's clock may run.
+    static let futureAllowanceSecs: Double = 86_400
+    /// The longest refresh interval a host may report (`run` accepts at most a day).
+    static let longestIntervalSecs: Double = 86_400
+
+    static func isPlausible(_ epochSecs: Double, localNow: Double) -> Bool {
+        epochSecs.isFinite && epochSecs >= earliestEpochSecs && epochSecs <= localNow + futureAllowanceSecs
+    }
+
+    static let window = "before 2000-01-01 or more than a day ahead of this machine's clock"
+
+    /// The first epoch field of the document outside the window, or an interval that is not a
+    /// positive number of seconds up to a day, as a message naming the field; nil when all are
+    /// plausible.
+    static func problem(in document: MetadataDocument, catalog: TaskCatalog, localNow: Double) -> String? {
+        var fields: [(String, Double)] = []
+        if let started = document.health.startedEpochSecs { fields.append(("health.started_epoch_secs", started)) }
+        for name in catalog.names {
+            if let t = document.record(name).scrapeTimestamp { fields.append(("\(name).scrape_timestamp", t)) }
+            if let t = document.health.taskDetail?[name]?.lastSuccessEpochSecs {
+                fields.append(("health.task_detail.\(name).last_success_epoch_secs", t))
+            }
+        }
+        for (field, value) in fields where !isPlausible(value, localNow: localNow) {
+            return "implausible time: \(field) is \(JSONWriter.formatDouble(value)) (\(window))"
+        }
+        for name in catalog.names {
+            if let interval = document.health.taskDetail?[name]?.intervalSecs, !(interval > 0 && interval <= longestIntervalSecs) {
+                return "implausible interval: health.task_detail.\(name).interval_secs is \(JSONWriter.formatDouble(interval)) (not 0-86400 s)"
+            }
+        }
+        return nil
+    }
+}
