@@ -17,15 +17,15 @@ struct DriveModel: Sendable {
     /// Storage-host data disks.
     static let hdds: [DriveModel] = [
         DriveModel(bus: .sas, vendor: "SEAGATE", model: "ST16000NM004J", rev: "E004", bytes: 16_000_900_661_248, rotational: true,
-                   serialPrefix: "ZL2", serialDigits: 5, wwnPrefix: "5000c500"),
+                   serialPrefix: "ZL2", serialDigits: 6, wwnPrefix: "5000c500"),
         DriveModel(bus: .sas, vendor: "SEAGATE", model: "ST18000NM004J", rev: "E002", bytes: 18_000_207_937_536, rotational: true,
-                   serialPrefix: "ZR5", serialDigits: 5, wwnPrefix: "5000c500"),
+                   serialPrefix: "ZR5", serialDigits: 6, wwnPrefix: "5000c500"),
         DriveModel(bus: .sas, vendor: "WDC", model: "WUH721818AL5204", rev: "C232", bytes: 18_000_207_937_536, rotational: true,
-                   serialPrefix: "3FG", serialDigits: 5, wwnPrefix: "5000cca2"),
+                   serialPrefix: "3FG", serialDigits: 6, wwnPrefix: "5000cca2"),
         DriveModel(bus: .sas, vendor: "TOSHIBA", model: "MG08SCA16TE", rev: "0104", bytes: 16_000_900_661_248, rotational: true,
-                   serialPrefix: "X0R0A0", serialDigits: 4, wwnPrefix: "50000399"),
+                   serialPrefix: "X0R0A0", serialDigits: 6, wwnPrefix: "50000399"),
         DriveModel(bus: .sas, vendor: "SEAGATE", model: "ST12000NM002G", rev: "E003", bytes: 12_000_138_625_024, rotational: true,
-                   serialPrefix: "ZLW", serialDigits: 5, wwnPrefix: "5000c500"),
+                   serialPrefix: "ZLW", serialDigits: 6, wwnPrefix: "5000c500"),
     ]
     /// All-flash storage hosts' data disks, and the monitors' store.
     static let nvmes: [DriveModel] = [

@@ -95,12 +95,11 @@ enum SyntheticFacts {
             o.field("kernel", .string(os.kernel))
             o.field("kernel_parameters", object: { $0.field("net.ipv4.ip_nonlocal_bind", .string("0")) })
             o.field("kernel_security", object: { k in
+                // As cephadm 16.2.15 reports them (sestatus; AppArmor's profiles counted per mode).
                 if os.selinux {
-                    k.fields(["SELINUX": .string("enforcing"), "SELINUXTYPE": .string("targeted"),
-                              "description": .string("SELinux: Enabled(enforcing, targeted)"), "type": .string("SELinux")])
+                    k.fields(["description": .string("SELinux: Enabled(enforcing, targeted)"), "type": .string("SELinux")])
                 } else {
-                    k.fields(["complain": .int(0), "description": .string("AppArmor: Enabled(41 enforce)"), "enforce": .int(41),
-                              "type": .string("AppArmor")])
+                    k.fields(["description": .string("AppArmor: Enabled(41 enforce)"), "enforce": .int(41), "type": .string("AppArmor")])
                 }
             })
             o.fields([
