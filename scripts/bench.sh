@@ -162,7 +162,7 @@ if section fleet; then
   sim "$work/sim-one.log" "$max" 0 $base "$work/sim-one.txt"
   e=$(date +%s.%N)
   echo "   start-up $(python3 -c "print(f'{$e - $s:.1f}')") s ($(python3 -c "print(f'{$(cpu_ticks $SIMPID) / $(getconf CLK_TCK):.1f}')") s of CPU), RSS $(rss_mib $SIMPID) MiB"
-  sed -n 2p "$work/sim-one.log" | sed 's/^/   /'
+  grep '^profile' "$work/sim-one.log" | sed 's/^/   /'
   # Serving a dashboard takes a listening socket and a connection per host: split the fleet
   # over processes when one may not hold that many descriptors (the hard limit here).
   per=$(( ($(ulimit -n) - 256) / 2 ))
