@@ -63,7 +63,7 @@ final class SimulatedFleet {
         for task in TaskName.allCases { scheduleRefresh(task) }
     }
 
-    /// How many disk sets (and their inventories' bytes) the members share.
+    /// How many disk sets the members share, and the bytes serialized once from them.
     private(set) var sharedDiskSets = 0
     private(set) var sharedBytes = 0
 

@@ -13,7 +13,7 @@ enum SimulationReport {
             let mean = sizes.reduce(0, +) / sizes.count
             text += "; /v1/metadata bodies \(kb(lo))-\(kb(hi)) KB, mean \(kb(mean)) KB"
         }
-        text += "; \(fleet.sharedDiskSets) disk inventories shared (\(kb(fleet.sharedBytes)) KB)"
+        text += "; \(fleet.sharedDiskSets) disk sets shared (\(kb(fleet.sharedBytes)) KB)"
         text += "; started in \(DecimalText.fixed(startSecs, 2)) s; open-files limit \(openFiles)"
         return text
     }

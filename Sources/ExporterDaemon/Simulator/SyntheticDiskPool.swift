@@ -1,12 +1,13 @@
-/// Disk sets and their serialized ceph-volume inventories, shared by hosts of the same shape.
+/// Disk sets and what is serialized from them, shared by hosts of the same shape.
 ///
 /// A fleet of 10,000 hosts has a handful of shapes; each shape gets up to `variantsPerShape`
-/// disk sets (own drive model, serials, WWNs, OSD ids), built when a host first needs one, and
-/// every host that draws the same variant serves the very same inventory bytes. Facts and
-/// daemon lists stay per host (they carry its names, addresses and serials). The dashboard
-/// cannot tell: it reduces a disk inventory to counts and capacity, and never compares hosts'
-/// disks; within one host the three documents agree (the facts' disk lists and the daemon
-/// list are built from the same set).
+/// disk sets (own drive model, serials, WWNs, OSD ids, enclosure), built when a host first
+/// needs one. Serialized once per set: the ceph-volume inventory (every host that draws the
+/// set serves the very same bytes), the daemon list's OSD entries and the facts' disk lists
+/// and enclosure (spliced into each host's own documents, which carry its names, addresses
+/// and serials). The dashboard cannot tell: it reduces disks to counts and capacity, daemons
+/// to counts, versions and the names of stopped OSDs, and never compares hosts; within one
+/// host the three documents agree.
 final class SyntheticDiskPool {
     /// Enough that a fleet of a few hundred hosts rarely repeats a set; 10,000 hosts keep
     /// about 500 sets (a few tens of MB) instead of 10,000 inventories.
