@@ -7,7 +7,7 @@ import Glibc
 enum SimulateCommand {
     static let options: [OptionSpec] = [
         .value("--count", name: "N", help: "number of simulated exporters", default: "50"),
-        .value("--base-port", name: "PORT", help: "first port; exporter i listens on PORT+i", default: "19443"),
+        .value("--base-port", name: "PORT", help: "first port; this process's exporter k listens on PORT+k", default: "19443"),
         .value("--config", name: "FILE", help: "config.json with crt, key and token (from 'fleet config get')"),
         .value("--bind", name: "ADDR", help: "address to listen on", default: "127.0.0.1"),
         .value("--seed", name: "S", help: "chooses the mix of behaviours and the synthetic data", default: "1"),
@@ -20,8 +20,8 @@ enum SimulateCommand {
         .value("--host-interval", name: "SECS", help: "host data refresh interval", default: "5"),
         .value("--daemons-interval", name: "SECS", help: "daemons data refresh interval", default: "20"),
         .value("--disks-interval", name: "SECS", help: "disks data refresh interval", default: "20"),
-        .value("--hosts-out", name: "FILE", help: "write a host list (127.0.0.1:PORT  # name behaviour) for 'fleet --hosts'"),
-        .value("--fsid", name: "FSID", help: "cluster fsid shown in the daemon lists", default: "a fixed demo fsid"),
+        .value("--hosts-out", name: "FILE", help: "write a host list (127.0.0.1:PORT  # name shape behaviour) for 'fleet --hosts'"),
+        .value("--fsid", name: "FSID", help: "cluster fsid in the daemon lists and the disks' lvs", default: "a fixed demo fsid"),
         .flag("--help", "-h", help: "show this help"),
     ]
 
