@@ -2,13 +2,15 @@
 # make demo: one real exporter for this host plus a simulated fleet, and the dashboard on them.
 # Everything lives in a temporary directory that is removed when the dashboard exits.
 #   DEMO_HOSTS=200  simulated exporters       DEMO_PORT=19443  this host's exporter
-#   DEMO_BASE_PORT=20000  first simulated port DEMO_SEED=1     mix of behaviours
+#   DEMO_BASE_PORT=20000  first simulated port DEMO_SEED=1     mix of behaviours and data
+#   DEMO_PROFILE=mixed    host shapes (simulate --profile: small, osd24, jbod60, mixed)
 set -euo pipefail
 BIN=${1:?usage: demo.sh BIN_DIR}
 HOSTS=${DEMO_HOSTS:-200}
 PORT=${DEMO_PORT:-19443}
 BASE=${DEMO_BASE_PORT:-20000}
 SEED=${DEMO_SEED:-1}
+PROFILE=${DEMO_PROFILE:-mixed}
 work=$(mktemp -d /tmp/cephadm-fleet-demo.XXXXXX)
 pids=()
 cleanup() {
@@ -42,11 +44,11 @@ echo "== cephadm-exporter deploy (this host, port $PORT, no systemd: started by 
 pids+=($!)
 wait_for "$work/exporter.log" "https server listening" "${pids[-1]}"
 
-echo "== cephadm-exporter simulate ($HOSTS exporters from port $BASE, seed $SEED)"
+echo "== cephadm-exporter simulate ($HOSTS exporters from port $BASE, profile $PROFILE, seed $SEED)"
 "$BIN/cephadm-exporter" simulate --count "$HOSTS" --base-port "$BASE" --config "$work/config.json" \
-  --seed "$SEED" --fsid "$fsid" --hosts-out "$work/sim-hosts.txt" 2>"$work/simulate.log" &
+  --profile "$PROFILE" --seed "$SEED" --fsid "$fsid" --hosts-out "$work/sim-hosts.txt" 2>"$work/simulate.log" &
 pids+=($!)
-wait_for "$work/simulate.log" "simulating" "${pids[-1]}"
+wait_for "$work/simulate.log" "started in" "${pids[-1]}"
 cat "$work/simulate.log"
 
 { echo "# this host's real exporter"; echo "127.0.0.1:$PORT"; cat "$work/sim-hosts.txt"; } >"$work/hosts.txt"
