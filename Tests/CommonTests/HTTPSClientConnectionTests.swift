@@ -7,13 +7,22 @@ import XCTest
 
 /// The poller's client connection against the real server, both on one in-process event loop.
 final class HTTPSClientConnectionTests: XCTestCase {
+    /// Answers `delay` seconds late through the server's deferred answer.
     final class SlowDelegate: HTTPServerDelegate, @unchecked Sendable {
         let delay: Double
-        init(delay: Double) { self.delay = delay }
+        let loop: EventLoop
+        init(delay: Double, loop: EventLoop) {
+            self.delay = delay
+            self.loop = loop
+        }
         func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
-            var r = HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("ok \(request.target)".utf8))
-            r.delaySecs = delay
-            return r
+            HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("ok \(request.target)".utf8))
+        }
+        func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
+            let response = respond(to: request, peer: peer)
+            guard delay > 0 else { return response }
+            loop.schedule(after: delay) { responder.send(response) }
+            return nil
         }
         func respond(toParseError error: HTTPParseError, peer: SocketAddress) -> HTTPServerResponse {
             HTTPServerResponse(status: error.status, close: true)
@@ -34,8 +43,8 @@ final class HTTPSClientConnectionTests: XCTestCase {
         init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil) throws {
             let g = try SelfSignedCertificate.generate()
             serverPEM = g.certificatePEM
-            delegate = SlowDelegate(delay: delay)
             loop = try EventLoop()
+            delegate = SlowDelegate(delay: delay, loop: loop)
             let fds = try Sockets.listen(bind: "127.0.0.1", port: 0)
             port = Sockets.localPort(fds[0]) ?? 0
             var config = HTTPServerConfiguration()

@@ -150,5 +150,18 @@ static inline int cshim_raise_nofile_limit(uint64_t *soft, uint64_t *hard) {
     *soft = rl.rlim_cur; *hard = rl.rlim_max;
     return rc;
 }
+static inline int cshim_get_nofile_limit(uint64_t *soft, uint64_t *hard) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
+    *soft = rl.rlim_cur; *hard = rl.rlim_max;
+    return 0;
+}
+/// Sets the soft open-files limit, keeping the hard one.
+static inline int cshim_set_nofile_soft_limit(uint64_t soft) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
+    rl.rlim_cur = soft;
+    return setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 #endif

@@ -92,7 +92,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var res: UnsafeMutablePointer<addrinfo>? = nil
         let rc = getaddrinfo(host, String(port), &hints, &res)
         guard rc == 0, let first = res else {
-            return .failure(.badAddress("\(host): \(String(cString: gai_strerror(rc)))"))
+            return .failure(.unresolved(host: host, reason: String(cString: gai_strerror(rc))))
         }
         defer { freeaddrinfo(first) }
         var out: [SocketAddress] = []
@@ -107,6 +107,6 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
             }
             cur = ai.pointee.ai_next
         }
-        return out.isEmpty ? .failure(.badAddress(host)) : .success(out)
+        return out.isEmpty ? .failure(.unresolved(host: host, reason: "no IPv4 or IPv6 address")) : .success(out)
     }
 }

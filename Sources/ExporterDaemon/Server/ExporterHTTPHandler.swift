@@ -8,14 +8,10 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     private let cache: MetadataCache
     private let logger: Logger
     private let verifier: Mutex<TokenVerifier>
-    private var authLog = RateLimitedLog(intervalSecs: 10)
+    private var authLog = LogThrottle(intervalSecs: 10)
 
-    /// Added to every response (only the simulator's slow hosts set it).
-    private let responseDelaySecs: Double
-
-    init(cache: MetadataCache, token: String, logger: Logger, responseDelaySecs: Double = 0) {
+    init(cache: MetadataCache, token: String, logger: Logger) {
         self.cache = cache
-        self.responseDelaySecs = responseDelaySecs
         self.logger = logger
         self.verifier = Mutex(TokenVerifier(token: token))
     }
@@ -23,11 +19,9 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
     func replaceToken(_ token: String) { verifier.withLock { $0 = TokenVerifier(token: token) } }
 
     func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
-        let (routed, outcome) = MetadataRouter.respond(
+        let (response, outcome) = MetadataRouter.respond(
             method: request.method, target: request.target, authorization: request.header("Authorization"),
             verifier: verifier.withLock { $0 }, snapshot: cache.snapshot())
-        var response = routed
-        response.delaySecs = responseDelaySecs
         switch outcome {
         case .served:
             break
@@ -57,25 +51,5 @@ final class ExporterHTTPHandler: HTTPServerDelegate, @unchecked Sendable {
 
     private static func printable(_ s: String) -> String {
         String(s.prefix(200).map { $0.isASCII && !$0.isNewline ? $0 : "?" })
-    }
-}
-
-/// Lets one line through per interval and counts what it held back.
-struct RateLimitedLog {
-    let intervalNanos: UInt64
-    private var lastLogged: UInt64?
-    private var suppressed = 0
-
-    init(intervalSecs: Double) { intervalNanos = Clock.nanos(fromSeconds: intervalSecs) }
-
-    /// The number of suppressed events since the last logged one, or nil to stay quiet.
-    mutating func shouldLog(now: UInt64) -> Int? {
-        if let last = lastLogged, now &- last < intervalNanos {
-            suppressed += 1
-            return nil
-        }
-        lastLogged = now
-        defer { suppressed = 0 }
-        return suppressed
     }
 }

@@ -41,9 +41,10 @@ final class SimulatedFleet {
                 continue
             }
             let cache = MetadataCache(startedEpochSecs: now - Double(i % 600), intervals: intervals)
-            let handler = ExporterHTTPHandler(
-                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger,
-                responseDelaySecs: behaviour == .slow ? slowDelaySecs : 0)
+            let exporter = ExporterHTTPHandler(
+                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger)
+            let handler: HTTPServerDelegate = behaviour == .slow
+                ? SlowHostDelegate(wrapping: exporter, loop: loop, delaySecs: slowDelaySecs) : exporter
             let server = HTTPServer(loop: loop, tlsContext: tls, configuration: HTTPServerConfiguration(), delegate: handler)
             do {
                 try server.start(listening: try Sockets.listen(bind: bind, port: port))
@@ -59,7 +60,7 @@ final class SimulatedFleet {
     }
 
     /// HTTPServer keeps its delegate weakly; the fleet owns the handlers.
-    private var retainedHandlers: [ExporterHTTPHandler] = []
+    private var retainedHandlers: [HTTPServerDelegate] = []
 
     private func initialState(_ m: Member, now: Double) {
         guard let cache = m.cache else { return }

@@ -18,6 +18,9 @@ enum PollFailure: Sendable, Equatable {
     case refused(String)
     case timeout(String)
     case tls(String)
+    /// Closed during the TLS handshake without an alert: an exporter at its connection limit
+    /// or shutting down, not a certificate problem.
+    case closedDuringHandshake(String)
     case io(String)
     case protocolError(String)
     case resolve(String)

@@ -231,6 +231,7 @@ final class Poller: @unchecked Sendable {
         case .refused(let m): return .refused(m)
         case .timeout(let m): return .timeout(m)
         case .tls(let m): return .tls(m)
+        case .closedDuringHandshake(let m): return .closedDuringHandshake(m)
         case .io(let m): return .io(m)
         case .protocolError(let m): return .protocolError(m)
         }
