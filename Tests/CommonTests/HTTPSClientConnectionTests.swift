@@ -40,7 +40,8 @@ final class HTTPSClientConnectionTests: XCTestCase {
         let delegate: SlowDelegate
         let done = Atomic<Bool>(false)
 
-        init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil) throws {
+        init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil, maxConnections: Int = 1024) throws {
+            signal(SIGPIPE, SIG_IGN)
             let g = try SelfSignedCertificate.generate()
             serverPEM = g.certificatePEM
             loop = try EventLoop()
@@ -49,6 +50,8 @@ final class HTTPSClientConnectionTests: XCTestCase {
             port = Sockets.localPort(fds[0]) ?? 0
             var config = HTTPServerConfiguration()
             config.idleTimeoutSecs = idleTimeout
+            config.maxConnections = maxConnections
+            config.maxConnectionsPerAddress = maxConnections
             let server = HTTPServer(loop: loop, tlsContext: try TLSContext.server(certificatePEM: g.certificatePEM, keyPEM: g.privateKeyPEM),
                                     configuration: config, delegate: delegate)
             try server.start(listening: fds)
@@ -124,6 +127,15 @@ final class HTTPSClientConnectionTests: XCTestCase {
         XCTAssertTrue(m.contains("certificate verify failed"), m)
     }
 
+    func test_a_server_at_its_connection_limit_is_a_close_during_the_handshake_not_a_TLS_failure() throws {
+        let rig = try Rig(maxConnections: 1)
+        defer { rig.stop() }
+        let holder = try TLSClient(port: rig.port, pem: rig.serverPEM)  // past its handshake: not evictable
+        let (r, _) = rig.get("/a")
+        _ = holder
+        XCTAssertEqual(r.failureValue, .closedDuringHandshake("connection closed during the TLS handshake"))
+    }
+
     func test_nothing_listening_is_refused() throws {
         let loop = try EventLoop()
         let done = Atomic<Bool>(false)
@@ -156,5 +168,12 @@ final class HTTPSClientConnectionTests: XCTestCase {
         guard case .failure(.refused) = outcome.withLock({ $0 }) else {
             return XCTFail("expected refused, got \(String(describing: outcome.withLock { $0 }))")
         }
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let f) = self { return f }
+        return nil
     }
 }
