@@ -23,58 +23,54 @@ final class EventLoopTests: XCTestCase {
         }
     }
 
-    private func pipeReadEnd() -> (Int32, Int32) {
+    /// A loop with a `Yielder` registered on a pipe that never becomes readable, queued for the
+    /// next turn; `body` schedules what it checks, then the loop runs until something stops it.
+    private func runWithYielder(_ body: (EventLoop, Yielder) -> Void) throws -> Yielder {
         var fds: [Int32] = [0, 0]
         XCTAssertEqual(pipe(&fds), 0)
-        return (fds[0], fds[1])
+        defer { fds.forEach { close($0) } }
+        let loop = try EventLoop()
+        let yielder = Yielder(loop: loop, fd: fds[0])
+        try loop.register(fd: fds[0], events: 0, handler: yielder)
+        body(loop, yielder)
+        loop.run()
+        return yielder
     }
 
     func test_timers_fire_while_a_handler_yields_on_every_turn() throws {
-        let loop = try EventLoop()
-        let (r, w) = pipeReadEnd()
-        defer { close(r); close(w) }
-        let yielder = Yielder(loop: loop, fd: r)
-        try loop.register(fd: r, events: 0, handler: yielder)
-        loop.resumeNextTurn(fd: r)
         var firedAfterResumes = -1
-        loop.schedule(after: 0.05) {
-            firedAfterResumes = yielder.resumes
-            loop.stop()
+        _ = try runWithYielder { loop, yielder in
+            loop.resumeNextTurn(fd: yielder.fd)
+            loop.schedule(after: 0.05) {
+                firedAfterResumes = yielder.resumes
+                loop.stop()
+            }
         }
-        loop.run()
         XCTAssertGreaterThan(firedAfterResumes, 1, "the handler ran turn after turn, and the timer still fired")
     }
 
     func test_a_handler_unregistered_while_queued_is_not_resumed() throws {
-        let loop = try EventLoop()
-        let (r, w) = pipeReadEnd()
-        defer { close(r); close(w) }
-        let yielder = Yielder(loop: loop, fd: r)
-        try loop.register(fd: r, events: 0, handler: yielder)
-        loop.resumeNextTurn(fd: r)
-        loop.schedule(after: 0.02) {
-            loop.unregister(fd: r)
-            yielder.unregistered = true
+        let yielder = try runWithYielder { loop, yielder in
+            loop.resumeNextTurn(fd: yielder.fd)
+            loop.schedule(after: 0.02) {
+                loop.unregister(fd: yielder.fd)
+                yielder.unregistered = true
+            }
+            loop.schedule(after: 0.05) { loop.stop() }
         }
-        loop.schedule(after: 0.05) { loop.stop() }
-        loop.run()
         XCTAssertGreaterThan(yielder.resumes, 0)
         XCTAssertEqual(yielder.resumesAfterUnregister, 0)
     }
 
     func test_a_resume_runs_on_the_next_turn_not_the_current_one() throws {
-        let loop = try EventLoop()
-        let (r, w) = pipeReadEnd()
-        defer { close(r); close(w) }
-        let yielder = Yielder(loop: loop, fd: r)
-        try loop.register(fd: r, events: 0, handler: yielder)
         var seenInSameCallback = -1
-        loop.schedule(after: 0) {
-            loop.resumeNextTurn(fd: r)
-            seenInSameCallback = yielder.resumes
+        let yielder = try runWithYielder { loop, yielder in
+            loop.schedule(after: 0) {
+                loop.resumeNextTurn(fd: yielder.fd)
+                seenInSameCallback = yielder.resumes
+            }
+            loop.schedule(after: 0.02) { loop.stop() }
         }
-        loop.schedule(after: 0.02) { loop.stop() }
-        loop.run()
         XCTAssertEqual(seenInSameCallback, 0)
         XCTAssertGreaterThan(yielder.resumes, 0)
     }

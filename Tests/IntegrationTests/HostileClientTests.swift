@@ -12,6 +12,12 @@ final class HostileClientTests: XCTestCase {
         HostilePeers.prepareProcess()
     }
 
+    /// Three clients streaming CRLFs and `pipeliners` pipelining requests, against `h`.
+    private func floods(against h: ExporterHarness, pipeliners: Int) -> (crlf: FloodingClients, pipelining: FloodingClients) {
+        (FloodingClients(kind: .emptyLines, count: 3, port: h.port, certificatePEM: h.certificatePEM),
+         FloodingClients(kind: .pipelining(token: h.token), count: pipeliners, port: h.port, certificatePEM: h.certificatePEM))
+    }
+
     /// The p99 latency of the probe against `h` with nothing else going on.
     private func quietLatencyP99(_ h: ExporterHarness) -> Double {
         LatencyProbe.percentile(LatencyProbe.measure(port: h.port, pem: h.certificatePEM, token: h.token, count: 300).latenciesMs, 0.99)
@@ -27,12 +33,8 @@ final class HostileClientTests: XCTestCase {
         try h.start()
         let quietP99 = quietLatencyP99(h)
         let bound = 30 + 4 * quietP99
-        let crlf = FloodingClients(kind: .emptyLines, count: 3, port: h.port, certificatePEM: h.certificatePEM)
-        let pipelining = FloodingClients(kind: .pipelining(token: h.token), count: 1, port: h.port, certificatePEM: h.certificatePEM)
-        defer {
-            crlf.stop()
-            pipelining.stop()
-        }
+        let (crlf, pipelining) = floods(against: h, pipeliners: 1)
+        defer { [crlf, pipelining].forEach { $0.stop() } }
         usleep(300_000)
         var windows: [String] = []
         var met = false
@@ -76,12 +78,8 @@ final class HostileClientTests: XCTestCase {
     func test_sigterm_exits_within_2_s_under_a_flood() throws {
         let h = try ExporterHarness()
         let p = try h.start()
-        let crlf = FloodingClients(kind: .emptyLines, count: 3, port: h.port, certificatePEM: h.certificatePEM)
-        let pipelining = FloodingClients(kind: .pipelining(token: h.token), count: 2, port: h.port, certificatePEM: h.certificatePEM)
-        defer {
-            crlf.stop()
-            pipelining.stop()
-        }
+        let (crlf, pipelining) = floods(against: h, pipeliners: 2)
+        defer { [crlf, pipelining].forEach { $0.stop() } }
         usleep(500_000)
         let t0 = Date()
         p.signal(SIGTERM)

@@ -12,10 +12,13 @@ public enum ClientFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case closedDuringHandshake(String)
     case io(String)
     case protocolError(String)
+    /// The host name did not resolve (the poller resolves names before connecting).
+    case resolve(String)
 
     public var description: String {
         switch self {
-        case .refused(let m), .timeout(let m), .tls(let m), .closedDuringHandshake(let m), .io(let m), .protocolError(let m):
+        case .refused(let m), .timeout(let m), .tls(let m), .closedDuringHandshake(let m), .io(let m), .protocolError(let m),
+             .resolve(let m):
             return m
         }
     }
