@@ -308,7 +308,6 @@ final class ServerConnectionMachineTests: XCTestCase {
     func test_eviction_closes_with_its_reason() {
         var rig = ServerMachineRig()
         rig.pump()
-        XCTAssertFalse(rig.machine.handshakeDone)
         rig.machine.evict()
         XCTAssertEqual(rig.pump(), .close(.evicted))
     }

@@ -64,7 +64,6 @@ static inline uint32_t cshim_EPOLLIN(void) { return EPOLLIN; }
 static inline uint32_t cshim_EPOLLOUT(void) { return EPOLLOUT; }
 static inline uint32_t cshim_EPOLLERR(void) { return EPOLLERR; }
 static inline uint32_t cshim_EPOLLHUP(void) { return EPOLLHUP; }
-static inline uint32_t cshim_EPOLLRDHUP(void) { return EPOLLRDHUP; }
 
 // MARK: sockets
 // Declared here rather than via _GNU_SOURCE, which would change glibc's headers for this

@@ -19,7 +19,6 @@ public enum IOEvents {
     public static let write = cshim_EPOLLOUT()
     public static let error = cshim_EPOLLERR()
     public static let hangup = cshim_EPOLLHUP()
-    public static let readHangup = cshim_EPOLLRDHUP()
 }
 
 /// One epoll reactor thread: descriptors, timers and work submitted from other threads.

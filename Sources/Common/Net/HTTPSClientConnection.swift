@@ -42,8 +42,10 @@ public final class HTTPSClientConnection: EventHandler {
         drive()
     }
 
-    /// Drops the connection (the next request reconnects).
+    /// Drops the connection (the next request reconnects). A request in flight is dropped
+    /// too, without calling its completion.
     public func disconnect() {
+        completion = nil
         machine.disconnect()
         drive()
     }

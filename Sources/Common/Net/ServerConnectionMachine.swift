@@ -72,8 +72,6 @@ struct ServerConnectionMachine {
     }
 
     var isClosed: Bool { if case .closed = state { return true } else { return false } }
-    /// The TLS handshake completed at some point (the connection is a real TLS client).
-    private(set) var handshakeDone = false
     /// Waiting for a deferred answer to request number `number`.
     func isAwaitingAnswer(_ number: UInt64) -> Bool { state == .answering && answerNumber == number }
     /// Bytes received and not yet part of an answered request.
@@ -127,7 +125,6 @@ struct ServerConnectionMachine {
     mutating func handshakeCompleted() {
         guard state == .handshaking else { return }
         state = .reading
-        handshakeDone = true
         deadlineKind = .request
     }
 
