@@ -84,4 +84,11 @@ final class ConnectionTableTests: XCTestCase {
         XCTAssertEqual(ConnectionTable.Refusal.full(limit: 1024).description, "connection limit (1024) reached")
         XCTAssertEqual(ConnectionTable.Refusal.addressFull(limit: 256).description, "per-address connection limit (256) reached")
     }
+
+    func test_a_client_is_its_IPv4_address_or_its_IPv6_slash_64() {
+        XCTAssertEqual(SocketAddress(ip: "192.0.2.7", port: 1)?.clientKey, "192.0.2.7")
+        XCTAssertEqual(SocketAddress(ip: "2001:db8:1:2:3:4:5:6", port: 1)?.clientKey, "2001:db8:1:2::/64")
+        XCTAssertEqual(SocketAddress(ip: "2001:db8:1:2::99", port: 1)?.clientKey, "2001:db8:1:2::/64", "same host, another address")
+        XCTAssertEqual(SocketAddress(ip: "::ffff:192.0.2.7", port: 1)?.clientKey, "192.0.2.7")
+    }
 }

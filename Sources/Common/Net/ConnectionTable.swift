@@ -1,5 +1,5 @@
 /// Who may hold one of the server's connection slots, without sockets: a cap on connections,
-/// a cap per client address, and eviction of connections that have not finished their TLS
+/// a cap per client address (`SocketAddress.clientKey`: an IPv6 client's whole /64), and eviction of connections that have not finished their TLS
 /// handshake, oldest first, when a new one arrives at the cap.
 ///
 /// A slot held by a TCP connection that never sends a ClientHello costs an attacker nothing,

@@ -135,7 +135,7 @@ public final class HTTPServer {
             close(fd)
             return
         }
-        let address = peer.ip
+        let address = peer.clientKey
         switch table.admit(from: address) {
         case .refuse(let why):
             close(fd)
