@@ -66,6 +66,29 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertEqual(requestResults(pipelined.bytes, pieceSize: 1, limits: limits).count, 2)
     }
 
+    func test_no_stream_of_bytes_takes_more_than_maxRequestBytes_before_an_answer() {
+        // Endless header lines after the most empty lines allowed; an endless request line;
+        // endless field values: each is answered (refused) within the per-request total.
+        let limits = HTTPLimits(maxRequestLineBytes: 100, maxHeaderBlockBytes: 300, maxHeaderFields: 100, maxEmptyLinesBeforeRequest: 4)
+        let streams: [[UInt8]] = [
+            Array(("\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\n" + String(repeating: "X-A: b\r\n", count: 200)).utf8),
+            Array(("GET /" + String(repeating: "a", count: 1000)).utf8),
+            Array(("\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nX-Long: " + String(repeating: "v", count: 1000)).utf8),
+        ]
+        for (i, stream) in streams.enumerated() {
+            var parser = HTTPRequestParser(limits: limits)
+            var fed = 0
+            var result: HTTPParseResult?
+            while result == nil, fed < stream.count {
+                parser.append([stream[fed]])
+                fed += 1
+                result = parser.next()
+            }
+            guard case .error? = result else { return XCTFail("stream \(i): \(String(describing: result))") }
+            XCTAssertLessThanOrEqual(fed, limits.maxRequestBytes, "stream \(i)")
+        }
+    }
+
     func test_a_stream_of_CRLFs_is_refused_after_the_limit_whatever_the_split() {
         let flood = Array(repeating: "\r\n".bytes, count: 100).flatMap { $0 }
         for size in [0, 1, 3, 7] {
