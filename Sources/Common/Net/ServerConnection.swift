@@ -160,11 +160,13 @@ final class ServerConnection: EventHandler {
 
 /// Answers one request later, on the loop thread (a delegate that returned nil from
 /// `answer`). Answering a request whose connection has closed, or answering twice, does nothing.
+/// It keeps the connection object (not the socket) alive until it is used or dropped: a strong
+/// reference, because a weak one would cost every request, deferred or not.
 public struct HTTPResponder {
-    weak var connection: ServerConnection?
+    let connection: ServerConnection
     let number: UInt64
 
     public func send(_ response: HTTPServerResponse) {
-        connection?.deliver(response, to: number)
+        connection.deliver(response, to: number)
     }
 }
