@@ -41,9 +41,59 @@ final class HTTPRequestParserTests: XCTestCase {
     }
 
     func test_header_lookup_is_case_insensitive_and_the_first_field_wins() {
-        let head = onlyRequest("GET / HTTP/1.1\r\nauthorization: Bearer first\r\nAUTHORIZATION: Bearer second\r\n\r\n")
-        XCTAssertEqual(head?.header("Authorization"), "Bearer first")
+        let head = onlyRequest("GET / HTTP/1.1\r\nx-trace: first\r\nX-TRACE: second\r\nauthorization: Bearer t\r\n\r\n")
+        XCTAssertEqual(head?.header("X-Trace"), "first")
+        XCTAssertEqual(head?.header("Authorization"), "Bearer t")
         XCTAssertNil(head?.header("Host"))
+    }
+
+    func test_a_second_Authorization_or_Host_field_is_refused_with_400() {
+        XCTAssertEqual(error("GET / HTTP/1.1\r\nauthorization: Bearer first\r\nAUTHORIZATION: Bearer second\r\n\r\n"),
+                       .duplicateField("Authorization"))
+        XCTAssertEqual(error("GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer t\r\nhost: b\r\n\r\n"), .duplicateField("Host"))
+        XCTAssertEqual(HTTPParseError.duplicateField("Authorization").status, 400)
+        XCTAssertEqual(HTTPParseError.duplicateField("Authorization").description, "more than one Authorization header field")
+    }
+
+    func test_up_to_the_limit_of_empty_lines_before_a_request_are_skipped_and_one_more_is_400() {
+        let limits = HTTPLimits(maxEmptyLinesBeforeRequest: 3)
+        XCTAssertEqual(requestResults("\r\n\n\r\nGET /x HTTP/1.1\r\n\r\n".bytes, limits: limits), [.request(HTTPRequestHead(method: "GET", target: "/x", version: .http1_1))])
+        XCTAssertEqual(error("\r\n\r\n\n\r\nGET /x HTTP/1.1\r\n\r\n", limits: limits), .tooManyEmptyLines(limit: 3))
+        XCTAssertEqual(HTTPParseError.tooManyEmptyLines(limit: 3).status, 400)
+        // The count starts again for each request of a pipeline.
+        let pipelined = "\r\n\r\n\r\nGET /a HTTP/1.1\r\n\r\n\r\n\r\n\r\nGET /b HTTP/1.1\r\n\r\n"
+        XCTAssertEqual(requestResults(pipelined.bytes, limits: limits).count, 2)
+        XCTAssertEqual(requestResults(pipelined.bytes, pieceSize: 1, limits: limits).count, 2)
+    }
+
+    func test_no_stream_of_bytes_takes_more_than_maxRequestBytes_before_an_answer() {
+        // Endless header lines after the most empty lines allowed; an endless request line;
+        // endless field values: each is answered (refused) within the per-request total.
+        let limits = HTTPLimits(maxRequestLineBytes: 100, maxHeaderBlockBytes: 300, maxHeaderFields: 100, maxEmptyLinesBeforeRequest: 4)
+        let streams: [[UInt8]] = [
+            Array(("\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\n" + String(repeating: "X-A: b\r\n", count: 200)).utf8),
+            Array(("GET /" + String(repeating: "a", count: 1000)).utf8),
+            Array(("\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nX-Long: " + String(repeating: "v", count: 1000)).utf8),
+        ]
+        for (i, stream) in streams.enumerated() {
+            var parser = HTTPRequestParser(limits: limits)
+            var fed = 0
+            var result: HTTPParseResult?
+            while result == nil, fed < stream.count {
+                parser.append([stream[fed]])
+                fed += 1
+                result = parser.next()
+            }
+            guard case .error? = result else { return XCTFail("stream \(i): \(String(describing: result))") }
+            XCTAssertLessThanOrEqual(fed, limits.maxRequestBytes, "stream \(i)")
+        }
+    }
+
+    func test_a_stream_of_CRLFs_is_refused_after_the_limit_whatever_the_split() {
+        let flood = Array(repeating: "\r\n".bytes, count: 100).flatMap { $0 }
+        for size in [0, 1, 3, 7] {
+            XCTAssertEqual(requestResults(flood, pieceSize: size), [.error(.tooManyEmptyLines(limit: HTTPLimits.default.maxEmptyLinesBeforeRequest))])
+        }
     }
 
     func test_unknown_methods_are_parsed_so_the_server_can_answer_501() {

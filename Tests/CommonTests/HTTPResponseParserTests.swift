@@ -235,6 +235,93 @@ final class HTTPResponseParserTests: XCTestCase {
                        .invalidChunk("chunk-size line longer than 16 bytes"))
     }
 
+    // MARK: - Limits on what a flooding server controls
+
+    func test_up_to_the_limit_of_interim_responses_are_skipped_and_one_more_is_an_error() {
+        let limits = HTTPResponseLimits(maxInterimResponses: 3)
+        let interim = String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 3)
+        let final = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"
+        for size in [0, 1, 5] {
+            let ok = responseResults((interim + final).bytes, pieceSize: size, limits: limits, closeAtEnd: false)
+            XCTAssertEqual(ok.count, 1, "split \(size)")
+            guard case .response(let head, _)? = ok.first else { return XCTFail("split \(size): \(ok)") }
+            XCTAssertEqual(head.status, 200)
+            let flood = String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 50)
+            XCTAssertEqual(responseResults(flood.bytes, pieceSize: size, limits: limits, closeAtEnd: false),
+                           [.error(.tooManyInterimResponses(limit: 3))], "split \(size)")
+        }
+    }
+
+    func test_the_interim_count_starts_again_for_each_response_on_the_connection() {
+        let limits = HTTPResponseLimits(maxInterimResponses: 2)
+        let one = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"
+        XCTAssertEqual(responseResults((one + one + one).bytes, limits: limits, closeAtEnd: false).count, 3)
+    }
+
+    func test_chunk_extensions_are_limited_in_total_per_response() {
+        let limits = HTTPResponseLimits(maxChunkExtensionBytes: 100)
+        let ext = ";" + String(repeating: "e", count: 39)  // 40 bytes per chunk line after the size
+        let two = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\(ext)\r\na\r\n1\(ext)\r\nb\r\n0\r\n\r\n"
+        XCTAssertEqual(responses(two, closeAtEnd: false, limits: limits).first?.body, "ab")
+        var flood = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<10 { flood += "1\(ext)\r\nx\r\n" }
+        for size in [0, 1, 9] {
+            XCTAssertEqual(responseResults(flood.bytes, pieceSize: size, limits: limits, closeAtEnd: false),
+                           [.error(.chunkExtensionsTooLarge(limit: 100))], "split \(size)")
+        }
+        // The budget is per response: the next response on the connection has its own.
+        XCTAssertEqual(responseResults((two + two + two).bytes, limits: limits, closeAtEnd: false).count, 3)
+    }
+
+    func test_one_byte_chunks_with_4_KB_extensions_are_cut_off_by_default() {
+        var flood = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let chunk = "1;" + String(repeating: "x", count: 4000) + "\r\nA\r\n"
+        for _ in 0..<100 { flood += chunk }
+        let results = responseResults(flood.bytes, pieceSize: 512, closeAtEnd: false)
+        XCTAssertEqual(results, [.error(.chunkExtensionsTooLarge(limit: HTTPResponseLimits.default.maxChunkExtensionBytes))])
+    }
+
+    func test_a_response_is_limited_in_total_bytes_including_framing() {
+        // 10 chunks of 1 byte: body 10 bytes, 60 bytes of chunk framing.
+        var text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<10 { text += "1\r\nz\r\n" }
+        text += "0\r\n\r\n"
+        let total = text.utf8.count
+        XCTAssertEqual(responseResults(text.bytes, limits: HTTPResponseLimits(maxResponseBytes: total), closeAtEnd: false).count, 1,
+                       "exactly the limit is fine")
+        for size in [0, 1, 4] {
+            XCTAssertEqual(responseResults(text.bytes, pieceSize: size, limits: HTTPResponseLimits(maxResponseBytes: total - 1), closeAtEnd: false),
+                           [.error(.responseTooLarge(limit: total - 1))], "split \(size)")
+        }
+        // Interim responses count against the response they precede; the next one starts at 0.
+        let interim = "HTTP/1.1 100 Continue\r\n\r\n"
+        let small = "HTTP/1.1 204 No Content\r\n\r\n"
+        let limit = interim.utf8.count + small.utf8.count
+        XCTAssertEqual(responseResults((interim + small + interim + small).bytes, limits: HTTPResponseLimits(maxResponseBytes: limit),
+                                       closeAtEnd: false).count, 2)
+        XCTAssertEqual(responseResults((interim + interim + small).bytes, limits: HTTPResponseLimits(maxResponseBytes: limit),
+                                       closeAtEnd: false), [.error(.responseTooLarge(limit: limit))])
+    }
+
+    func test_a_close_delimited_body_is_held_to_the_total_too() {
+        let text = "HTTP/1.0 200 OK\r\n\r\n" + String(repeating: "b", count: 50)
+        let limits = HTTPResponseLimits(maxResponseBytes: text.utf8.count - 1)
+        XCTAssertEqual(responseResults(text.bytes, limits: limits), [.error(.responseTooLarge(limit: text.utf8.count - 1))])
+        XCTAssertEqual(responseResults(text.bytes, limits: HTTPResponseLimits(maxResponseBytes: text.utf8.count)).count, 1)
+    }
+
+    func test_the_default_total_is_twice_the_body_limit() {
+        XCTAssertEqual(HTTPResponseLimits(maxBodyBytes: 8 << 20).maxResponseBytes, 16 << 20)
+        XCTAssertEqual(HTTPResponseLimits(maxBodyBytes: Int.max).maxResponseBytes, Int.max)
+    }
+
+    func test_flood_errors_name_the_limit() {
+        XCTAssertEqual(HTTPResponseParseError.tooManyInterimResponses(limit: 10).description,
+                       "the server sent more than 10 informational (1xx) responses before the final one")
+        XCTAssertTrue(HTTPResponseParseError.chunkExtensionsTooLarge(limit: 16384).description.contains("16384 bytes of chunk extensions"))
+        XCTAssertTrue(HTTPResponseParseError.responseTooLarge(limit: 99).description.contains("more than 99 bytes for one response"))
+    }
+
     // MARK: - Truncation and malformed input
 
     func test_truncated_responses_are_errors_at_EOF() {

@@ -7,18 +7,27 @@ import XCTest
 
 /// The poller's client connection against the real server, both on one in-process event loop.
 final class HTTPSClientConnectionTests: XCTestCase {
+    /// Answers `delay` seconds late through the server's deferred answer.
     final class SlowDelegate: HTTPServerDelegate, @unchecked Sendable {
         let delay: Double
-        init(delay: Double) { self.delay = delay }
+        let loop: EventLoop
+        init(delay: Double, loop: EventLoop) {
+            self.delay = delay
+            self.loop = loop
+        }
         func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
-            var r = HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("ok \(request.target)".utf8))
-            r.delaySecs = delay
-            return r
+            HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("ok \(request.target)".utf8))
+        }
+        func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
+            let response = respond(to: request, peer: peer)
+            guard delay > 0 else { return response }
+            loop.schedule(after: delay) { responder.send(response) }
+            return nil
         }
         func respond(toParseError error: HTTPParseError, peer: SocketAddress) -> HTTPServerResponse {
             HTTPServerResponse(status: error.status, close: true)
         }
-        func serverEvent(_ level: LogLevel, _ message: String) {}
+        func serverEvent(_ kind: ClientEventKind, _ level: LogLevel, _ message: String) {}
     }
 
     /// One loop thread hosting a server and a client connection to it.
@@ -31,15 +40,18 @@ final class HTTPSClientConnectionTests: XCTestCase {
         let delegate: SlowDelegate
         let done = Atomic<Bool>(false)
 
-        init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil) throws {
+        init(delay: Double = 0, idleTimeout: Double = 60, trust: String? = nil, maxConnections: Int = 1024) throws {
+            signal(SIGPIPE, SIG_IGN)
             let g = try SelfSignedCertificate.generate()
             serverPEM = g.certificatePEM
-            delegate = SlowDelegate(delay: delay)
             loop = try EventLoop()
+            delegate = SlowDelegate(delay: delay, loop: loop)
             let fds = try Sockets.listen(bind: "127.0.0.1", port: 0)
             port = Sockets.localPort(fds[0]) ?? 0
             var config = HTTPServerConfiguration()
             config.idleTimeoutSecs = idleTimeout
+            config.maxConnections = maxConnections
+            config.maxConnectionsPerAddress = maxConnections
             let server = HTTPServer(loop: loop, tlsContext: try TLSContext.server(certificatePEM: g.certificatePEM, keyPEM: g.privateKeyPEM),
                                     configuration: config, delegate: delegate)
             try server.start(listening: fds)
@@ -115,6 +127,15 @@ final class HTTPSClientConnectionTests: XCTestCase {
         XCTAssertTrue(m.contains("certificate verify failed"), m)
     }
 
+    func test_a_server_at_its_connection_limit_is_a_close_during_the_handshake_not_a_TLS_failure() throws {
+        let rig = try Rig(maxConnections: 1)
+        defer { rig.stop() }
+        let holder = try TLSClient(port: rig.port, pem: rig.serverPEM)  // past its handshake: not evictable
+        let (r, _) = rig.get("/a")
+        _ = holder
+        XCTAssertEqual(r.failureValue, .closedDuringHandshake("connection closed during the TLS handshake"))
+    }
+
     func test_nothing_listening_is_refused() throws {
         let loop = try EventLoop()
         let done = Atomic<Bool>(false)
@@ -147,5 +168,12 @@ final class HTTPSClientConnectionTests: XCTestCase {
         guard case .failure(.refused) = outcome.withLock({ $0 }) else {
             return XCTFail("expected refused, got \(String(describing: outcome.withLock { $0 }))")
         }
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let f) = self { return f }
+        return nil
     }
 }

@@ -52,10 +52,28 @@ final class ExporterHTTPHandlerLogTests: XCTestCase {
         let h = handler(lines)
         for _ in 0..<1000 {
             _ = h.respond(toParseError: .bodyNotAccepted(method: "POST", detail: "Content-Length: 5"), peer: peer)
-            h.serverEvent(.warning, "connection limit (1024) reached: refusing 10.1.2.3\r\n")
+            h.serverEvent(.connectionRefused, .warning, "connection limit (1024) reached: refusing 10.1.2.3\r\n")
         }
         XCTAssertEqual(lines.all.filter { $0.contains("501 Not Implemented") }.count, 5)
-        XCTAssertEqual(lines.all.filter { $0.contains("connection event: connection limit (1024) reached: refusing 10.1.2.3\\x0d\\x0a") }.count, 5)
+        XCTAssertEqual(lines.all.filter { $0.contains("connection refused: connection limit (1024) reached: refusing 10.1.2.3\\x0d\\x0a") }.count, 5)
+    }
+
+    func test_failed_handshakes_and_deadlines_are_logged_by_kind_and_routine_closes_are_not() {
+        let lines = Lines()
+        let h = handler(lines)
+        for _ in 0..<100 {
+            h.connectionClosed(.handshakeFailed("wrong version number\u{1b}[2J"), peer: peer)
+            h.connectionClosed(.timedOut(.request, seconds: 10), peer: peer)
+            h.connectionClosed(.timedOut(.idle, seconds: 60), peer: peer)
+            h.connectionClosed(.peerClosed, peer: peer)
+            h.connectionClosed(.closeAfterResponse, peer: peer)
+        }
+        let handshakes = lines.all.filter { $0.contains("TLS handshake failed: wrong version number\\x1b[2J") }
+        let timeouts = lines.all.filter { $0.contains("timed out: request not completed within 10 s") }
+        XCTAssertEqual(handshakes.count, 5, "\(lines.all)")
+        XCTAssertEqual(timeouts.count, 5)
+        XCTAssertEqual(lines.all.count, 10, "\(lines.all)")
+        XCTAssertFalse(lines.all.joined().contains("\u{1b}"))
     }
 
     /// The parsed head of `text`, if the parser accepts it.

@@ -83,8 +83,21 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(c.sample.error, "daemons has no data 1m after start; disks has no data 1m after start")
     }
 
+    func test_a_close_during_the_handshake_is_DOWN_with_its_likely_cause_not_TLS() {
+        let c = classify(Poll.failure(0, .closedDuringHandshake("connection closed during the TLS handshake")))
+        XCTAssertEqual(c.sample.status, .down)
+        XCTAssertEqual(c.sample.error, "connection closed during the TLS handshake (exporter at its connection limit, or stopping)")
+    }
+
+    func test_a_failed_name_lookup_says_so_without_calling_the_name_an_address() {
+        let failure = PollFailure.resolve("\(NetError.unresolved(host: "node9", reason: "Temporary failure in name resolution"))")
+        let c = classify(Poll.failure(0, failure))
+        XCTAssertEqual(c.sample.status, .down)
+        XCTAssertEqual(c.sample.error, "cannot resolve 'node9': Temporary failure in name resolution")
+    }
+
     func test_connection_failures_are_DOWN() {
-        for failure in [PollFailure.refused("x"), .timeout("x"), .io("x"), .resolve("x")] {
+        for failure in [PollFailure.refused("x"), .timeout("x"), .io("x"), .resolve("x"), .closedDuringHandshake("x")] {
             let c = classify(Poll.failure(0, failure))
             XCTAssertEqual(c.sample.status, .down, "\(failure)")
             XCTAssertNil(c.sample.httpStatus)

@@ -67,7 +67,6 @@ static inline uint32_t cshim_EPOLLIN(void) { return EPOLLIN; }
 static inline uint32_t cshim_EPOLLOUT(void) { return EPOLLOUT; }
 static inline uint32_t cshim_EPOLLERR(void) { return EPOLLERR; }
 static inline uint32_t cshim_EPOLLHUP(void) { return EPOLLHUP; }
-static inline uint32_t cshim_EPOLLRDHUP(void) { return EPOLLRDHUP; }
 
 // MARK: sockets
 // Declared here rather than via _GNU_SOURCE, which would change glibc's headers for this
@@ -152,6 +151,19 @@ static inline int cshim_raise_nofile_limit(uint64_t *soft, uint64_t *hard) {
     getrlimit(RLIMIT_NOFILE, &rl);
     *soft = rl.rlim_cur; *hard = rl.rlim_max;
     return rc;
+}
+static inline int cshim_get_nofile_limit(uint64_t *soft, uint64_t *hard) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
+    *soft = rl.rlim_cur; *hard = rl.rlim_max;
+    return 0;
+}
+/// Sets the soft open-files limit, keeping the hard one.
+static inline int cshim_set_nofile_soft_limit(uint64_t soft) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
+    rl.rlim_cur = soft;
+    return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 #endif

@@ -4,7 +4,9 @@ enum HTTPChunkSize {
     /// Sizes past 15 significant hex digits would overflow; they are far beyond any body limit.
     static let maxSignificantDigits = 15
 
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Result<Int, HTTPFieldProblem> {
+    /// The size and the number of bytes after it (whitespace and extensions), which callers
+    /// count against a per-message extension budget.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Result<(size: Int, extensionBytes: Int), HTTPFieldProblem> {
         var index = 0
         var size = 0
         var significant = 0
@@ -15,6 +17,7 @@ enum HTTPChunkSize {
             index += 1
         }
         guard index > 0 else { return .failure(HTTPFieldProblem("chunk-size line does not start with a hex size")) }
+        let digits = index
         while index < line.count, HTTPSyntax.isWhitespace(line[index]) { index += 1 }
         if index < line.count {
             guard line[index] == UInt8(ascii: ";") else {
@@ -24,7 +27,7 @@ enum HTTPChunkSize {
                 return .failure(HTTPFieldProblem("control character in a chunk extension"))
             }
         }
-        return .success(size)
+        return .success((size, line.count - digits))
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {

@@ -6,6 +6,9 @@ struct HTTPInputBuffer: Sendable {
     private(set) var start = 0
     /// Absolute index up to which the pending line is known to contain no LF.
     private var scanned = 0
+    /// Bytes taken out so far (lines with their endings, body bytes, skipped bytes), for limits
+    /// on how much one message may take in total.
+    private(set) var consumed = 0
 
     /// A complete line: `content` (absolute indices into `storage`) excludes the LF and a CR
     /// right before it.
@@ -46,6 +49,7 @@ struct HTTPInputBuffer: Sendable {
         var end = lf
         if end > start, storage[end - 1] == 0x0D { end -= 1 }
         let line = Line(content: start..<end)
+        consumed += lf + 1 - start
         start = lf + 1
         scanned = start
         return line
@@ -56,6 +60,7 @@ struct HTTPInputBuffer: Sendable {
         let n = min(limit, count)
         let range = start..<(start + n)
         start += n
+        consumed += n
         scanned = max(scanned, start)
         return range
     }
@@ -66,7 +71,9 @@ struct HTTPInputBuffer: Sendable {
     }
 
     mutating func skip(_ n: Int) {
-        start = min(start + n, storage.count)
+        let end = min(start + n, storage.count)
+        consumed += end - start
+        start = end
         scanned = max(scanned, start)
     }
 

@@ -20,13 +20,18 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidContentLength(String)
     /// A well-formed version other than HTTP/1.x, such as the HTTP/2 preface (505).
     case unsupportedVersion(String)
+    /// More empty lines before the request line than the limit: a client streaming CRLFs (400).
+    case tooManyEmptyLines(limit: Int)
+    /// A field that must appear once (Authorization, Host) appears more than once; which one
+    /// counts would be a guess (400).
+    case duplicateField(String)
 
     public var status: Int {
         switch self {
         case .requestLineTooLong: return 414
         case .headerBlockTooLarge, .tooManyHeaderFields: return 431
         case .bodyNotAccepted: return 413
-        case .malformedRequestLine, .invalidHeaderField, .invalidContentLength: return 400
+        case .malformedRequestLine, .invalidHeaderField, .invalidContentLength, .tooManyEmptyLines, .duplicateField: return 400
         case .unsupportedVersion: return 505
         }
     }
@@ -52,6 +57,10 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
             return "invalid request framing: \(detail)"
         case .unsupportedVersion(let version):
             return "unsupported protocol version \(version); only HTTP/1.0 and HTTP/1.1 are served"
+        case .tooManyEmptyLines(let limit):
+            return "more than \(limit) empty lines before the request line"
+        case .duplicateField(let name):
+            return "more than one \(name) header field"
         }
     }
 
@@ -59,8 +68,10 @@ public enum HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Content-Length or an unknown version string may carry a token or terminal escapes).
     public var logSummary: String {
         switch self {
-        case .requestLineTooLong, .headerBlockTooLarge, .tooManyHeaderFields:
+        case .requestLineTooLong, .headerBlockTooLarge, .tooManyHeaderFields, .tooManyEmptyLines:
             return description  // names only the server's own limit
+        case .duplicateField:
+            return description  // the field's name is the parser's own constant, never client text
         case .bodyNotAccepted(_, let detail):
             // `detail` is "<field>: <value>"; only the field's name is ours to repeat.
             let field = ["Transfer-Encoding", "Content-Length"].first { detail.hasPrefix($0) } ?? "a body"

@@ -18,6 +18,12 @@ public struct HTTPRequestParser: Sendable {
     private var version = HTTPVersion.http1_1
     private var headers: [HTTPHeaderField] = []
     private var headerBytes = 0
+    /// Empty lines seen before the current request line.
+    private var emptyLines = 0
+
+    /// Fields a request may carry at most once: with two, the server and anything in front of
+    /// it could each act on a different one.
+    static let singletonFields = ["Authorization", "Host"]
 
     private enum Phase { case requestLine, headers }
 
@@ -74,8 +80,15 @@ public struct HTTPRequestParser: Sendable {
                     return .needMore
                 }
                 // RFC 9112 §2.2: empty lines before a request line (left over from a previous
-                // message) are ignored.
-                if line.content.isEmpty { continue }
+                // message) are ignored, a few of them: a stream of them is a flood.
+                if line.content.isEmpty {
+                    emptyLines += 1
+                    if emptyLines > limits.maxEmptyLinesBeforeRequest {
+                        return .failed(.tooManyEmptyLines(limit: limits.maxEmptyLinesBeforeRequest))
+                    }
+                    continue
+                }
+                emptyLines = 0
                 if line.content.count > limits.maxRequestLineBytes {
                     return .failed(.requestLineTooLong(limit: limits.maxRequestLineBytes))
                 }
@@ -173,6 +186,18 @@ public struct HTTPRequestParser: Sendable {
                 return .failed(.bodyNotAccepted(method: head.method, detail: "Transfer-Encoding: \(coding)"))
             }
         }
+        for name in Self.singletonFields where Self.occurs(name, moreThanOnceIn: head.headers) {
+            return .failed(.duplicateField(name))
+        }
         return .request(head)
+    }
+
+    private static func occurs(_ name: String, moreThanOnceIn fields: [HTTPHeaderField]) -> Bool {
+        var seen = false
+        for field in fields where HTTPHeaderFields.asciiCaseInsensitiveEquals(field.name, name) {
+            if seen { return true }
+            seen = true
+        }
+        return false
     }
 }

@@ -14,6 +14,12 @@ public enum HTTPResponseParseError: Error, Sendable, Hashable, CustomStringConve
     case unexpectedStatus(Int)
     /// The connection closed before the response was complete.
     case truncated(String)
+    /// More interim (1xx) responses than the limit before the final one.
+    case tooManyInterimResponses(limit: Int)
+    /// The chunk extensions of one response add up to more bytes than the limit.
+    case chunkExtensionsTooLarge(limit: Int)
+    /// The response took more bytes on the wire than the limit (framing and 1xx included).
+    case responseTooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +43,12 @@ public enum HTTPResponseParseError: Error, Sendable, Hashable, CustomStringConve
             return "unexpected status \(status) \(HTTPStatus.reason(for: status)) (it was not requested)"
         case .truncated(let detail):
             return "connection closed early: \(detail)"
+        case .tooManyInterimResponses(let limit):
+            return "the server sent more than \(limit) informational (1xx) responses before the final one"
+        case .chunkExtensionsTooLarge(let limit):
+            return "the server sent more than \(limit) bytes of chunk extensions in one response"
+        case .responseTooLarge(let limit):
+            return "the server sent more than \(limit) bytes for one response (headers and chunk framing included)"
         }
     }
 }

@@ -24,6 +24,11 @@ public struct HTTPResponseParser: Sendable {
     /// Bytes still expected: of a Content-Length body, or of the current chunk.
     private var remaining = 0
     private var declaredLength = 0
+    // Per-response budgets against a server that never finishes: interim responses seen, chunk
+    // extension bytes seen, and `input.consumed` when this response's first byte was taken.
+    private var interimResponses = 0
+    private var chunkExtensionBytes = 0
+    private var responseStart = 0
 
     private enum Phase {
         case statusLine, headers, lengthBody, chunkSize, chunkData, chunkDataEnd, trailers, untilEOF
@@ -69,8 +74,11 @@ public struct HTTPResponseParser: Sendable {
         if let pending = next() { return pending }
         switch phase {
         case .untilEOF:
-            guard case .response(let head, let body) = completeResponse() else { return nil }
-            return .response(head, body: body)
+            switch completeResponse() {
+            case .response(let head, let body): return .response(head, body: body)
+            case .failed(let error): return fail(error)
+            case .needMore: return nil
+            }
         case .statusLine where input.pendingLineLength == 0:
             input.discardAll()
             return nil
@@ -100,6 +108,9 @@ public struct HTTPResponseParser: Sendable {
 
     private mutating func step() -> Step {
         while true {
+            if input.consumed - responseStart > limits.maxResponseBytes {
+                return .failed(.responseTooLarge(limit: limits.maxResponseBytes))
+            }
             switch phase {
             case .statusLine:
                 guard let line = input.takeLine() else {
@@ -151,11 +162,18 @@ public struct HTTPResponseParser: Sendable {
                 switch HTTPInputBuffer.withBytes(of: input.storage, line.content, { HTTPChunkSize.parse($0) }) {
                 case .failure(let problem):
                     return .failed(.invalidChunk(problem.message))
-                case .success(0):
-                    trailers = []
-                    sectionBytes = 0
-                    phase = .trailers
-                case .success(let size):
+                case .success(let chunk):
+                    chunkExtensionBytes += chunk.extensionBytes
+                    if chunkExtensionBytes > limits.maxChunkExtensionBytes {
+                        return .failed(.chunkExtensionsTooLarge(limit: limits.maxChunkExtensionBytes))
+                    }
+                    let size = chunk.size
+                    if size == 0 {
+                        trailers = []
+                        sectionBytes = 0
+                        phase = .trailers
+                        continue
+                    }
                     if size > limits.maxBodyBytes - body.count { return .failed(.bodyTooLarge(limit: limits.maxBodyBytes)) }
                     remaining = size
                     phase = .chunkData
@@ -256,6 +274,10 @@ public struct HTTPResponseParser: Sendable {
         if status == 101 { return .failed(.unexpectedStatus(status)) }
         if (100..<200).contains(status) {
             // Interim response: the final one follows on the same connection.
+            interimResponses += 1
+            if interimResponses > limits.maxInterimResponses {
+                return .failed(.tooManyInterimResponses(limit: limits.maxInterimResponses))
+            }
             phase = .statusLine
             headers = []
             return nil
@@ -307,6 +329,9 @@ public struct HTTPResponseParser: Sendable {
     }
 
     private mutating func completeResponse() -> Step {
+        if input.consumed - responseStart > limits.maxResponseBytes {
+            return .failed(.responseTooLarge(limit: limits.maxResponseBytes))
+        }
         let head = HTTPResponseHead(version: version, status: status, reason: reason, headers: headers,
                                     trailers: trailers, keepAlive: keepAlive)
         let finished = body
@@ -316,6 +341,9 @@ public struct HTTPResponseParser: Sendable {
         body = []
         remaining = 0
         declaredLength = 0
+        interimResponses = 0
+        chunkExtensionBytes = 0
+        responseStart = input.consumed
         return .response(head, finished)
     }
 }

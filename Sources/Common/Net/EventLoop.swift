@@ -6,6 +6,12 @@ import Synchronization
 public protocol EventHandler: AnyObject {
     /// Called on the loop thread with the epoll event bits.
     func handleEvents(_ events: UInt32)
+    /// Called on the loop thread on the turn after `EventLoop.resumeNextTurn(fd:)`.
+    func resume()
+}
+
+extension EventHandler {
+    public func resume() {}
 }
 
 public enum IOEvents {
@@ -13,7 +19,6 @@ public enum IOEvents {
     public static let write = cshim_EPOLLOUT()
     public static let error = cshim_EPOLLERR()
     public static let hangup = cshim_EPOLLHUP()
-    public static let readHangup = cshim_EPOLLRDHUP()
 }
 
 /// One epoll reactor thread: descriptors, timers and work submitted from other threads.
@@ -27,6 +32,10 @@ public final class EventLoop: @unchecked Sendable {
     private var handlers: [Int32: (generation: UInt32, handler: EventHandler)] = [:]
     private var generation: UInt32 = 0
     private var timers = TimerHeap()
+    /// Handlers that yielded with work left (their turn's budget spent, or bytes OpenSSL has
+    /// decrypted that epoll cannot see): resumed on the next turn, after timers and I/O events.
+    private var ready: [(fd: Int32, generation: UInt32)] = []
+    private var resuming: [(fd: Int32, generation: UInt32)] = []
     private let submitted = Mutex<[@Sendable () -> Void]>([])
     private let stopRequested = Atomic<Bool>(false)
 
@@ -77,6 +86,14 @@ public final class EventLoop: @unchecked Sendable {
 
     public func cancelTimer(_ id: UInt64) { timers.cancel(id) }
 
+    /// Calls the handler of `fd` (`resume()`) on the next turn of the loop, after due timers
+    /// and that turn's I/O events, unless it is unregistered first. This is how a connection
+    /// that has used up its share of a turn yields without losing its place.
+    public func resumeNextTurn(fd: Int32) {
+        guard let entry = handlers[fd] else { return }
+        ready.append((fd, entry.generation))
+    }
+
     // MARK: any-thread API
 
     /// Runs `work` on the loop thread soon.
@@ -105,10 +122,16 @@ public final class EventLoop: @unchecked Sendable {
         var events = [UInt32](repeating: 0, count: capacity)
         while !stopRequested.load(ordering: .acquiring) {
             runDueTimers()
-            let timeout = nextTimeoutMillis()
+            // What yielded last turn runs this turn; what yields now waits for the next one.
+            swap(&ready, &resuming)
+            let timeout = resuming.isEmpty ? nextTimeoutMillis() : 0
             let n = cshim_epoll_wait(epfd, &datas, &events, Int32(capacity), timeout)
             if n < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR {
+                    ready.append(contentsOf: resuming)
+                    resuming.removeAll(keepingCapacity: true)
+                    continue
+                }
                 return
             }
             for i in 0..<Int(n) {
@@ -123,6 +146,7 @@ public final class EventLoop: @unchecked Sendable {
                 entry.handler.handleEvents(events[i])
             }
             runSubmitted()
+            runResuming()
         }
         runSubmitted()
     }
@@ -141,13 +165,21 @@ public final class EventLoop: @unchecked Sendable {
         for w in work { w() }
     }
 
+    private func runResuming() {
+        for r in resuming {
+            guard let entry = handlers[r.fd], entry.generation == r.generation else { continue }
+            entry.handler.resume()
+        }
+        resuming.removeAll(keepingCapacity: true)
+    }
+
     private func runDueTimers() {
         let due = timers.popDue(now: Clock.monotonicNanos())
         for cb in due { cb() }
     }
 
     private func nextTimeoutMillis() -> Int32 {
-        if !submitted.withLock({ $0.isEmpty }) { return 0 }
+        if !ready.isEmpty || !submitted.withLock({ $0.isEmpty }) { return 0 }
         guard let deadline = timers.nextDeadline() else { return 1000 }
         let now = Clock.monotonicNanos()
         if deadline <= now { return 0 }
@@ -165,12 +197,15 @@ public enum NetError: Error, Equatable, CustomStringConvertible {
     case system(String, Int32)
     case addressInUse(String)
     case badAddress(String)
+    /// A host name that did not resolve: the name and the resolver's reason.
+    case unresolved(host: String, reason: String)
 
     public var description: String {
         switch self {
         case .system(let call, let e): return "\(call) failed: \(String(cString: strerror(e)))"
         case .addressInUse(let a): return "address \(a) is already in use"
         case .badAddress(let a): return "'\(a)' is not a valid IP address"
+        case .unresolved(let host, let reason): return "cannot resolve '\(host)': \(reason)"
         }
     }
 }

@@ -1,192 +1,172 @@
 import Glibc
 
-/// One accepted HTTPS connection: handshake → read a request → write the response in one
-/// piece → (keep-alive) read the next. Memory is bounded by the parser limits plus one response.
+/// One accepted HTTPS connection: the thin driver that performs what its
+/// `ServerConnectionMachine` asks for with OpenSSL and epoll. Every rule (deadlines, limits,
+/// keep-alive, the share of a loop turn) lives in the machine; this class only does I/O, calls
+/// the delegate and keeps the epoll interest matching what the machine waits for.
 final class ServerConnection: EventHandler {
-    private enum Phase { case handshaking, reading, delayed, writing, closed }
-
+    let id: UInt64
     let fd: Int32
     let peer: SocketAddress
     private unowned let server: HTTPServer
     private let stream: TLSStream
-    private var parser: HTTPRequestParser
-    private var phase = Phase.handshaking
-    private var output: [UInt8] = []
-    private var outputOffset = 0
-    private var closeAfterWrite = false
+    private var machine: ServerConnectionMachine
     private var timer: UInt64?
-    /// True once any byte of the current request has arrived (idle vs. in-request timeout).
-    private var requestStarted = false
-    private var interest: UInt32 = IOEvents.read | IOEvents.readHangup
+    private var interest: UInt32 = IOEvents.read
+    /// Set while `drive` runs: a delegate answering synchronously from inside `answer` must not
+    /// start a second, nested drive.
+    private var driving = false
+    private(set) var isClosed = false
 
-    init(fd: Int32, peer: SocketAddress, server: HTTPServer) throws(TLSError) {
+    init(id: UInt64, fd: Int32, peer: SocketAddress, server: HTTPServer) throws(TLSError) {
+        self.id = id
         self.fd = fd
         self.peer = peer
         self.server = server
         self.stream = try TLSStream(context: server.tlsContext, fd: fd, isServer: true)
-        self.parser = HTTPRequestParser(limits: server.configuration.limits)
+        self.machine = ServerConnectionMachine(rules: server.connectionRules)
     }
 
-    func started() {
-        arm(server.configuration.requestTimeoutSecs)
-    }
+    /// Arms the handshake deadline and starts the handshake (registered for reading already).
+    func started() { drive() }
 
     /// During shutdown: close now unless a request is arriving or being answered.
-    func closeIfIdle() {
-        switch phase {
-        case .closed: return
-        case .handshaking: close()
-        case .reading: if requestStarted { closeAfterWrite = true } else { close() }
-        case .delayed, .writing: closeAfterWrite = true
-        }
+    func shutdown() {
+        machine.shutdown()
+        drive()
+    }
+
+    /// Closes a connection still in its handshake to make room for a newer one.
+    func evict() {
+        machine.evict()
+        drive()
     }
 
     func handleEvents(_ events: UInt32) {
         drive()
-        if phase != .closed && events & (IOEvents.error | IOEvents.hangup) != 0 && phase != .writing && phase != .delayed {
-            close()
+        // Error or hang-up: the peer is gone in both directions (a half-close only makes the
+        // socket readable, and the read sees it). Nothing more can be written either.
+        if !isClosed && events & (IOEvents.error | IOEvents.hangup) != 0 {
+            machine.peerClosed()
+            drive()
         }
+    }
+
+    func resume() { drive() }
+
+    /// A deferred answer (see `HTTPResponder`); ignored unless it answers the request the
+    /// connection is waiting on.
+    func deliver(_ response: HTTPServerResponse, to number: UInt64) {
+        guard !isClosed, machine.isAwaitingAnswer(number) else { return }
+        machine.respond(response, date: server.currentDate())
+        drive()
     }
 
     private func drive() {
+        guard !driving, !isClosed else { return }
+        driving = true
+        defer { driving = false }
+        machine.beginTurn()
         while true {
-            switch phase {
-            case .closed, .delayed:
-                return
-            case .handshaking:
+            switch machine.nextStep() {
+            case .armDeadline(let seconds):
+                arm(seconds)
+            case .handshake:
                 switch stream.handshake() {
                 case .done:
-                    phase = .reading
-                case .wantRead: return want(IOEvents.read)
-                case .wantWrite: return want(IOEvents.write)
-                case .closed, .failed:
-                    return close()
+                    machine.handshakeCompleted()
+                    server.handshakeCompleted(id)
+                case .wantRead: return watch(IOEvents.read)
+                case .wantWrite: return watch(IOEvents.write)
+                case .closed: machine.handshakeFailed(nil)
+                case .failed(let why): machine.handshakeFailed(why)
                 }
-            case .writing:
-                if !flush() { return }
-            case .reading:
-                // A pipelined request may already sit in the parser.
-                if let result = parser.next() {
-                    handle(result)
+            case .read:
+                let buffer = server.readBuffer
+                switch buffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
+                case .done(let n):
+                    buffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                case .wantRead: return watch(IOEvents.read)
+                case .wantWrite: return watch(IOEvents.write)
+                case .closed: machine.peerClosed()
+                case .failed(let why): machine.ioFailed(why)
+                }
+            case .answer(let head):
+                guard let delegate = server.delegate else {
+                    machine.ioFailed("the server has no delegate")
                     continue
                 }
-                if !readMore() { return }
+                let responder = HTTPResponder(connection: self, number: machine.answerNumber)
+                if let response = delegate.answer(head, peer: peer, responder: responder) {
+                    machine.respond(response, date: server.currentDate())
+                }
+            case .answerError(let error):
+                guard let delegate = server.delegate else {
+                    machine.ioFailed("the server has no delegate")
+                    continue
+                }
+                machine.respond(delegate.respond(toParseError: error, peer: peer), date: server.currentDate())
+            case .awaitAnswer:
+                // Watch nothing: with a level-triggered read interest, a client that has sent
+                // everything (or closed) would wake the loop on every turn while nobody reads.
+                return watch(0)
+            case .write:
+                switch machine.withUnwrittenOutput({ stream.write($0) }) {
+                case .done(let n): machine.wrote(n)
+                case .wantWrite: return watch(IOEvents.write)
+                case .wantRead: return watch(IOEvents.read)
+                case .closed: machine.peerClosed()
+                case .failed(let why): machine.ioFailed(why)
+                }
+            case .yield:
+                // Parked until the next turn: epoll would otherwise report the same readable
+                // socket again this turn (or OpenSSL may hold decrypted bytes epoll cannot see).
+                watch(0)
+                server.loop.resumeNextTurn(fd: fd)
+                return
+            case .close(let reason):
+                return finish(reason)
             }
         }
     }
 
-    /// Reads what TLS has; false when it must wait for the socket.
-    private func readMore() -> Bool {
-        let buffer = server.readBuffer
-        let r = buffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
-        switch r {
-        case .done(let n):
-            if !requestStarted {
-                requestStarted = true
-                arm(server.configuration.requestTimeoutSecs)
-            }
-            buffer.bytes.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            return true
-        case .wantRead:
-            want(IOEvents.read)
-            return false
-        case .wantWrite:
-            want(IOEvents.write)
-            return false
-        case .closed, .failed:
-            close()
-            return false
-        }
-    }
-
-    private func handle(_ result: HTTPParseResult) {
-        guard let delegate = server.delegate else { return close() }
-        var response: HTTPServerResponse
-        var keepAlive: Bool
-        switch result {
-        case .request(let head):
-            response = delegate.respond(to: head, peer: peer)
-            keepAlive = head.keepAlive && !response.close && !server.shuttingDown
-        case .error(let err):
-            response = delegate.respond(toParseError: err, peer: peer)
-            keepAlive = false
-        }
-        var headers: [HTTPHeaderField] = [("Server", server.configuration.serverName)]
-        if let type = response.contentType { headers.append(("Content-Type", type)) }
-        output.removeAll(keepingCapacity: true)
-        HTTPResponseWriter.append(
-            HTTPResponse(status: response.status, reason: response.reason, headers: headers, body: response.body),
-            keepAlive: keepAlive, date: server.currentDate(), to: &output)
-        outputOffset = 0
-        closeAfterWrite = !keepAlive
-        phase = .writing
-        if response.delaySecs > 0 {
-            phase = .delayed
-            if let t = timer { server.loop.cancelTimer(t) }
-            timer = server.loop.schedule(after: response.delaySecs) { [weak self] in
-                guard let self, self.phase == .delayed else { return }
-                self.timer = nil
-                self.phase = .writing
-                self.drive()
-            }
-        }
-    }
-
-    /// Writes pending output; false when it must wait for the socket.
-    private func flush() -> Bool {
-        while outputOffset < output.count {
-            let r = output.withUnsafeBytes { stream.write(UnsafeRawBufferPointer(rebasing: $0[outputOffset...])) }
-            switch r {
-            case .done(let n): outputOffset += n
-            case .wantWrite:
-                want(IOEvents.write)
-                return false
-            case .wantRead:
-                want(IOEvents.read)
-                return false
-            case .closed, .failed:
-                close()
-                return false
-            }
-        }
-        // Keep the buffer's capacity for the next response unless it was unusually large.
-        if output.capacity > 256 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
-        outputOffset = 0
-        if closeAfterWrite || server.shuttingDown {
-            close()
-            return false
-        }
-        phase = .reading
-        requestStarted = parser.bufferedByteCount > 0
-        arm(requestStarted ? server.configuration.requestTimeoutSecs : server.configuration.idleTimeoutSecs)
-        want(IOEvents.read)
-        return true
-    }
-
-    private func want(_ event: UInt32) {
-        let wanted = event | IOEvents.readHangup
-        if wanted != interest {
-            interest = wanted
-            server.loop.modify(fd: fd, events: wanted)
-        }
+    private func watch(_ events: UInt32) {
+        guard events != interest else { return }
+        interest = events
+        server.loop.modify(fd: fd, events: events)
     }
 
     private func arm(_ seconds: Double) {
         if let t = timer { server.loop.cancelTimer(t) }
         timer = server.loop.schedule(after: seconds) { [weak self] in
-            self?.timer = nil
-            self?.close()
+            guard let self else { return }
+            self.timer = nil
+            self.machine.deadlineExpired()
+            self.drive()
         }
     }
 
-    private func close() {
-        guard phase != .closed else { return }
-        phase = .closed
+    private func finish(_ reason: ServerCloseReason) {
+        guard !isClosed else { return }
+        isClosed = true
         if let t = timer { server.loop.cancelTimer(t) }
         timer = nil
         server.loop.unregister(fd: fd)
         stream.shutdown()
         Glibc.close(fd)
-        server.connectionClosed(fd)
+        server.connectionClosed(self, reason: reason)
+    }
+}
+
+/// Answers one request later, on the loop thread (a delegate that returned nil from
+/// `answer`). Answering a request whose connection has closed, or answering twice, does nothing.
+/// It keeps the connection object (not the socket) alive until it is used or dropped: a strong
+/// reference, because a weak one would cost every request, deferred or not.
+public struct HTTPResponder {
+    let connection: ServerConnection
+    let number: UInt64
+
+    public func send(_ response: HTTPServerResponse) {
+        connection.deliver(response, to: number)
     }
 }

@@ -71,6 +71,19 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Who a connection counts against for per-client limits: the IPv4 address, or the /64
+    /// network of an IPv6 address (one host usually has a whole /64 to pick addresses from).
+    /// IPv4-mapped IPv6 addresses count as IPv4.
+    public var clientKey: String {
+        let text = ip
+        guard family == AF_INET6, !text.contains(".") else { return text }
+        let words = withUnsafeBytes(of: storage) { raw -> [UInt16] in
+            let a = raw.load(as: sockaddr_in6.self).sin6_addr
+            return withUnsafeBytes(of: a) { b in (0..<4).map { UInt16(b[2 * $0]) << 8 | UInt16(b[2 * $0 + 1]) } }
+        }
+        return words.map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
     public var description: String { family == AF_INET6 && !ip.contains(".") ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
 
     private static func cText(_ buf: [CChar]) -> String {
@@ -92,7 +105,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var res: UnsafeMutablePointer<addrinfo>? = nil
         let rc = getaddrinfo(host, String(port), &hints, &res)
         guard rc == 0, let first = res else {
-            return .failure(.badAddress("\(host): \(String(cString: gai_strerror(rc)))"))
+            return .failure(.unresolved(host: host, reason: String(cString: gai_strerror(rc))))
         }
         defer { freeaddrinfo(first) }
         var out: [SocketAddress] = []
@@ -107,6 +120,6 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
             }
             cur = ai.pointee.ai_next
         }
-        return out.isEmpty ? .failure(.badAddress(host)) : .success(out)
+        return out.isEmpty ? .failure(.unresolved(host: host, reason: "no IPv4 or IPv6 address")) : .success(out)
     }
 }

@@ -71,16 +71,35 @@ public enum Sockets {
         return SocketAddress(storage: st, length: len).port
     }
 
+    /// What one `accept` gave.
+    public enum Accepted {
+        case connection(fd: Int32, peer: SocketAddress)
+        /// Nothing is waiting.
+        case none
+        /// The process or the system has no descriptor (or buffer) left for it: the connection
+        /// stays queued, so the listener stays readable; stop polling it for a while.
+        case outOfResources(Int32)
+        /// This connection failed (reset before it was accepted, ...); try the next one.
+        case failed(Int32)
+    }
+
     /// Accepts one connection, non-blocking and close-on-exec, with TCP_NODELAY set.
-    public static func accept(_ listenFD: Int32) -> (fd: Int32, peer: SocketAddress)? {
+    public static func accept(_ listenFD: Int32) -> Accepted {
         var st = sockaddr_storage()
         var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = withUnsafeMutablePointer(to: &st) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { cshim_accept4_nonblock(listenFD, $0, &len) }
         }
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else {
+            let e = errno
+            switch e {
+            case EAGAIN, EWOULDBLOCK, EINTR: return .none
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .outOfResources(e)
+            default: return .failed(e)
+            }
+        }
         setNoDelay(fd)
-        return (fd, SocketAddress(storage: st, length: len))
+        return .connection(fd: fd, peer: SocketAddress(storage: st, length: len))
     }
 
     /// Starts a non-blocking connect. Returns the descriptor; completion is signalled by
@@ -104,12 +123,5 @@ public enum Sockets {
     /// Without it, Nagle plus delayed ACKs stall small keep-alive responses by ~40 ms.
     public static func setNoDelay(_ fd: Int32) {
         _ = cshim_set_int_option(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-    }
-
-    /// Raises the open-files soft limit to the hard limit; returns (soft, hard).
-    public static func raiseOpenFileLimit() -> (soft: UInt64, hard: UInt64) {
-        var soft: UInt64 = 0, hard: UInt64 = 0
-        _ = cshim_raise_nofile_limit(&soft, &hard)
-        return (soft, hard)
     }
 }

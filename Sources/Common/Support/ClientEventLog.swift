@@ -10,14 +10,20 @@ public enum ClientEventKind: String, Sendable, CaseIterable {
     case headerFieldsTooLarge = "431 Request Header Fields Too Large"
     case notImplemented = "501 Not Implemented"
     case versionNotSupported = "505 HTTP Version Not Supported"
-    /// A line the HTTP server reports about a client or its connections (connection limit,
-    /// failed accepts). A server that tells kinds apart can add a case per kind here.
-    case connectionEvent = "connection event"
+    /// The HTTP server's own lines about connections, one kind each so that a flood of one
+    /// (say, refusals from one address) cannot hide another (running out of descriptors).
+    case connectionRefused = "connection refused"
+    case connectionEvicted = "connection evicted"
+    case outOfDescriptors = "out of descriptors"
+    case acceptFailed = "accept failed"
+    /// Connections the server closed because of what the client did (or did not) send.
+    case handshakeFailed = "TLS handshake failed"
+    case timedOut = "timed out"
 
     /// Refusals that lock clients out are warnings; a single bad request is routine noise.
     public var level: LogLevel {
         switch self {
-        case .unauthorized, .connectionEvent: return .warning
+        case .unauthorized, .connectionRefused, .connectionEvicted, .outOfDescriptors, .acceptFailed: return .warning
         default: return .info
         }
     }

@@ -7,7 +7,8 @@ public enum TLSIOResult: Equatable {
     case done(Int)
     case wantRead
     case wantWrite
-    /// The peer closed the connection (cleanly or not).
+    /// The peer closed (or reset) the connection, cleanly or not, without a TLS alert; during
+    /// the handshake this tells "closed on us" apart from a handshake that failed for a reason.
     case closed
     case failed(String)
 }
@@ -88,10 +89,9 @@ public final class TLSStream {
         default:
             var detail = OpenSSLErrorQueue.drain()
             if let v = verifyError, what == "handshake" { detail = "certificate verify failed: \(v)" }
-            if detail.isEmpty {
-                // The peer closed mid-handshake (e.g. a plain-HTTP client or a port scanner).
-                return what == "handshake" ? .failed("TLS handshake failed") : .closed
-            }
+            // No reason on the queue: the peer closed mid-handshake (a port scanner, a server at
+            // its connection limit), which is not a TLS failure with a reason to report.
+            if detail.isEmpty { return .closed }
             return .failed("TLS \(what): \(detail)")
         }
     }

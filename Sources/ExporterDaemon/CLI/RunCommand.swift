@@ -115,6 +115,11 @@ enum RunCommand {
             for fd in fds { close(fd) }
             return 1
         }
+        // Enough descriptors for every connection plus the tasks' files, or fewer connections.
+        var settings = settings
+        let fitted = OpenFileLimit.fit(connectionCap: settings.maxConnections)
+        for line in fitted.log { logger.log(line.level, line.message) }
+        settings.maxConnections = fitted.cap
         let service = ExporterService(settings: settings, logger: logger, fileLog: fileLog, credentials: credentials)
         return service.run(listening: fds)
     }

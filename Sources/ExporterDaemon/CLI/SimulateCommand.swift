@@ -82,7 +82,7 @@ enum SimulateCommand {
         let config = try SimulatorConfig.load(configPath)
 
         signal(SIGPIPE, SIG_IGN)
-        let needed = OpenFileLimit.needed(exporters: count)
+        let needed = SimulatedFleet.descriptorsNeeded(exporters: count)
         let limit = OpenFileLimit.raise(toAtLeast: needed)
         if needed > limit {
             Console.err("warning: \(count) exporters and their clients may need up to \(needed) open files; the limit is \(limit) (run as root, or raise it with ulimit -Hn)")

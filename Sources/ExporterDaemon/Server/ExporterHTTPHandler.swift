@@ -9,14 +9,10 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     private let clientLog: ClientEventLog
     private let verifier: Mutex<TokenVerifier>
 
-    /// Added to every response (only the simulator's slow hosts set it).
-    private let responseDelaySecs: Double
-
     /// `clock` (monotonic nanoseconds) paces the client log's rate limit; tests pass their own.
-    init(cache: MetadataCache, token: String, logger: Logger, responseDelaySecs: Double = 0,
+    init(cache: MetadataCache, token: String, logger: Logger,
          clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }) {
         self.cache = cache
-        self.responseDelaySecs = responseDelaySecs
         self.clientLog = ClientEventLog(logger: logger, clock: clock)
         self.verifier = Mutex(TokenVerifier(token: token))
     }
@@ -24,11 +20,9 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     func replaceToken(_ token: String) { verifier.withLock { $0 = TokenVerifier(token: token) } }
 
     func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
-        let (routed, outcome) = MetadataRouter.respond(
+        let (response, outcome) = MetadataRouter.respond(
             method: request.method, target: request.target, authorization: request.header("Authorization"),
             verifier: verifier.withLock { $0 }, snapshot: cache.snapshot())
-        var response = routed
-        response.delaySecs = responseDelaySecs
         switch outcome {
         case .served:
             break
@@ -60,8 +54,23 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     }
 
     /// The server's own lines (connection limit, failed accepts) mention clients too: they go
-    /// through the same escaping and rate limit.
-    func serverEvent(_ level: LogLevel, _ message: String) {
-        clientLog.record(.connectionEvent, level: level, peer: nil, detail: message)
+    /// through the same escaping and rate limit, each kind on its own.
+    func serverEvent(_ kind: ClientEventKind, _ level: LogLevel, _ message: String) {
+        clientLog.record(kind, level: level, peer: nil, detail: message)
+    }
+
+    /// Connections cut off for what the client sent (or did not): a failed handshake (a plain
+    /// HTTP client, a scanner, a client that does not trust the certificate) or a deadline (a
+    /// silent or trickling client). The rest (the peer left, keep-alive ended, shutdown,
+    /// evictions already reported) are routine and not logged.
+    func connectionClosed(_ reason: ServerCloseReason, peer: SocketAddress) {
+        switch reason {
+        case .handshakeFailed(let why):
+            clientLog.record(.handshakeFailed, peer: peer.ip, detail: why)
+        case .timedOut(.handshake, _), .timedOut(.request, _):
+            clientLog.record(.timedOut, peer: peer.ip, detail: reason.description)
+        case .timedOut(.idle, _), .peerClosed, .closeAfterResponse, .shutdown, .evicted, .ioFailed:
+            break
+        }
     }
 }

@@ -13,6 +13,8 @@ struct ExporterSettings: Sendable {
     var backoff: Backoff
     var logLevel: LogLevel
     var tlsResumption = true
+    /// The server's connection cap (lowered at start when the open-files limit cannot fit it).
+    var maxConnections = HTTPServerConfiguration().maxConnections
 }
 
 /// The running daemon: the supervisor's task threads, and the HTTPS server on an event loop
@@ -60,7 +62,9 @@ final class ExporterService: @unchecked Sendable {
             return 1
         }
         let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, logger: logger)
-        let server = HTTPServer(loop: loop, tlsContext: credentials.tlsContext, configuration: HTTPServerConfiguration(), delegate: handler)
+        var configuration = HTTPServerConfiguration()
+        configuration.maxConnections = settings.maxConnections
+        let server = HTTPServer(loop: loop, tlsContext: credentials.tlsContext, configuration: configuration, delegate: handler)
         self.server = server
         let supervisor = Supervisor(
             schedules: settings.schedules, cache: cache, policy: settings.restartPolicy, backoff: settings.backoff,

@@ -43,9 +43,10 @@ final class SimulatedFleet {
                 continue
             }
             let cache = MetadataCache(startedEpochSecs: now - Double(i % 600), intervals: intervals)
-            let handler = ExporterHTTPHandler(
-                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger,
-                responseDelaySecs: behaviour == .slow ? slowDelaySecs : 0)
+            let exporter = ExporterHTTPHandler(
+                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger)
+            let handler: HTTPServerDelegate = behaviour == .slow
+                ? SlowHostDelegate(wrapping: exporter, loop: loop, delaySecs: slowDelaySecs) : exporter
             let server = HTTPServer(loop: loop, tlsContext: tls, configuration: HTTPServerConfiguration(), delegate: handler)
             do {
                 try server.start(listening: try Sockets.listen(bind: bind, port: port))
@@ -61,6 +62,10 @@ final class SimulatedFleet {
         sharedBytes = pool.sharedBytes
         for task in TaskCatalog.standard.names { scheduleRefresh(task) }
     }
+
+    /// Descriptors for `exporters` listeners, as many client connections, and some to spare:
+    /// 10,000 exporters polled by a dashboard need more than the usual hard limit.
+    static func descriptorsNeeded(exporters: Int) -> UInt64 { UInt64(exporters) * 2 + 256 }
 
     /// How many disk sets the members share, and the bytes serialized once from them.
     private(set) var sharedDiskSets = 0
@@ -79,7 +84,7 @@ final class SimulatedFleet {
     }
 
     /// HTTPServer keeps its delegate weakly; the fleet owns the handlers.
-    private var retainedHandlers: [ExporterHTTPHandler] = []
+    private var retainedHandlers: [HTTPServerDelegate] = []
 
     /// Each task's first scrape, and its health (one cache update per task).
     private static func initialState(_ m: Member, now: Double) {

@@ -45,7 +45,7 @@ final class FleetMonitor: Sendable {
 enum PollerSetup {
     static func make(_ inputs: FleetInputs, monitor: FleetMonitor, keepAlive: Bool, intervalSecs: Double) throws -> (Poller, [String]) {
         var notes: [String] = []
-        let limits = Sockets.raiseOpenFileLimit()
+        let limits = OpenFileLimit.raiseToHard()
         let budget = PollSchedule.connectionBudget(openFilesLimit: limits.soft)
         if inputs.hosts.count > budget {
             notes.append("note: \(inputs.hosts.count) hosts but the open-files limit is \(limits.soft) (hard \(limits.hard)): "

@@ -22,7 +22,7 @@ enum HostClassifier {
 
     static func failureStatus(_ failure: PollFailure) -> HostStatus {
         switch failure {
-        case .refused, .timeout, .io, .resolve: return .down
+        case .refused, .timeout, .io, .resolve, .closedDuringHandshake: return .down
         case .tls: return .tls
         case .protocolError: return .bad
         }
@@ -33,9 +33,10 @@ enum HostClassifier {
         case .refused(let m): return "connection refused: " + RemoteText.clip(m)
         case .timeout(let m): return "timeout: " + RemoteText.clip(m)
         case .tls(let m): return "TLS: " + RemoteText.clip(m)
+        case .closedDuringHandshake(let m): return RemoteText.clip(m) + " (exporter at its connection limit, or stopping)"
         case .io(let m): return "I/O error: " + RemoteText.clip(m)
         case .protocolError(let m): return "protocol error: " + RemoteText.clip(m)
-        case .resolve(let m): return "cannot resolve: " + RemoteText.clip(m)
+        case .resolve(let m): return RemoteText.clip(m)
         }
     }
 

@@ -1,3 +1,5 @@
+import Common
+
 /// What the poller reports for one request to one host. `hostIndex` indexes the inventory's
 /// `hosts`; times are local wall-clock epoch seconds (latency from a monotonic clock).
 struct PollResult: Sendable {
@@ -13,12 +15,6 @@ enum PollOutcome: Sendable {
     case failed(PollFailure)
 }
 
-/// Each case carries the poller's own wording of what went wrong (shown to the operator).
-enum PollFailure: Sendable, Equatable {
-    case refused(String)
-    case timeout(String)
-    case tls(String)
-    case io(String)
-    case protocolError(String)
-    case resolve(String)
-}
+/// Why a poll failed, each case with the poller's own wording of what went wrong (shown to
+/// the operator): the client connection's failures, and a name that did not resolve.
+typealias PollFailure = ClientFailure

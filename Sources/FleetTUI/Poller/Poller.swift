@@ -167,7 +167,7 @@ final class Poller: @unchecked Sendable {
             outcome = .response(status: r.head.status, dateHeader: r.head.header("Date"), body: r.body)
         case .failure(let f):
             slot.failures += 1
-            outcome = .failed(Self.pollFailure(f))
+            outcome = .failed(f)
         }
         // Track open connections so a fleet larger than the descriptor budget still polls.
         let isOpen = slot.connection?.isConnected ?? false
@@ -223,16 +223,6 @@ final class Poller: @unchecked Sendable {
                     self.startWaiting()
                 }
             }
-        }
-    }
-
-    static func pollFailure(_ f: ClientFailure) -> PollFailure {
-        switch f {
-        case .refused(let m): return .refused(m)
-        case .timeout(let m): return .timeout(m)
-        case .tls(let m): return .tls(m)
-        case .io(let m): return .io(m)
-        case .protocolError(let m): return .protocolError(m)
         }
     }
 }

@@ -56,13 +56,17 @@ final class ExporterHarness {
     /// Starts the daemon and waits until it listens (its log names the port).
     @discardableResult
     /// `defaultBind`: leave `--bind` out (all IPv6 and IPv4 addresses) instead of 127.0.0.1.
-    func start(_ extra: [String] = [], waitForListening: Bool = true, defaultBind: Bool = false) throws -> SpawnedProcess {
+    /// `openFiles`: run the daemon under this open-files limit (soft and hard), as a shell's
+    /// `ulimit -n` would.
+    func start(_ extra: [String] = [], waitForListening: Bool = true, defaultBind: Bool = false,
+               openFiles: Int? = nil) throws -> SpawnedProcess {
         var args = [TestPaths.exporter, "run", "--fsid", fsid, "--id", id, "--port", "0",
                     "--data-dir", dataDir, "--log-dir", logDir]
         if !defaultBind { args += ["--bind", "127.0.0.1"] }
         if !extra.contains("--ceph-volume") { args += ["--ceph-volume", try fakeCephVolume()] }
         if !extra.contains("--root") { args += ["--root", ExporterHarness.fixtureRoot] }
         args += extra
+        if let openFiles { args = ["/bin/sh", "-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\""] + args }
         let p = try SpawnedProcess(args, outputDir: tempDir, name: "exporter-\(Int.random(in: 0..<1_000_000))")
         process = p
         guard waitForListening else { return p }
