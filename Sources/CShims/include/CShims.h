@@ -46,6 +46,8 @@ static inline uint64_t cshim_SSL_OP_IGNORE_UNEXPECTED_EOF(void) { return SSL_OP_
 static inline long cshim_SSL_SESS_CACHE_OFF(void) { return SSL_SESS_CACHE_OFF; }
 static inline long cshim_SSL_SESS_CACHE_SERVER(void) { return SSL_SESS_CACHE_SERVER; }
 static inline long cshim_SSL_SESS_CACHE_CLIENT(void) { return SSL_SESS_CACHE_CLIENT; }
+static inline int cshim_sk_X509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
+static inline X509 *cshim_sk_X509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
 
 // MARK: epoll (struct epoll_event is packed on x86_64; keep it on the C side)
 static inline int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {

@@ -27,15 +27,31 @@ extension ExporterConfig {
     ) throws(ExporterConfigError) -> ExporterConfig {
         guard case .object(let object) = document else {
             throw ExporterConfigError(source: source, field: "config",
-                "must be a JSON object with the fields crt, key, token and port (found \(kindName(document)))")
+                "must be a JSON object with the fields crt, key, token and port (and ca in the per-host form) (found \(kindName(document)))")
         }
         var crtText: String?, keyText: String?, tokenText: String?, port: Int?
+        var caText: String?, requireClientCertificate = false, previousToken: PreviousToken?
         var problems = collect { problem in
             crtText = requiredString(object, "crt", what: "the PEM certificate (-----BEGIN CERTIFICATE-----...)", problem)
             keyText = requiredString(object, "key", what: "the PEM private key of the certificate", problem)
             tokenText = requiredString(object, "token", what: "the bearer token clients send (at least 8 characters)", problem)
+            if object["ca"] != nil {
+                caText = requiredString(object, "ca", what: "the PEM certificate of the CA that issued crt", problem)
+            }
+            if let flag = object["require_client_cert"] {
+                if let b = flag.boolValue { requireClientCertificate = b } else {
+                    problem("require_client_cert", "must be true or false (found \(kindName(flag)))")
+                }
+            }
+            if let value = object["token_prev"], !value.isNull {
+                switch PreviousToken.decode(value) {
+                case .success(let p): previousToken = p
+                case .failure(let e): problem("token_prev", e.description)
+                }
+            }
         }
-        problems += checkSecrets(crt: crtText, key: keyText, token: tokenText, now: now)
+        problems += checkSecrets(crt: crtText, key: keyText, token: tokenText, ca: caText,
+                                 requireClientCertificate: requireClientCertificate, previousToken: previousToken, now: now)
         problems += collect { problem in port = checkPort(object["port"], defaultPort: defaultPort, problem) }
 
         guard problems.isEmpty, let crtText, let keyText, let tokenText, let port else {
@@ -47,7 +63,8 @@ extension ExporterConfig {
             }.map(\.element)
             throw ExporterConfigError(source: source, problems: sorted)
         }
-        return ExporterConfig(crt: crtText, key: keyText, token: tokenText, port: port)
+        return ExporterConfig(crt: crtText, key: keyText, token: tokenText, port: port, ca: caText,
+                              requireClientCertificate: requireClientCertificate, previousToken: previousToken)
     }
 
     /// Parses JSON text, then validates it. Empty input and bad JSON are reported as problems
@@ -89,10 +106,49 @@ extension ExporterConfig {
 
     /// The rules for the certificate, its key and the token, each checked when given: the
     /// certificate parses and is within its validity period, the key parses and matches it, the
-    /// token is 8 to `maximumTokenLength` printable ASCII characters. Problems name the field.
+    /// token is 8 to `maximumTokenLength` printable ASCII characters. The per-host form adds: `ca`
+    /// is a bundle of CA certificates within their validity, one of which issued `crt`;
+    /// `require_client_cert` needs `ca`; `token_prev` follows the token's rules. Problems name
+    /// the field.
     /// - now: seconds since the epoch (default: this machine's clock).
-    public static func checkSecrets(crt: String?, key: String?, token: String?, now: Int? = nil) -> [ExporterConfigProblem] {
-        collect { problem in checkSecrets(crt: crt, key: key, token: token, now: now, problem) }
+    public static func checkSecrets(crt: String?, key: String?, token: String?, ca: String? = nil,
+                                    requireClientCertificate: Bool = false, previousToken: PreviousToken? = nil,
+                                    now: Int? = nil) -> [ExporterConfigProblem] {
+        collect { problem in
+            let nowSeconds = now ?? Clock.wallTime().seconds
+            let certificate = checkSecrets(crt: crt, key: key, token: token, now: nowSeconds, problem)
+            if let ca {
+                let authorities = checkAuthorities(ca, now: nowSeconds, problem)
+                if let certificate, !authorities.isEmpty, let why = certificate.chainProblem(to: authorities, now: nowSeconds) {
+                    problem("crt", "is not issued by the CA in ca (\(why)); issue the host's config again (fleet config issue)")
+                }
+            }
+            if requireClientCertificate && ca == nil {
+                problem("require_client_cert", "needs ca: the CA whose certificates clients must present")
+            }
+            if let previousToken { checkToken(previousToken.token, field: "token_prev", problem) }
+        }
+    }
+
+    /// Every certificate of the bundle parses, is a CA and is within its validity period.
+    private static func checkAuthorities(_ bundle: String, now: Int, _ problem: (String, String) -> Void) -> [Certificate] {
+        let authorities: [Certificate]
+        do { authorities = try Certificate.parseAll(pem: bundle) } catch {
+            problem("ca", "is not a usable PEM certificate bundle: \(error.message)")
+            return []
+        }
+        var usable: [Certificate] = []
+        for (i, ca) in authorities.enumerated() {
+            let which = authorities.count == 1 ? "the CA certificate" : "CA certificate \(i + 1) of \(authorities.count)"
+            if !ca.isCertificateAuthority {
+                problem("ca", "\(which) is not a certificate authority (no basicConstraints CA:TRUE)")
+            } else if let notAfter = ca.notAfterEpoch, notAfter < now {
+                problem("ca", "\(which) expired on \(utcDate(notAfter)); rotate the CA (fleet rotate --ca)")
+            } else {
+                usable.append(ca)
+            }
+        }
+        return usable
     }
 
     /// The problems `body` reports through the function it is given, in order.
@@ -102,9 +158,10 @@ extension ExporterConfig {
         return problems
     }
 
-    private static func checkSecrets(crt: String?, key: String?, token: String?, now: Int?,
-                                     _ problem: (String, String) -> Void) {
-        let nowSeconds = now ?? Clock.wallTime().seconds
+    /// Returns the parsed certificate (for the per-host rules).
+    @discardableResult
+    private static func checkSecrets(crt: String?, key: String?, token: String?, now nowSeconds: Int,
+                                     _ problem: (String, String) -> Void) -> Certificate? {
         var certificate: Certificate? = nil
         if let crt {
             do {
@@ -130,7 +187,8 @@ extension ExporterConfig {
         if let certificate, let privateKey, !certificate.matches(privateKey) {
             problem("key", "does not match the certificate in crt; use the private key the certificate was issued for")
         }
-        if let token { checkToken(token, problem) }
+        if let token { checkToken(token, field: "token", problem) }
+        return certificate
     }
 
     private static func requiredString(
@@ -152,17 +210,17 @@ extension ExporterConfig {
         return text
     }
 
-    private static func checkToken(_ token: String, _ problem: (String, String) -> Void) {
+    private static func checkToken(_ token: String, field: String, _ problem: (String, String) -> Void) {
         let count = token.count
         if count < minimumTokenLength {
-            problem("token", "is \(count) character\(count == 1 ? "" : "s") long; it must be at least \(minimumTokenLength) (fleet config generate makes a 64-character one)")
+            problem(field, "is \(count) character\(count == 1 ? "" : "s") long; it must be at least \(minimumTokenLength) (fleet config generate makes a 64-character one)")
         } else if count > maximumTokenLength {
-            problem("token", "is \(count) characters long; at most \(maximumTokenLength) fit in the Authorization header of a request (fleet config generate makes a 64-character one)")
+            problem(field, "is \(count) characters long; at most \(maximumTokenLength) fit in the Authorization header of a request (fleet config generate makes a 64-character one)")
         }
         // It travels as `Authorization: Bearer <token>` and is stored in a file that is read
         // back with whitespace stripped, so only visible ASCII survives both intact.
         if !token.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
-            problem("token", "may contain only printable ASCII characters without spaces, tabs or newlines (it is sent in an HTTP header)")
+            problem(field, "may contain only printable ASCII characters without spaces, tabs or newlines (it is sent in an HTTP header)")
         }
     }
 
@@ -238,6 +296,7 @@ extension ExporterConfig {
             throw ExporterConfigError(source: source, field: "port",
                 "\(port) is out of range; use a port between \(Self.portRange.lowerBound) and \(Self.portRange.upperBound)")
         }
-        return ExporterConfig(crt: crt, key: key, token: token, port: port)
+        return ExporterConfig(crt: crt, key: key, token: token, port: port, ca: ca,
+                              requireClientCertificate: requireClientCertificate, previousToken: previousToken)
     }
 }

@@ -230,8 +230,14 @@ struct ClientConnectionMachine {
         case .connecting: fail(.io(reason))
         case .handshaking: fail(.tls(reason))
         case .keptAlive: dropIdleConnection()
-        case .sending, .receiving: retryOrFail(.io(reason))
+        case .sending, .receiving: retryOrFail(Self.isTLSAlert(reason) ? .tls(reason) : .io(reason))
         }
+    }
+
+    /// A TLS alert after the handshake: under TLS 1.3 a server refuses a client certificate
+    /// (or its absence) only once the client has finished its side, at the first read.
+    static func isTLSAlert(_ reason: String) -> Bool {
+        reason.hasPrefix("TLS ") && reason.contains(" alert ")
     }
 
     /// The socket of an idle kept-alive connection became readable: the server closed it, or

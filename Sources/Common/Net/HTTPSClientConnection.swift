@@ -8,6 +8,8 @@ public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
     private let tls: TLSContext
+    /// The host the certificate must name when `tls` checks peer names (per-host mode).
+    private let expectedPeerName: String?
     private var machine: ClientConnectionMachine
     private var fd: Int32 = -1
     private var stream: TLSStream?
@@ -20,9 +22,12 @@ public final class HTTPSClientConnection: EventHandler {
     private var driving = false
 
     /// `readBuffer`: pass one shared by all connections of the loop (see `ReadBuffer`).
-    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, limits: HTTPResponseLimits = .default,
-                turn: TurnBudget = .client, readBuffer: ReadBuffer = ReadBuffer()) {
+    /// `expectedPeerName`: the host name (or address) the server's certificate must name, for a
+    /// context that `checksPeerName`.
+    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, expectedPeerName: String? = nil,
+                limits: HTTPResponseLimits = .default, turn: TurnBudget = .client, readBuffer: ReadBuffer = ReadBuffer()) {
         self.loop = loop
+        self.expectedPeerName = expectedPeerName
         self.readBuffer = readBuffer
         self.address = address
         self.tls = tls
@@ -139,7 +144,7 @@ public final class HTTPSClientConnection: EventHandler {
         case .success(let newFD):
             fd = newFD
             do {
-                stream = try TLSStream(context: tls, fd: fd, isServer: false)
+                stream = try TLSStream(context: tls, fd: fd, isServer: false, expectedPeerName: expectedPeerName)
                 interest = IOEvents.write
                 try loop.register(fd: fd, events: interest, handler: self)
             } catch {

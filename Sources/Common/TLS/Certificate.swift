@@ -32,6 +32,28 @@ public final class Certificate: @unchecked Sendable {
         return Certificate(handle: x509, pem: pem)
     }
 
+    /// Every certificate of a PEM text, in order (a CA bundle); at least one.
+    public static func parseAll(pem: String) throws(TLSError) -> [Certificate] {
+        let blocks = PEMBlocks.split(pem, label: "CERTIFICATE")
+        guard !blocks.isEmpty else {
+            throw TLSError("not a PEM certificate (no '-----BEGIN CERTIFICATE-----' line)")
+        }
+        var out: [Certificate] = []
+        for block in blocks { out.append(try parse(pem: block)) }
+        return out
+    }
+
+    /// Wraps a handle this code owns a reference to (e.g. from `X509_dup` or `up_ref`).
+    static func adopting(_ handle: OpaquePointer) -> Certificate? {
+        guard let bio = BIO_new(BIO_s_mem()) else {
+            X509_free(handle)
+            return nil
+        }
+        defer { BIO_free(bio) }
+        PEM_write_bio_X509(bio, handle)
+        return Certificate(handle: handle, pem: String(decoding: bioContents(bio), as: UTF8.self))
+    }
+
     /// Seconds since the epoch at which the certificate stops being valid (nil if unreadable).
     public var notAfterEpoch: Int? { cshim_X509_get_notAfter(handle).flatMap(Self.epoch) }
 
@@ -39,7 +61,7 @@ public final class Certificate: @unchecked Sendable {
     public var notBeforeEpoch: Int? { cshim_X509_get_notBefore(handle).flatMap(Self.epoch) }
 
     /// An ASN1_TIME as epoch seconds (UTC), without reading any clock.
-    private static func epoch(_ time: UnsafeMutablePointer<ASN1_TIME>) -> Int? {
+    static func epoch(_ time: UnsafeMutablePointer<ASN1_TIME>) -> Int? {
         var parts = tm()
         guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
         return timegm(&parts)
@@ -50,6 +72,51 @@ public final class Certificate: @unchecked Sendable {
         guard let name = X509_get_subject_name(handle), let text = X509_NAME_oneline(name, nil, 0) else { return "" }
         defer { cshim_OPENSSL_free(text) }
         return String(cString: text)
+    }
+
+    /// The subject's common name (CN), if it has one: the host name in a certificate issued by
+    /// the fleet's CA.
+    public var commonName: String? {
+        guard let name = X509_get_subject_name(handle) else { return nil }
+        let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
+        guard index >= 0, let entry = X509_NAME_get_entry(name, index), let data = X509_NAME_ENTRY_get_data(entry) else { return nil }
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let n = ASN1_STRING_to_UTF8(&out, data)
+        guard n >= 0, let out else { return nil }
+        defer { cshim_OPENSSL_free(out) }
+        return String(decoding: UnsafeBufferPointer(start: out, count: Int(n)), as: UTF8.self)
+    }
+
+    /// True for a CA certificate (basicConstraints CA:TRUE, or a v1 self-signed root).
+    public var isCertificateAuthority: Bool { X509_check_ca(handle) > 0 }
+
+    /// True when a subjectAltName of the certificate names `peer`: an IP address entry for an
+    /// IP literal, a DNS entry (case-insensitive, no partial wildcards) for a name. The subject's
+    /// CN is never used (RFC 6125).
+    public func names(_ peer: String) -> Bool {
+        defer { ERR_clear_error() }
+        if SubjectAltName.isIPLiteral(peer) {
+            return X509_check_ip_asc(handle, peer, 0) == 1
+        }
+        let flags = UInt32(X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+        return X509_check_host(handle, peer, peer.utf8.count, flags, nil) == 1
+    }
+
+    /// Checks that this certificate was issued by one of `authorities` (and is valid at `now`,
+    /// epoch seconds; default the clock). nil when it chains, else OpenSSL's reason.
+    public func chainProblem(to authorities: [Certificate], now: Int? = nil) -> String? {
+        guard let store = X509_STORE_new() else { return "cannot allocate a certificate store" }
+        defer { X509_STORE_free(store) }
+        for ca in authorities { X509_STORE_add_cert(store, ca.handle) }
+        guard let ctx = X509_STORE_CTX_new() else { return "cannot allocate a verification context" }
+        defer { X509_STORE_CTX_free(ctx) }
+        guard X509_STORE_CTX_init(ctx, store, handle, nil) == 1 else {
+            return TLSError.fromQueue("cannot set up the verification").message
+        }
+        if let now { X509_STORE_CTX_set_time(ctx, 0, time_t(now)) }
+        defer { ERR_clear_error() }
+        if X509_verify_cert(ctx) == 1 { return nil }
+        return String(cString: X509_verify_cert_error_string(Int(X509_STORE_CTX_get_error(ctx))))
     }
 
     /// SHA-256 fingerprint, hex, for log lines that say which certificate is in use.

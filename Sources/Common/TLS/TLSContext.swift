@@ -2,24 +2,37 @@ import COpenSSL
 import CShims
 
 /// A configured `SSL_CTX`: TLS 1.2 and 1.3 only. A server context carries the certificate and
-/// key; a client context trusts exactly one certificate, without a hostname check, as the
-/// documented Python client of the exporter does.
+/// key (and, under mutual TLS, the CAs a client certificate must come from). A client context
+/// either trusts exactly one certificate, without a hostname check, as the documented Python
+/// client of the exporter does (shared mode), or trusts the fleet's CAs and then every
+/// connection must name the host it expects (`checksPeerName`; per-host mode).
 /// @unchecked Sendable: the SSL_CTX is fully configured in `init` and only read afterwards
 /// (`SSL_new` on it is thread-safe).
 public final class TLSContext: @unchecked Sendable {
     let handle: OpaquePointer
     public let certificate: Certificate?
+    /// A client context trusting CAs: each connection checks the peer's subjectAltName against
+    /// the name it was opened for (`TLSStream(expectedPeerName:)`), which it must give.
+    public let checksPeerName: Bool
+    /// A server context that requires a client certificate issued by its CAs.
+    public let requiresClientCertificate: Bool
 
-    private init(handle: OpaquePointer, certificate: Certificate?) {
+    private init(handle: OpaquePointer, certificate: Certificate?, checksPeerName: Bool = false,
+                 requiresClientCertificate: Bool = false) {
         self.handle = handle
         self.certificate = certificate
+        self.checksPeerName = checksPeerName
+        self.requiresClientCertificate = requiresClientCertificate
     }
 
     deinit { SSL_CTX_free(handle) }
 
     /// A server context. `resumption: false` disables tickets and the session cache, so every
     /// connection pays a full handshake (what benchmarks of handshakes need).
-    public static func server(certificatePEM: String, keyPEM: String, resumption: Bool = true) throws(TLSError) -> TLSContext {
+    /// `clientAuthorities`: a PEM bundle of CA certificates; when given, a client must present a
+    /// certificate issued by one of them or the handshake fails (mutual TLS).
+    public static func server(certificatePEM: String, keyPEM: String, resumption: Bool = true,
+                              clientAuthorities: String? = nil) throws(TLSError) -> TLSContext {
         let cert = try Certificate.parse(pem: certificatePEM)
         let key = try PrivateKey.parse(pem: keyPEM)
         guard cert.matches(key) else { throw TLSError("the private key does not match the certificate") }
@@ -41,7 +54,27 @@ public final class TLSContext: @unchecked Sendable {
             SSL_CTX_set_options(ctx, cshim_SSL_OP_NO_TICKET())
             SSL_CTX_set_num_tickets(ctx, 0)
         }
-        return TLSContext(handle: ctx, certificate: cert)
+        if let clientAuthorities {
+            let authorities: [Certificate]
+            do { authorities = try Certificate.parseAll(pem: clientAuthorities) } catch {
+                SSL_CTX_free(ctx)
+                throw TLSError("the client CA bundle: \(error.message)")
+            }
+            guard let store = SSL_CTX_get_cert_store(ctx) else {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("no certificate store")
+            }
+            for ca in authorities {
+                // The CertificateRequest names the acceptable CAs, so a client holding several
+                // certificates can pick the right one.
+                guard X509_STORE_add_cert(store, ca.handle) == 1, SSL_CTX_add_client_CA(ctx, ca.handle) == 1 else {
+                    SSL_CTX_free(ctx)
+                    throw TLSError.fromQueue("trusting the client CA failed")
+                }
+            }
+            SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+        }
+        return TLSContext(handle: ctx, certificate: cert, requiresClientCertificate: clientAuthorities != nil)
     }
 
     /// A client context that accepts exactly the given certificate (and nothing else).
@@ -57,6 +90,45 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
         return TLSContext(handle: ctx, certificate: cert)
+    }
+
+    /// A client context that trusts certificates issued by the CAs of a PEM bundle (the fleet's
+    /// CA, and during a CA rotation the previous one too). Every connection must then say which
+    /// host it expects (`TLSStream(expectedPeerName:)`): a certificate the CA issued for another
+    /// host fails verification. `clientCertificatePEM`/`clientKeyPEM`: presented when a server
+    /// asks for a client certificate (mutual TLS).
+    public static func client(trustingAuthorities bundlePEM: String, clientCertificatePEM: String? = nil,
+                              clientKeyPEM: String? = nil) throws(TLSError) -> TLSContext {
+        let authorities = try Certificate.parseAll(pem: bundlePEM)
+        for ca in authorities where !ca.isCertificateAuthority {
+            throw TLSError("'\(ca.subject)' in the CA bundle is not a certificate authority")
+        }
+        var clientCert: Certificate?, clientKey: PrivateKey?
+        if let clientCertificatePEM, let clientKeyPEM {
+            let c = try Certificate.parse(pem: clientCertificatePEM)
+            let k = try PrivateKey.parse(pem: clientKeyPEM)
+            guard c.matches(k) else { throw TLSError("the client key does not match the client certificate") }
+            clientCert = c
+            clientKey = k
+        }
+        let ctx = try newContext(server: false)
+        guard let store = SSL_CTX_get_cert_store(ctx) else {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("no certificate store")
+        }
+        for ca in authorities where X509_STORE_add_cert(store, ca.handle) != 1 {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("trusting the CA failed")
+        }
+        if let clientCert, let clientKey {
+            guard SSL_CTX_use_certificate(ctx, clientCert.handle) == 1, SSL_CTX_use_PrivateKey(ctx, clientKey.handle) == 1 else {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("loading the client certificate failed")
+            }
+        }
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
+        return TLSContext(handle: ctx, certificate: clientCert, checksPeerName: true)
     }
 
     private static func newContext(server: Bool) throws(TLSError) -> OpaquePointer {

@@ -18,12 +18,39 @@ public enum TLSIOResult: Equatable {
 public final class TLSStream {
     let ssl: OpaquePointer
     public private(set) var handshakeDone = false
+    /// The host name or address the peer's certificate must name (per-host mode), for messages.
+    private let expectedPeerName: String?
 
-    public init(context: TLSContext, fd: Int32, isServer: Bool) throws(TLSError) {
+    /// `expectedPeerName`: for a client context that `checksPeerName`, the host this connection
+    /// means to reach (a name is matched against DNS subjectAltNames, an IP literal against IP
+    /// ones); required there, ignored otherwise.
+    public init(context: TLSContext, fd: Int32, isServer: Bool, expectedPeerName: String? = nil) throws(TLSError) {
         guard let ssl = SSL_new(context.handle) else { throw TLSError.fromQueue("SSL_new failed") }
+        // Owned from here: freed by deinit, including when the checks below throw.
+        self.ssl = ssl
+        self.expectedPeerName = context.checksPeerName ? expectedPeerName : nil
         SSL_set_fd(ssl, fd)
         if isServer { SSL_set_accept_state(ssl) } else { SSL_set_connect_state(ssl) }
-        self.ssl = ssl
+        if !isServer && context.checksPeerName {
+            guard let name = expectedPeerName, !name.isEmpty else {
+                throw TLSError("no host name to check the certificate against (per-host mode needs one per connection)")
+            }
+            try Self.expect(name, on: ssl)
+        }
+    }
+
+    /// Makes verification require a subjectAltName naming `name`: an IP entry for an IP literal,
+    /// else a DNS entry (no partial wildcards; the subject's CN never counts).
+    private static func expect(_ name: String, on ssl: OpaquePointer) throws(TLSError) {
+        guard let param = SSL_get0_param(ssl) else { throw TLSError.fromQueue("no verification parameters") }
+        let ok: Int32
+        if SubjectAltName.isIPLiteral(name) {
+            ok = X509_VERIFY_PARAM_set1_ip_asc(param, name)
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, UInt32(X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+            ok = X509_VERIFY_PARAM_set1_host(param, name, 0)
+        }
+        guard ok == 1 else { throw TLSError.fromQueue("cannot check certificates against '\(name)'") }
     }
 
     deinit { SSL_free(ssl) }
@@ -67,11 +94,25 @@ public final class TLSStream {
         _ = SSL_free_buffers(ssl)
     }
 
-    /// The reason a client's certificate verification failed, if it did.
+    /// The reason a client's certificate verification failed, if it did. A certificate for
+    /// another host says whose it is (the CN the fleet's CA puts there), so an exporter serving
+    /// a copy of another host's credentials is recognisable as such.
     public var verifyError: String? {
         let r = SSL_get_verify_result(ssl)
         guard r != X509_V_OK else { return nil }
-        return String(cString: X509_verify_cert_error_string(r))
+        let reason = String(cString: X509_verify_cert_error_string(r))
+        guard let expected = expectedPeerName,
+              r == Int(X509_V_ERR_HOSTNAME_MISMATCH) || r == Int(X509_V_ERR_IP_ADDRESS_MISMATCH) else { return reason }
+        let owner = peerLeafCommonName.map { "'\($0)'" } ?? "another host"
+        return "\(reason): the certificate was issued for \(owner), not for \(expected) (this exporter serves another host's credentials)"
+    }
+
+    /// The CN of the certificate the peer sent, even when it failed verification.
+    private var peerLeafCommonName: String? {
+        guard let chain = SSL_get_peer_cert_chain(ssl), cshim_sk_X509_num(chain) > 0,
+              let leaf = cshim_sk_X509_value(chain, 0) else { return nil }
+        X509_up_ref(leaf)
+        return Certificate.adopting(leaf)?.commonName
     }
 
     private func classify(_ rc: Int32, during what: String) -> TLSIOResult {
