@@ -278,14 +278,8 @@ extension ExporterConfig {
         }
     }
 
-    private static func utcDate(_ epoch: Int) -> String {
-        var t = time_t(epoch)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S UTC", &parts)
-        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    private static func utcDate(_ epoch: Int) -> String { UTCDate.text(Double(epoch)) }
+
 }
 
 extension ExporterConfig {

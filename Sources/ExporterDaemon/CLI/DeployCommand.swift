@@ -9,17 +9,20 @@ enum DeployCommand {
         .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", defaultHelp: "every address"),
         .value("--binary", name: "PATH", help: "exporter binary the unit runs", defaultHelp: "this binary's real path"),
         .flag("--no-start", help: "write everything but do not reload, enable or start the unit"),
+        .flag("--reload", help: "ask the running daemon to re-read its credentials (SIGHUP) instead of restarting it (fleet rotate)"),
         .flag("--help", "-h", help: "show this help"),
     ]
 
     static let help = HelpText.render(
         usage: "cephadm-exporter deploy --fsid FSID [--id ID] --config-json FILE|- [options]",
         summary: """
-        Validates the exporter config (certificate and key parse and match, token of 8-4096 printable
-        characters, port 1025-65535), then writes DATA/FSID/cephadm-exporter.ID/ (crt, key, token
-        0600; unit.run, unit.meta, unit.created, unit.configured) and the systemd unit
+        Validates the exporter config, shared or per-host (certificate and key parse and match, token of
+        8-4096 printable characters, port 1025-65535; per-host: crt issued by the CA in ca), then writes
+        DATA/FSID/cephadm-exporter.ID/ (crt, key, token, and ca.crt, token.prev, mtls when the config
+        has them, 0600; unit.run, unit.meta, unit.created, unit.configured) and the systemd unit
         ceph-FSID-cephadm-exporter.ID.service, and when systemd is running (and --no-start is not
-        given) enables and (re)starts it. Running it again with the same input gives the same files.
+        given) enables and (re)starts it; with --reload the running daemon re-reads its credentials
+        instead (SIGHUP). Running it again with the same input gives the same files.
         """,
         options: options,
         footer: "Exit status: 0 deployed, 1 failed (nothing is written when validation fails), 2 bad command line.")
@@ -81,7 +84,7 @@ enum DeployCommand {
 
         let request = DaemonDeployer.Request(
             command: DaemonCommandLine(binary: binary, layout: layout, port: config.port, bind: parsed.string("--bind")),
-            config: config, start: !parsed.has("--no-start"))
+            config: config, start: !parsed.has("--no-start"), reload: parsed.has("--reload"))
         do {
             let lines = try DaemonDeployer(systemd: systemd, vendorUnitDirs: vendorUnitDirs).deploy(request)
             lines.forEach(io.out)

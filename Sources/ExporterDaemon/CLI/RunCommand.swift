@@ -121,6 +121,9 @@ enum RunCommand {
         for line in fitted.log { logger.log(line.level, line.message) }
         settings.maxConnections = fitted.cap
         let service = ExporterService(settings: settings, logger: logger, fileLog: fileLog, credentials: credentials)
+        let pidFile = DaemonPidFile(instance: settings.instance)
+        if let problem = pidFile.write() { logger.warning(problem) }
+        defer { pidFile.remove() }
         return service.run(listening: fds)
     }
 

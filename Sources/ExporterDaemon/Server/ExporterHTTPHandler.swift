@@ -10,14 +10,17 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     private let verifier: Mutex<TokenVerifier>
 
     /// `clock` (monotonic nanoseconds) paces the client log's rate limit; tests pass their own.
-    init(cache: MetadataCache, token: String, logger: Logger,
+    /// `previousToken`: the token before a rotation, accepted until its expiry.
+    init(cache: MetadataCache, token: String, previousToken: PreviousToken? = nil, logger: Logger,
          clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }) {
         self.cache = cache
         self.clientLog = ClientEventLog(logger: logger, clock: clock)
-        self.verifier = Mutex(TokenVerifier(token: token))
+        self.verifier = Mutex(TokenVerifier(token: token, previous: previousToken))
     }
 
-    func replaceToken(_ token: String) { verifier.withLock { $0 = TokenVerifier(token: token) } }
+    func replaceToken(_ token: String, previous: PreviousToken?) {
+        verifier.withLock { $0 = TokenVerifier(token: token, previous: previous) }
+    }
 
     func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
         let (response, outcome) = MetadataRouter.respond(

@@ -61,7 +61,7 @@ final class ExporterService: @unchecked Sendable {
             logger.error("cannot create the event loop: \(error)")
             return 1
         }
-        let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, logger: logger)
+        let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, previousToken: credentials.previousToken, logger: logger)
         var configuration = HTTPServerConfiguration()
         configuration.maxConnections = settings.maxConnections
         let server = HTTPServer(loop: loop, tlsContext: credentials.tlsContext, configuration: configuration, delegate: handler)
@@ -83,7 +83,12 @@ final class ExporterService: @unchecked Sendable {
             return 1
         }
         supervisor.start()
-        cache.update(health: { $0.httpServer = .active })
+        let expiry = credentials.certificateExpiryEpochSecs
+        cache.update(health: { h in
+            h.httpServer = .active
+            h.certificateExpiryEpochSecs = expiry
+        })
+        logCredentials(credentials)
         beat(loop)
         let port = fds.first.flatMap { Sockets.localPort($0) } ?? settings.port
         logger.info("https server listening on \(settings.bind ?? "[::]"):\(port)")
@@ -140,8 +145,24 @@ final class ExporterService: @unchecked Sendable {
             let changed = fresh.changes(since: credentials)
             credentials = fresh
             server?.replaceTLSContext(fresh.tlsContext)
-            handler.replaceToken(fresh.token)
+            handler.replaceToken(fresh.token, previous: fresh.previousToken)
+            let expiry = fresh.certificateExpiryEpochSecs
+            cache.update(health: { $0.certificateExpiryEpochSecs = expiry })
             logger.info(changed.isEmpty ? "reload: crt, key and token unchanged" : "reload: new \(changed.joined(separator: ", ")) in use for new connections")
+            logCredentials(fresh)
+        }
+    }
+
+    /// What the credentials mean for clients, once per start and reload (never a secret).
+    private func logCredentials(_ c: DaemonCredentials) {
+        if c.caPEM != nil {
+            logger.info("per-host credentials: certificate \(c.tlsContext.certificate?.commonName.map { "for '\($0)'" } ?? "") issued by the fleet CA"
+                + (c.requireClientCertificate ? "; clients must present a certificate from that CA (mutual TLS)" : ""))
+        }
+        if let previous = c.previousToken {
+            let left = previous.expiresEpochSecs - Clock.wallSeconds()
+            logger.info(left > 0 ? "the previous token is accepted for \(Int(left)) s more (until \(LocalTime.stamp(epochSeconds: previous.expiresEpochSecs)))"
+                                 : "the previous token in token.prev has expired and is refused")
         }
     }
 

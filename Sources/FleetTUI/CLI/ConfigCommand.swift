@@ -6,15 +6,19 @@ enum ConfigCommand {
     static let command = "fleet config"
 
     static let usage = """
-    Usage: fleet config <generate|set|get|clear> [options]
+    Usage: fleet config <generate|set|get|issue|clear> [options]
 
     Manage the exporter config (certificate, key, token, port) in the fleet's KV store.
 
     Commands:
-      generate   create a self-signed certificate, a 64-hex-character token and port 9443, and store them
+      generate   create a self-signed certificate, a 64-hex-character token and port 9443, and store them;
+                 with --per-host [--mtls]: a fleet CA and a master token secret instead (per-host mode)
       set        store a config from a JSON file (-i FILE, or -i - for stdin), after validating it
-      get        print the stored config as indented JSON ({} when none), or write it with --output
-      clear      remove the stored config and the enabled flag
+      get        print the stored config as indented JSON ({} when none), or write it with --output;
+                 in per-host mode: the mode, the CA certificate and the issued hosts (never a secret)
+      issue      per-host mode: write one host's own config (--host NAME [--addr ADDR]... --output FILE),
+                 or every listed host's (--hosts FILE --output-dir DIR)
+      clear      remove the stored config (or per-host mode's CA and secret) and the enabled flag
 
     generate, set and clear are refused while the exporter service is applied (run `fleet rm` first).
     Run 'fleet config <command> --help' for the options of a command.
@@ -39,9 +43,10 @@ enum ConfigCommand {
         case "generate": return generate(rest, io: io)
         case "set": return set(rest, io: io)
         case "get": return get(rest, io: io)
+        case "issue": return issue(rest, io: io)
         case "clear": return clear(rest, io: io)
         default:
-            io.err("\(command): unknown command '\(sub)' (expected generate, set, get or clear)")
+            io.err("\(command): unknown command '\(sub)' (expected generate, set, get, issue or clear)")
             io.err("Run 'fleet config --help' for usage.")
             return 2
         }
@@ -52,6 +57,8 @@ enum ConfigCommand {
     static let generateOptions: [OptionSpec] = [
         .value("--key-type", name: "TYPE", help: "ec (ECDSA P-256) or rsa (RSA-2048)", default: "ec"),
         .value("--port", name: "PORT", help: "HTTPS port the exporters listen on (1025-65535)", default: String(ExporterConfig.defaultPort)),
+        .flag("--per-host", help: "per-host mode: a fleet CA (EC P-256, 10 years) and a master token secret; each host then gets its own certificate and token"),
+        .flag("--mtls", help: "with --per-host: exporters require a client certificate from the fleet CA (mutual TLS)"),
         StoreOption.spec,
         .flag("--help", "-h", help: "show this help"),
     ]
@@ -59,13 +66,28 @@ enum ConfigCommand {
     static func generate(_ args: [String], io: CommandIO) -> Int32 {
         storeCommand(
             "generate", args, io: io, options: generateOptions,
-            usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--state-dir DIR]",
-            summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nAn existing config is replaced.",
+            usage: "fleet config generate [--key-type ec|rsa] [--port PORT] [--per-host [--mtls]] [--state-dir DIR]",
+            summary: "Generate a self-signed certificate (subject O=Ceph, OU=cephadm-exporter, 10 years), a token of\n64 hex characters from a CSPRNG and the port, store them, and mark the exporter enabled.\nWith --per-host: a fleet CA and a master token secret instead, kept in the store only; `fleet apply`\n(or `fleet config issue`) gives each host its own certificate and token. An existing config is replaced.",
             check: { parsed throws(UsageError) in
-                (try parseKeyType(parsed.string("--key-type")), try parsePort(parsed.string("--port")))
+                if parsed.has("--mtls") && !parsed.has("--per-host") { throw UsageError("--mtls needs --per-host (mutual TLS uses the fleet CA)") }
+                if parsed.has("--per-host") && parsed.string("--key-type").map({ $0.lowercased() != "ec" }) == true {
+                    throw UsageError("--key-type: per-host mode uses EC P-256 keys")
+                }
+                return (try parseKeyType(parsed.string("--key-type")), try parsePort(parsed.string("--port")))
             },
-            action: { store, _, choice in
+            action: { store, parsed, choice in
                 let (keyType, port) = choice
+                if parsed.has("--per-host") {
+                    let mtls = parsed.has("--mtls")
+                    try store.update { entries throws in
+                        try entries.ensureNoActiveService()
+                        entries.setFleetAuthority(try FleetAuthority.generate(port: port, mutualTLS: mtls))
+                    }
+                    io.out("Per-host mode: created a fleet CA (EC P-256, 10 years) and a master token secret, port \(port)"
+                        + (mtls ? ", client certificates required (mutual TLS)" : ""))
+                    io.out("Stored in \(store.storePath) only; `fleet apply` (or `fleet config issue`) gives each host its own certificate and token")
+                    return
+                }
                 let config = try store.update { entries throws -> ExporterConfig in
                     try entries.ensureNoActiveService()
                     let config = try ExporterConfig.generate(keyType: keyType, port: port)
@@ -128,9 +150,16 @@ enum ConfigCommand {
         storeCommand(
             "get", args, io: io, options: getOptions,
             usage: "fleet config get [--output FILE] [--state-dir DIR]",
-            summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read.",
+            summary: "Print the stored exporter config as JSON indented by 2 ({} when none is stored). This is the\nconfig.json that the dashboard and HTTP clients of the exporters read. In per-host mode: the mode,\nthe port, whether client certificates are required, the CA certificate(s) to trust, rotations in\nprogress and the hosts issued credentials; never the master secret or the CA key.",
             action: { store, parsed in
-                let text = try store.exporterConfig()?.prettyJSON ?? "{}\n"
+                let entries = try store.entries()
+                let text: String
+                if let authority = try FleetStore.fleetAuthority(in: entries) {
+                    text = JSONWriter.pretty(PerHostSummary.json(authority, issued: try FleetStore.issuedHosts(in: entries),
+                                                                 now: Clock.wallSeconds())) + "\n"
+                } else {
+                    text = try FleetStore.exporterConfig(in: entries)?.prettyJSON ?? "{}\n"
+                }
                 if let output = parsed.string("--output") {
                     try AtomicFile.write(text, to: output, mode: 0o600)
                     io.err("Wrote \(output) (mode 0600)")
@@ -151,7 +180,7 @@ enum ConfigCommand {
         storeCommand(
             "clear", args, io: io, options: clearOptions,
             usage: "fleet config clear [--state-dir DIR]",
-            summary: "Remove the stored exporter config and the enabled flag.",
+            summary: "Remove the stored exporter config (or per-host mode's CA, master secret and issued hosts) and the enabled flag.",
             action: { store, _ in
                 try store.update { entries throws in
                     try entries.ensureNoActiveService()
@@ -161,7 +190,7 @@ enum ConfigCommand {
             })
     }
 
-    private static func storeCommand(
+    static func storeCommand(
         _ sub: String, _ args: [String], io: CommandIO, options: [OptionSpec], usage: String, summary: String,
         action: (FleetStore, ParsedArguments) throws -> Void
     ) -> Int32 {
@@ -172,7 +201,7 @@ enum ConfigCommand {
     /// What every sub-command shares: `--help`; a bad command line exits 2; then `action` on
     /// the store, where a refusal or failure exits 1 with its reason. `check` validates the
     /// options before the store is touched and hands its result to `action`.
-    private static func storeCommand<Checked>(
+    static func storeCommand<Checked>(
         _ sub: String, _ args: [String], io: CommandIO, options: [OptionSpec], usage: String, summary: String,
         check: (ParsedArguments) throws(UsageError) -> Checked,
         action: (FleetStore, ParsedArguments, Checked) throws -> Void

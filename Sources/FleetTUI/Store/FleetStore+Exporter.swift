@@ -32,15 +32,21 @@ extension StoreEntries {
         if self[StoreKey.exporterSpec] != nil { throw .activeService }
     }
 
-    /// Stores a config and marks the exporter enabled.
+    /// Stores a config (shared mode: it replaces per-host mode's CA and secret) and marks the
+    /// exporter enabled.
     public mutating func setExporterConfig(_ config: ExporterConfig) {
+        self[StoreKey.exporterPerHost] = nil
+        self[StoreKey.exporterIssued] = nil
         self[StoreKey.exporterConfig] = JSONWriter.compactString(config.json)
         self[StoreKey.exporterEnabled] = "true"
     }
 
-    /// Removes the config and the enabled flag (`fleet config clear`, and the purge after `fleet rm`).
+    /// Removes the config and the enabled flag (`fleet config clear`, and the purge after `fleet rm`),
+    /// per-host mode's CA, secret and list of issued hosts included.
     public mutating func clearExporterConfig() {
         self[StoreKey.exporterConfig] = nil
+        self[StoreKey.exporterPerHost] = nil
+        self[StoreKey.exporterIssued] = nil
         self[StoreKey.exporterEnabled] = nil
     }
 }

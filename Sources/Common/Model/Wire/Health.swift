@@ -41,7 +41,8 @@ public struct TaskDetail: Sendable, Equatable {
 
 /// The health object (`/v1/metadata/health`, and the `health` member of `/v1/metadata`):
 /// `started_epoch_secs`, `tasks` (each worker task by name, then `http_server`), `errors`, and
-/// our `task_detail`. The exporter encodes it; the fleet decodes it.
+/// our `task_detail` and `certificate_expiry_epoch_secs`. The exporter encodes it; the fleet
+/// decodes it.
 public struct Health: Sendable, Equatable {
     public var startedEpochSecs: Double?
     /// Every worker task's activity; the decoder refuses a body that lacks one of its catalog.
@@ -50,17 +51,20 @@ public struct Health: Sendable, Equatable {
     public var errors: [String]
     /// nil when the exporter does not send `task_detail` (Pacific).
     public var taskDetail: [TaskName: TaskDetail]?
+    /// When the certificate the exporter serves expires (epoch seconds); nil when not sent (Pacific).
+    public var certificateExpiryEpochSecs: Double?
 
     /// The `health.tasks` key of the HTTP server, listed after the worker tasks.
     public static let httpServerKey = WireKey.httpServer
 
     public init(startedEpochSecs: Double?, tasks: [TaskName: TaskActivity], httpServer: TaskActivity?,
-                errors: [String], taskDetail: [TaskName: TaskDetail]?) {
+                errors: [String], taskDetail: [TaskName: TaskDetail]?, certificateExpiryEpochSecs: Double? = nil) {
         self.startedEpochSecs = startedEpochSecs
         self.tasks = tasks
         self.httpServer = httpServer
         self.errors = errors
         self.taskDetail = taskDetail
+        self.certificateExpiryEpochSecs = certificateExpiryEpochSecs
     }
 
     /// A task missing from `tasks` counts as inactive.
@@ -80,6 +84,7 @@ public struct Health: Sendable, Equatable {
             for name in taskDetail.keys.sorted() { detailObject[name.rawValue] = taskDetail[name]?.json }
             out.field(WireKey.taskDetail, .object(detailObject))
         }
+        if let expiry = certificateExpiryEpochSecs { out.field(WireKey.certificateExpiryEpochSecs, .double(expiry)) }
         return out.finish()
     }
 
@@ -109,7 +114,8 @@ public struct Health: Sendable, Equatable {
             tasks: tasks,
             httpServer: httpServer,
             errors: try o.optionalStrings(WireKey.errors) ?? [],
-            taskDetail: taskDetail)
+            taskDetail: taskDetail,
+            certificateExpiryEpochSecs: try o.optionalNumber(WireKey.certificateExpiryEpochSecs))
     }
 
     private static func activity(_ value: JSONValue, at path: String) throws(MetadataWireError) -> TaskActivity {

@@ -10,6 +10,7 @@ enum WireKey {
     static let httpServer = "http_server"
     static let errors = "errors"
     static let taskDetail = "task_detail"
+    static let certificateExpiryEpochSecs = "certificate_expiry_epoch_secs"
 
     // One task's detail under `task_detail`.
     static let intervalSecs = "interval_secs"
