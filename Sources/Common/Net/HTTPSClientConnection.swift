@@ -7,9 +7,9 @@ import Glibc
 public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
-    private let tls: TLSContext
+    private var tls: TLSContext
     /// The host the certificate must name when `tls` checks peer names (per-host mode).
-    private let expectedPeerName: String?
+    private var expectedPeerName: String?
     private var machine: ClientConnectionMachine
     private var fd: Int32 = -1
     private var stream: TLSStream?
@@ -35,6 +35,13 @@ public final class HTTPSClientConnection: EventHandler {
     }
 
     public var isConnected: Bool { fd >= 0 }
+
+    /// The next connection uses `context` and `expectedPeerName` (new trust after a rotation); an
+    /// open one keeps the session it verified.
+    public func useTLS(_ context: TLSContext, expectedPeerName: String?) {
+        tls = context
+        self.expectedPeerName = expectedPeerName
+    }
 
     /// Sends one request (bytes of a complete HTTP/1.1 request) and calls `completion` once on
     /// the loop thread, within `timeout` seconds.

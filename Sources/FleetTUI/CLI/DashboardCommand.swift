@@ -65,6 +65,9 @@ enum DashboardCommand {
         }
         var loop = DashboardLoop(terminal: terminal, monitor: monitor, poller: poller, intervalSecs: inputs.intervalSecs,
                                  eventLog: eventLog, exportDirectory: settings.exportDirectory)
+        loop.credentials = inputs.credentialStore.map {
+            CredentialRefresher(stateDir: $0, hosts: inputs.hosts, current: inputs.credentials, now: Clock.wallSeconds())
+        }
         loop.run(signalFD: sigfd)
         return 0
     }
@@ -80,6 +83,8 @@ struct DashboardLoop {
     let eventLog: EventLogFile?
     let exportDirectory: String
     var view: ViewState
+    /// Follows rotations in the KV store (nil with `--config FILE`).
+    var credentials: CredentialRefresher?
     private var cache = LayoutCache()
     private var lastDraw: UInt64 = 0
     private var pendingData = false
@@ -119,11 +124,20 @@ struct DashboardLoop {
                 pendingData = true
                 logEvents()
             }
+            refreshCredentials()
             let sinceDraw = Clock.monotonicNanos() &- lastDraw
             if mustDraw || (pendingData && sinceDraw > 250_000_000) || sinceDraw > 1_000_000_000 {
                 draw()
             }
         }
+    }
+
+    private mutating func refreshCredentials() {
+        guard var refresher = credentials else { return }
+        let (fresh, problem) = refresher.check(now: Clock.wallSeconds())
+        credentials = refresher
+        if let fresh { poller.updateCredentials(fresh) }
+        if let problem { view.notice = problem }
     }
 
     private mutating func draw() {

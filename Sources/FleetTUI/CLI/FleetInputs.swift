@@ -6,8 +6,10 @@ import Glibc
 struct FleetInputs {
     let hosts: [HostEntry]
     let hostsSource: String
-    let certificatePEM: String
-    let token: String
+    let credentials: FleetCredentials
+    /// The KV store the credentials came from (per-host mode re-reads it after a rotation);
+    /// nil with `--config FILE`.
+    let credentialStore: String?
     let port: Int
     let intervalSecs: Double
     let timeoutSecs: Double
@@ -18,7 +20,7 @@ struct FleetInputs {
 
     static let options: [OptionSpec] = [
         .value("--hosts", name: "FILE", help: "host list: one host[:port] per line, or 'ceph orch host ls --format json' output (required)"),
-        .value("--config", name: "FILE", help: "exporter config.json (crt, token, port)", defaultHelp: "the KV store's config (fleet config get)"),
+        .value("--config", name: "FILE", help: "exporter config.json (crt, token, port); shared mode only", defaultHelp: "the KV store's config: shared or per-host"),
         .value("--state-dir", name: "DIR", help: "KV store directory", defaultHelp: "/etc/ceph/fleet as root, else $XDG_CONFIG_HOME/cephadm-fleet"),
         .value("--port", name: "PORT", help: "port for hosts listed without one", defaultHelp: "the config's port, 9443", range: 1...65535),
         .value("--interval", name: "SECS", help: "poll every host this often", default: "5", range: 0.1...3600),
@@ -53,6 +55,7 @@ struct FleetInputs {
         let interval = try p.doubleValue("--interval")
         let timeout = try p.doubleValue("--timeout")
         let config = try ClientConfig.load(path: p.string("--config"), stateDir: p.string("--state-dir"))
+        let stateDir = p.string("--config") == nil ? (p.string("--state-dir") ?? FleetStore.defaultStateDir()) : nil
         let port = try p.int("--port") ?? config.port
         let inventory = InventoryParser.parse(hostsText, defaultPort: port)
         let warnings = inventory.problems.map { inventory.describe($0, source: hostsPath) }
@@ -74,24 +77,37 @@ struct FleetInputs {
                 ? HostEntry(displayName: h.endpoint(defaultPort: nil), address: h.address, port: h.port, line: h.line) : h
         }
         return FleetInputs(
-            hosts: hosts, hostsSource: hostsPath, certificatePEM: config.certificatePEM, token: config.token,
+            hosts: hosts, hostsSource: hostsPath, credentials: config.credentials, credentialStore: stateDir,
             port: port, intervalSecs: interval, timeoutSecs: timeout,
             maxInFlight: try p.intValue("--max-in-flight"), thresholds: thresholds,
             title: try p.stringValue("--title"), warnings: warnings)
     }
 
-    func targets() -> [PollTarget] {
-        hosts.enumerated().map { i, h in PollTarget(index: i, name: h.displayName, address: h.address, port: h.port ?? port) }
+    func targets(now: Double) throws(TLSError) -> [PollTarget] {
+        let credentials = try credentials.targets(for: hosts, now: now)
+        return hosts.enumerated().map { i, h in
+            PollTarget(index: i, name: h.displayName, address: h.address, port: h.port ?? port, credentials: credentials[i])
+        }
     }
 }
 
-/// The client's view of the exporter config: the certificate to trust, the token and the
-/// default port, checked by the same rules as `fleet config set`. The key is not needed to
-/// poll, so a config without it is fine here.
+/// The client's view of the exporter config: shared mode's certificate to trust and token
+/// (checked by the same rules as `fleet config set`; the key is not needed to poll, so a
+/// config without it is fine here), or per-host mode's authority from the KV store; and the
+/// default port.
 struct ClientConfig {
-    let certificatePEM: String
-    let token: String
+    let credentials: FleetCredentials
     let port: Int
+
+    init(certificatePEM: String, token: String, port: Int) {
+        credentials = .shared(certificatePEM: certificatePEM, token: token)
+        self.port = port
+    }
+
+    init(perHost: PerHostClient) {
+        credentials = .perHost(perHost)
+        port = perHost.authority.port
+    }
 
     static func load(path: String?, stateDir: String?) throws(UsageError) -> ClientConfig {
         if let path {
@@ -105,7 +121,16 @@ struct ClientConfig {
         let dir = stateDir ?? FleetStore.defaultStateDir()
         let stored: ExporterConfig?
         do {
-            stored = try FleetStore.open(stateDir: dir).exporterConfig()
+            let entries = try FleetStore.open(stateDir: dir).entries()
+            if let authority = try FleetStore.fleetAuthority(in: entries) {
+                guard let fsid = entries[StoreKey.clusterFSID] else {
+                    throw UsageError("per-host mode: the store in \(dir) has no cluster fsid yet, so no host has credentials; `fleet apply` (or `fleet config issue`) issues them")
+                }
+                return ClientConfig(perHost: PerHostClient(authority: authority, fsid: fsid, issued: try FleetStore.issuedHosts(in: entries)))
+            }
+            stored = try FleetStore.exporterConfig(in: entries)
+        } catch let e as UsageError {
+            throw e
         } catch {
             throw UsageError("cannot read the exporter config from the KV store in \(dir): \(error)")
         }
@@ -118,6 +143,9 @@ struct ClientConfig {
     static func parse(_ text: String, source: String) throws(UsageError) -> ClientConfig {
         let doc: JSONValue
         do { doc = try JSONParser.parse(ExporterConfig.withoutByteOrderMark(text)) } catch { throw UsageError("\(source): not valid JSON: \(error)") }
+        if doc["mode"]?.stringValue == "per-host" {
+            throw UsageError("\(source): per-host mode: tokens are derived from the master secret, which stays in the KV store; poll with --state-dir DIR instead of --config")
+        }
         var problems: [String] = []
         let crt = doc["crt"]?.stringValue
         if crt == nil { problems.append("\(source): crt: missing (the exporter's PEM certificate)") }

@@ -51,14 +51,14 @@ enum PollerSetup {
             notes.append("note: \(inputs.hosts.count) hosts but the open-files limit is \(limits.soft) (hard \(limits.hard)): "
                 + "at most \(budget) connections stay open; raise it with 'ulimit -n' or LimitNOFILE= to keep all alive")
         }
-        let tls: TLSContext
-        do { tls = try TLSContext.client(trusting: inputs.certificatePEM) } catch {
+        let targets: [PollTarget]
+        do { targets = try inputs.targets(now: Clock.wallSeconds()) } catch {
             throw UsageError("the configured certificate cannot be trusted for TLS: \(error)")
         }
         let settings = PollerSettings(
             intervalSecs: intervalSecs, timeoutSecs: inputs.timeoutSecs, maxInFlight: min(inputs.maxInFlight, budget),
-            token: inputs.token, keepAlive: keepAlive)
-        let poller = try Poller(targets: inputs.targets(), tls: tls, settings: settings, connectionBudget: budget) { result in
+            keepAlive: keepAlive)
+        let poller = try Poller(targets: targets, settings: settings, connectionBudget: budget) { result in
             monitor.fold(result)
         }
         return (poller, notes)

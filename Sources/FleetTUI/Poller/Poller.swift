@@ -8,13 +8,22 @@ struct PollTarget: Sendable {
     let name: String
     let address: String
     let port: Int
+    var credentials: TargetCredentials
+}
+
+/// How one host is reached: the TLS context (shared by many hosts), the name its certificate
+/// must carry (per-host mode; nil trusts the configured certificate as it is), and the tokens
+/// to present, the current one first and during a rotation the previous one after it.
+struct TargetCredentials: Sendable {
+    let tls: TLSContext
+    let expectedPeerName: String?
+    let tokens: [String]
 }
 
 struct PollerSettings: Sendable {
     var intervalSecs: Double = 5
     var timeoutSecs: Double = 2
     var maxInFlight = 256
-    var token: String
     var path = "/v1/metadata"
     /// Keep connections open between polls (dashboard); a one-shot check does not.
     var keepAlive = true
@@ -27,7 +36,6 @@ final class Poller: @unchecked Sendable {
     // @unchecked: all mutable state below is touched only on the loop thread; the public
     // controls hop onto it with `loop.execute`.
     private let loop: EventLoop
-    private let tls: TLSContext
     private var settings: PollerSettings
     private let targets: [PollTarget]
     private let onResult: @Sendable (PollResult) -> Void
@@ -47,24 +55,26 @@ final class Poller: @unchecked Sendable {
 
     private final class HostSlot {
         let target: PollTarget
+        var credentials: TargetCredentials
         var connection: HTTPSClientConnection?
         var address: SocketAddress?
-        var request: [UInt8]
+        /// One request per token, tried in order when the exporter answers 401.
+        var requests: [[UInt8]]
         var timer: UInt64?
         var failures = 0
         var queued = false
         var busy = false
         var resolving = false
-        init(target: PollTarget, request: [UInt8]) {
+        init(target: PollTarget, requests: [[UInt8]]) {
             self.target = target
-            self.request = request
+            self.credentials = target.credentials
+            self.requests = requests
         }
     }
 
-    init(targets: [PollTarget], tls: TLSContext, settings: PollerSettings, connectionBudget: Int,
+    init(targets: [PollTarget], settings: PollerSettings, connectionBudget: Int,
          onResult: @escaping @Sendable (PollResult) -> Void) throws {
         self.loop = try EventLoop()
-        self.tls = tls
         self.settings = settings
         self.targets = targets
         self.connectionBudget = max(1, connectionBudget)
@@ -76,7 +86,7 @@ final class Poller: @unchecked Sendable {
     func start(spread: Bool = true) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         NativeThread.spawn(name: "poller") { [self] in
-            hosts = targets.map { HostSlot(target: $0, request: requestBytes(for: $0)) }
+            hosts = targets.map { HostSlot(target: $0, requests: requests(for: $0, tokens: $0.credentials.tokens)) }
             for slot in hosts {
                 let key = "\(slot.target.address):\(slot.target.port)"
                 let offset = spread ? PollSchedule.offset(for: key, intervalSecs: settings.intervalSecs) : 0
@@ -102,14 +112,29 @@ final class Poller: @unchecked Sendable {
         loop.execute { [self] in settings.intervalSecs = secs }
     }
 
+    /// New credentials for every target, by target index (after a rotation): the next request
+    /// carries the new tokens, the next connection uses the new TLS context; an open connection
+    /// keeps its verified session.
+    func updateCredentials(_ credentials: [TargetCredentials]) {
+        loop.execute { [self] in
+            for (slot, c) in zip(hosts, credentials) {
+                slot.credentials = c
+                slot.requests = requests(for: slot.target, tokens: c.tokens)
+                slot.connection?.useTLS(c.tls, expectedPeerName: c.expectedPeerName)
+            }
+        }
+    }
+
     // MARK: loop thread
 
-    private func requestBytes(for t: PollTarget) -> [UInt8] {
+    private func requests(for t: PollTarget, tokens: [String]) -> [[UInt8]] {
         let hostHeader = t.address.contains(":") && !t.address.hasPrefix("[") ? "[\(t.address)]" : t.address
-        var text = "GET \(settings.path) HTTP/1.1\r\nHost: \(hostHeader):\(t.port)\r\n"
-        text += "Authorization: Bearer \(settings.token)\r\nUser-Agent: cephadm-fleet\r\nAccept: application/json\r\n"
-        if !settings.keepAlive { text += "Connection: close\r\n" }
-        return Array((text + "\r\n").utf8)
+        return tokens.map { token in
+            var text = "GET \(settings.path) HTTP/1.1\r\nHost: \(hostHeader):\(t.port)\r\n"
+            text += "Authorization: Bearer \(token)\r\nUser-Agent: cephadm-fleet\r\nAccept: application/json\r\n"
+            if !settings.keepAlive { text += "Connection: close\r\n" }
+            return Array((text + "\r\n").utf8)
+        }
     }
 
     private func schedule(_ slot: HostSlot, after secs: Double) {
@@ -143,14 +168,25 @@ final class Poller: @unchecked Sendable {
         if let c = slot.connection {
             connection = c
         } else {
-            connection = HTTPSClientConnection(loop: loop, address: address, tls: tls, limits: responseLimits, readBuffer: readBuffer)
+            connection = HTTPSClientConnection(loop: loop, address: address, tls: slot.credentials.tls,
+                                               expectedPeerName: slot.credentials.expectedPeerName,
+                                               limits: responseLimits, readBuffer: readBuffer)
             slot.connection = connection
         }
         let wasOpen = connection.isConnected
-        let startedWall = Clock.wallSeconds()
-        let startedMono = Clock.monotonicNanos()
-        connection.send(slot.request, timeout: settings.timeoutSecs) { [weak self, weak slot] result in
+        send(slot, on: connection, token: 0, wasOpen: wasOpen, startedWall: Clock.wallSeconds(), startedMono: Clock.monotonicNanos())
+    }
+
+    /// Sends with the `token`-th token. A 401 while a later token remains (a rotation's previous
+    /// token) is retried with it at once, within the same poll: the new token is always tried
+    /// first, and a host not yet given it never shows AUTH.
+    private func send(_ slot: HostSlot, on connection: HTTPSClientConnection, token: Int, wasOpen: Bool,
+                      startedWall: Double, startedMono: UInt64) {
+        connection.send(slot.requests[min(token, slot.requests.count - 1)], timeout: settings.timeoutSecs) { [weak self, weak slot] result in
             guard let self, let slot else { return }
+            if case .success(let r) = result, r.head.status == 401, token + 1 < slot.requests.count {
+                return self.send(slot, on: connection, token: token + 1, wasOpen: wasOpen, startedWall: startedWall, startedMono: startedMono)
+            }
             let latency = Double(Clock.monotonicNanos() &- startedMono) / 1e9
             self.finished(slot, wasOpen: wasOpen, startedWall: startedWall, latency: latency, result: result)
         }

@@ -10,7 +10,8 @@ import Synchronization
 /// `update`, which takes the lock, re-reads, applies the change and writes it back.
 public final class FleetStore: Sendable {
     public let stateDirectory: String
-    public var storePath: String { stateDirectory + "/kv.json" }
+    public var storePath: String { Self.storePath(stateDir: stateDirectory) }
+    public static func storePath(stateDir: String) -> String { stateDir + "/kv.json" }
     public var lockPath: String { stateDirectory + "/kv.lock" }
 
     private let onLockWait: @Sendable (String) -> Void
