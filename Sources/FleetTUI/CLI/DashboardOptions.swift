@@ -41,9 +41,9 @@ struct DashboardOptions: Sendable, Equatable {
         return o
     }
 
-    /// `600`, `600s`, `10m`, `1.5h` in seconds; nil when it is none of these.
+    /// `600`, `600s`, `10m`, `1.5h`, `1d` in seconds; nil when it is none of these.
     static func duration(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         var number = Substring(text)
         var scale = 1.0
         if let last = number.last, let unit = units[last] {

@@ -5,8 +5,9 @@ enum FleetCLI {
     static let commands: [(name: String, summary: String, run: @Sendable ([String]) -> Int32)] = [
         ("dashboard", "live terminal dashboard of the fleet (default)", DashboardCommand.run),
         ("check", "poll every host once; Nagios summary, table or JSON; exit 0/1/2/3", CheckCommand.run),
-        ("config", "generate, set, get or clear the exporter config (crt, key, token, port)", ConfigCommand.run),
+        ("config", "generate, set, get, issue or clear the exporter config (crt, key, token, port)", ConfigCommand.run),
         ("apply", "deploy the exporter to every host over SSH and record the service", ApplyCommand.run),
+        ("rotate", "per-host mode: new tokens, certificates or CA for every host, pushed without a restart", RotateCommand.run),
         ("rm", "remove the exporter from every host, then purge its config", RemoveCommand.run),
         ("bootstrap", "create the state dir and fsid; with --with-exporter, configure and deploy locally", BootstrapCommand.run),
     ]

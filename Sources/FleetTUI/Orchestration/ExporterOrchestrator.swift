@@ -32,23 +32,25 @@ struct ExporterOrchestrator {
         do {
             return try store.withExclusiveLock { () throws -> ApplyOutcome in
                 var outcome = ApplyOutcome()
-                let plan = try store.update { entries throws -> (config: ExporterConfig, fsid: String, dropped: [DeployTarget], old: ExporterServiceSpec?) in
-                    let config: ExporterConfig
-                    if let stored = try FleetStore.exporterConfig(in: entries) {
-                        guard entries[StoreKey.exporterEnabled] == "true" else {
-                            throw OrchestrationError.exporterDisabled(stateDir: store.stateDirectory)
-                        }
-                        config = stored
-                    } else {
-                        config = try ExporterConfig.generate(keyType: request.keyType)
-                        entries.setExporterConfig(config)
-                        outcome.notes.append("No exporter config was stored: generated a self-signed \(request.keyType == .ec ? "EC P-256" : "RSA-2048") certificate and a token, port \(config.port) (`fleet config get` shows them)")
-                    }
+                let plan = try store.update { entries throws -> (payloads: [[UInt8]], fsid: String, dropped: [DeployTarget], old: ExporterServiceSpec?) in
                     let fsid = try Self.resolveFSID(stored: entries[StoreKey.clusterFSID], given: request.fsid)
                     if entries[StoreKey.clusterFSID] == nil {
                         outcome.notes.append("Cluster fsid: \(fsid)")
                     }
                     entries[StoreKey.clusterFSID] = fsid
+                    let payloads: [[UInt8]]
+                    if let authority = try FleetStore.fleetAuthority(in: entries) {
+                        guard entries[StoreKey.exporterEnabled] == "true" else {
+                            throw OrchestrationError.exporterDisabled(stateDir: store.stateDirectory)
+                        }
+                        // Per-host mode: each host its own key, certificate and token.
+                        let issued = try PerHostIssue.configs(for: request.targets, authority: authority, fsid: fsid, now: Clock.wallSeconds())
+                        try entries.recordIssued(issued.map(\.record))
+                        payloads = issued.map { HostCommands.payload($0.config) }
+                        outcome.notes.append("Per-host mode: issued \(issued.count) host certificate\(issued.count == 1 ? "" : "s") and token\(issued.count == 1 ? "" : "s") from the fleet CA")
+                    } else {
+                        payloads = Array(repeating: HostCommands.payload(try sharedConfig(&entries, request, &outcome)), count: request.targets.count)
+                    }
                     let old = try FleetStore.exporterSpec(in: entries)
                     let deployedBefore = old?.deployedHosts ?? []
                     let dropped = (old?.hosts ?? []).filter { h in
@@ -57,15 +59,15 @@ struct ExporterOrchestrator {
                     entries.setExporterSpec(ExporterServiceSpec(
                         fsid: fsid, hosts: request.targets + dropped, ssh: request.ssh, remote: request.remote,
                         deployedHosts: deployedBefore.filter { name in request.targets.contains { $0.name == name } || dropped.contains { $0.name == name } }))
-                    return (config, fsid, dropped, old)
+                    return (payloads, fsid, dropped, old)
                 }
                 outcome.fsid = plan.fsid
 
                 let deployRunner = RoutingRunner(remote: remoteRunner(request.ssh), local: localRunner)
-                var jobs = request.targets.map { target in
+                var jobs = zip(request.targets, plan.payloads).map { target, payload in
                     HostJob(target: target, action: .deploy,
                             argv: HostCommands.deploy(fsid: plan.fsid, target: target, layout: request.remote),
-                            stdin: HostCommands.payload(plan.config), runner: deployRunner)
+                            stdin: payload, runner: deployRunner)
                 }
                 if let old = plan.old, !plan.dropped.isEmpty {
                     let removeRunner = RoutingRunner(remote: remoteRunner(old.ssh), local: localRunner)
@@ -143,6 +145,20 @@ struct ExporterOrchestrator {
         } catch {
             throw OrchestrationError.wrap(error)
         }
+    }
+
+    /// Shared mode's one config: the stored one, or a new self-signed one when none is stored.
+    private func sharedConfig(_ entries: inout StoreEntries, _ request: ApplyRequest, _ outcome: inout ApplyOutcome) throws -> ExporterConfig {
+        if let stored = try FleetStore.exporterConfig(in: entries) {
+            guard entries[StoreKey.exporterEnabled] == "true" else {
+                throw OrchestrationError.exporterDisabled(stateDir: store.stateDirectory)
+            }
+            return stored
+        }
+        let config = try ExporterConfig.generate(keyType: request.keyType)
+        entries.setExporterConfig(config)
+        outcome.notes.append("No exporter config was stored: generated a self-signed \(request.keyType == .ec ? "EC P-256" : "RSA-2048") certificate and a token, port \(config.port) (`fleet config get` shows them)")
+        return config
     }
 
     static func resolveFSID(stored: String?, given: String?) throws -> String {

@@ -36,7 +36,11 @@ struct HostJobResult: Sendable {
         case .deploy:
             var parts = [DaemonIdentity.daemonName(id: target.daemonID)]
             if let port = Self.deployedPort(out) { parts.append("port \(port)") }
-            if out.contains("--no-start:") {
+            if out.contains("reloaded: sent SIGHUP") || out.contains("systemctl try-reload-or-restart") {
+                parts.append("reloaded")
+            } else if out.contains("not running (no live") {
+                parts.append("not running (the new credentials apply when it starts)")
+            } else if out.contains("--no-start:") {
                 parts.append("not started (--no-start)")
             } else if out.contains("systemd is not running") {
                 parts.append("not started (no systemd on the host)")
