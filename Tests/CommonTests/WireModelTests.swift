@@ -88,3 +88,19 @@ final class WireModelTests: XCTestCase {
         XCTAssertEqual(TaskCatalog([.host, .host, odd, slash, .disks]).names, [.host, .disks])
     }
 }
+
+/// `certificate_expiry_epoch_secs`: ours sends it, Pacific does not, the fleet reads both.
+final class HealthCertificateExpiryTests: XCTestCase {
+    func test_the_certificate_expiry_round_trips_and_its_absence_decodes_to_nil() throws {
+        var health = Health(startedEpochSecs: 1, tasks: [.host: .active, .daemons: .active, .disks: .active], httpServer: .active,
+                            errors: [], taskDetail: nil, certificateExpiryEpochSecs: 1_827_648_019)
+        let text = String(decoding: health.serialized(), as: UTF8.self)
+        XCTAssertTrue(text.hasSuffix(#""certificate_expiry_epoch_secs": 1827648019.0}"#), text)
+        XCTAssertEqual(try Health.decode(try JSONParser.parse(health.serialized()), catalog: .standard), health)
+        health.certificateExpiryEpochSecs = nil
+        XCTAssertFalse(String(decoding: health.serialized(), as: UTF8.self).contains("certificate"))
+        XCTAssertNil(try Health.decode(try JSONParser.parse(health.serialized()), catalog: .standard).certificateExpiryEpochSecs)
+        let wrong = #"{"tasks": {"host": "active", "daemons": "active", "disks": "active"}, "certificate_expiry_epoch_secs": "soon"}"#
+        XCTAssertThrowsError(try Health.decode(try JSONParser.parse(wrong), catalog: .standard))
+    }
+}

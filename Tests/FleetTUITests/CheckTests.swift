@@ -98,12 +98,13 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(doc["exit_code"], 2)
         XCTAssertEqual(doc["totals"], ["hosts": 8, "ok": 1, "degraded": 2, "down": 2, "auth": 1, "tls": 1, "bad": 1])
         XCTAssertEqual(doc["latency_p99_ms"], 250.0)
-        XCTAssertEqual(doc["thresholds"], ["stale_after_factor": 3.0, "stale_after_secs": nil, "warn_age_secs": nil, "crit_age_secs": nil])
+        XCTAssertEqual(doc["thresholds"], ["stale_after_factor": 3.0, "stale_after_secs": nil, "warn_age_secs": nil, "crit_age_secs": nil,
+                                               "cert_warn_secs": 2_592_000.0])
 
         let hosts = try XCTUnwrap(doc["hosts"]?.arrayValue)
         XCTAssertEqual(hosts.count, 8)
         XCTAssertEqual(hosts[0].objectValue?.keys, ["name", "address", "port", "status", "state", "http_status", "tasks",
-                                                    "max_age_secs", "latency_ms", "skew_secs", "error"])
+                                                    "max_age_secs", "latency_ms", "skew_secs", "certificate_expiry_epoch_secs", "error"])
         XCTAssertEqual(hosts[0]["name"], "ceph-node01")
         XCTAssertEqual(hosts[0]["port"], 9443)
         XCTAssertEqual(hosts[0]["status"], "OK")

@@ -42,6 +42,7 @@ struct MetadataBody {
     var tasks: [(String, String)] = [("daemons", "active"), ("disks", "active"), ("host", "active"), ("http_server", "active")]
     var errors: [String] = []
     var taskDetail: JSONValue?
+    var certificateExpiry: Double?
     var host: JSONValue = [:]
     var daemons: JSONValue = [:]
     var disks: JSONValue = [:]
@@ -70,6 +71,7 @@ struct MetadataBody {
         health["tasks"] = .object(JSONObject(tasks.map { ($0.0, JSONValue.string($0.1)) }))
         health["errors"] = .array(errors.map { .string($0) })
         if let taskDetail { health["task_detail"] = taskDetail }
+        if let certificateExpiry { health["certificate_expiry_epoch_secs"] = .double(certificateExpiry) }
         return ["health": .object(health), "host": host, "daemons": daemons, "disks": disks]
     }
 

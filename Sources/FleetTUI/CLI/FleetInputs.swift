@@ -28,6 +28,7 @@ struct FleetInputs {
         .value("--stale-after", name: "SECS|Nx", help: "data older than this is stale: seconds (0.1-10000000), or a multiple of the task's interval (0.1x-1000x)", default: "3x"),
         .value("--warn-age", name: "SECS", help: "data older than this is a warning", range: 0...1e7),
         .value("--crit-age", name: "SECS", help: "data older than this is critical", range: 0...1e7),
+        .value("--cert-warn-days", name: "DAYS", help: "a host certificate expiring within this many days is a warning", default: "30", range: 0...3650),
         .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512", range: 1...100_000),
         .value("--title", name: "NAME", help: "name shown in the header, beside the fsid the hosts report", default: "fleet"),
     ]
@@ -63,6 +64,7 @@ struct FleetInputs {
             throw UsageError(([("--hosts: \(hostsPath) lists no usable host")] + warnings).joined(separator: "\n"))
         }
         var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age"), critAgeSecs: try p.double("--crit-age"))
+        thresholds.certificateWarnSecs = try p.doubleValue("--cert-warn-days") * 86_400
         switch try StaleAfter.parse(try p.stringValue("--stale-after")) {
         case .factor(let f): thresholds.staleAfterFactor = f
         case .seconds(let s): thresholds.staleAfterSecs = s

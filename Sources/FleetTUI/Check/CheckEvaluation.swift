@@ -11,6 +11,8 @@ struct CheckedHost: Sendable {
     let overCritAge: Bool
     let overWarnAge: Bool
     let error: String?
+    /// The certificate expires within `--cert-warn-days` (or has expired): a warning.
+    let certificateNotice: String?
 }
 
 /// The whole fleet judged once; the summary, table and JSON are all printed from this.
@@ -19,6 +21,7 @@ struct CheckEvaluation: Sendable {
     let counts: StatusTotals
     let overCritAge: Int
     let overWarnAge: Int
+    let certificatesExpiring: Int
     let latencyP99Secs: Double?
     let staleMaxSecs: Double?
     let state: NagiosState
@@ -31,7 +34,7 @@ struct CheckEvaluation: Sendable {
         var counts = StatusTotals()
         var latencies: [Double] = []
         var staleMax: Double?
-        var crit = 0, warn = 0
+        var crit = 0, warn = 0, expiring = 0
         for (i, record) in fleet.records.enumerated() {
             let status = record.status == .pending ? .down : record.status
             counts[status] += 1
@@ -49,13 +52,20 @@ struct CheckEvaluation: Sendable {
             case .down, .auth, .tls, .bad: state = .critical
             }
             if overCrit { state = max(state, .critical) } else if overWarn { state = max(state, .warning) }
+            let certificate = t.certificateNotice(sample, now: now)
+            if certificate != nil {
+                expiring += 1
+                state = max(state, .warning)
+            }
             hosts.append(CheckedHost(index: i, status: status, state: state, maxAgeSecs: maxAge, overCritAge: overCrit,
-                                     overWarnAge: overWarn, error: sample == nil ? CheckEvaluation.noResultError : sample?.error))
+                                     overWarnAge: overWarn, error: sample == nil ? CheckEvaluation.noResultError : sample?.error,
+                                     certificateNotice: certificate))
         }
         self.hosts = hosts
         self.counts = counts
         self.overCritAge = crit
         self.overWarnAge = warn
+        self.certificatesExpiring = expiring
         self.latencyP99Secs = LatencyWindow.percentile(0.99, of: latencies)
         self.staleMaxSecs = staleMax
         self.state = hosts.isEmpty ? .unknown : hosts.map(\.state).max() ?? .ok

@@ -38,6 +38,7 @@ enum CheckJSON {
                 "max_age_secs": number(host.maxAgeSecs),
                 "latency_ms": number(latency),
                 "skew_secs": number(sample?.skewSecs),
+                "certificate_expiry_epoch_secs": number(sample?.certificateExpiryEpochSecs),
                 "error": host.error.map { .string($0) } ?? .null,
             ]
         }
@@ -52,6 +53,7 @@ enum CheckJSON {
                 "stale_after_secs": number(t.staleAfterSecs),
                 "warn_age_secs": number(t.warnAgeSecs),
                 "crit_age_secs": number(t.critAgeSecs),
+                "cert_warn_secs": number(t.certificateWarnSecs),
             ],
             "totals": .object(totals),
             "latency_p99_ms": number(eval.latencyP99Secs.map { $0 * 1000 }),

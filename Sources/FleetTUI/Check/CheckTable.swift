@@ -25,6 +25,9 @@ enum CheckTable {
             if host.overCritAge || host.overWarnAge, let age = host.maxAgeSecs {
                 error = (error.isEmpty ? "" : error + "; ") + "data \(DurationText.age(age)) old"
             }
+            if let notice = host.certificateNotice {
+                error = (error.isEmpty ? "" : error + "; ") + notice
+            }
             row.append(error)
             rows.append(row.map { RemoteText.clip($0, limit: 400) })
         }

@@ -33,6 +33,9 @@ enum FleetCheck {
         if eval.overWarnAge > 0, let warn = thresholds.warnAgeSecs {
             text += ", \(eval.overWarnAge) with data older than \(secondsText(warn))"
         }
+        if eval.certificatesExpiring > 0 {
+            text += ", \(eval.certificatesExpiring) with a certificate expiring within \(DurationText.age(thresholds.certificateWarnSecs))"
+        }
         return text + " | " + perfdata(eval)
     }
 

@@ -59,9 +59,10 @@ enum HostClassifier {
                 implausibleDate = "implausible time: the Date header says \(RemoteText.clip(dateHeader, limit: 64)) (\(PlausibleTime.window))"
             }
         }
+        var certificateExpiry: Double?
         func make(_ s: HostStatus, _ error: String?, tasks: [TaskHealth] = []) -> HostSample {
             HostSample(status: s, startedAt: result.startedAt, latencySecs: result.latencySecs, httpStatus: status,
-                       skewSecs: skew, tasks: tasks, error: error)
+                       skewSecs: skew, tasks: tasks, error: error, certificateExpiryEpochSecs: certificateExpiry)
         }
 
         switch status {
@@ -83,6 +84,7 @@ enum HostClassifier {
             let prefix = status == 500 ? "HTTP 500; " : ""
             return Classification(sample: make(s, prefix + RemoteText.clip(error.description)), detail: nil)
         }
+        certificateExpiry = snapshot.health.certificateExpiryEpochSecs
 
         // Ages computed from absurd times would read 0 s: such a host is BAD, never OK. Its detail
         // is kept so that the operator can see what it sent.

@@ -47,6 +47,9 @@ struct HostSample: Sendable, Equatable {
     let tasks: [TaskHealth]
     /// Why the host is not OK, in one line; nil when OK.
     let error: String?
+    /// When the certificate the exporter serves expires, as its health object says (epoch
+    /// seconds); nil when not reported (Pacific) or no metadata was decoded.
+    var certificateExpiryEpochSecs: Double? = nil
 
     /// Local epoch seconds when the response arrived.
     var receivedAt: Double { startedAt + latencySecs }

@@ -11,6 +11,8 @@ struct Thresholds: Sendable, Equatable {
     var latencyCritSecs: Double = 2
     var skewWarnSecs: Double = 2
     var skewCritSecs: Double = 30
+    /// A certificate expiring sooner than this is a warning (`--cert-warn-days`).
+    var certificateWarnSecs: Double = CertificateExpiry.defaultWarnSecs
 
     init(staleAfterFactor: Double = 3, warnAgeSecs: Double? = nil, critAgeSecs: Double? = nil) {
         self.staleAfterFactor = staleAfterFactor
@@ -28,6 +30,11 @@ struct Thresholds: Sendable, Equatable {
 
     func latencyLevel(_ secs: Double) -> ThresholdLevel {
         secs > latencyCritSecs ? .crit : secs > latencyWarnSecs ? .warn : .ok
+    }
+
+    /// What to say about a host's certificate expiry at `now`; nil when it is not close.
+    func certificateNotice(_ sample: HostSample?, now: Double) -> String? {
+        CertificateExpiry.notice(expiry: sample?.certificateExpiryEpochSecs, now: now, warnSecs: certificateWarnSecs)
     }
 
     func skewLevel(_ secs: Double) -> ThresholdLevel {

@@ -99,6 +99,10 @@ enum DetailLayout {
             health.append(("  http_server \(http.rawValue)", .role(http == .active ? .normal : .crit)))
         }
         health.append((detail.hasTaskDetail ? "  supervisor details: yes" : "  no task_detail (Pacific)", .role(.dim)))
+        if let expiry = record.sample?.certificateExpiryEpochSecs {
+            let notice = fleet.thresholds.certificateNotice(record.sample, now: context.now)
+            health.append((notice.map { "  " + $0 } ?? "  certificate until \(UTCDate.text(expiry))", .role(notice == nil ? .dim : .warn)))
+        }
         out.append(Line("Exporter", health))
         if !detail.healthErrors.isEmpty {
             let more = detail.healthErrorCount - detail.healthErrors.count

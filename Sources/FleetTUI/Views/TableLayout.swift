@@ -201,6 +201,9 @@ enum TableLayout {
             if let error = record.sample?.error {
                 return CellContent(text: error, role: record.status == .degraded ? .warn : .crit)
             }
+            if let notice = thresholds.certificateNotice(record.sample, now: now) {
+                return CellContent(text: notice, role: .warn)
+            }
             if let old = record.lastError, let at = record.lastErrorAt {
                 return CellContent(text: DurationText.age(now - at) + " ago: " + old, role: .dim)
             }
