@@ -1,11 +1,13 @@
 import Common
 
-/// N exporters in one process, each on its own port, served by the real server and cache
-/// code on one event loop; their "scrapes" are timers that refresh synthetic data.
+/// N exporters in one process, each on its own port (or its own loopback address), served by
+/// the real server and cache code on one event loop; their "scrapes" are timers that refresh
+/// synthetic data.
 final class SimulatedFleet {
     struct Member {
         let name: String
         let shape: HostShape
+        let address: String
         let port: Int
         let behaviour: SimulatedBehaviour
         let cache: MetadataCache?
@@ -26,8 +28,8 @@ final class SimulatedFleet {
 
     /// Binds every member's port and publishes its first data. Throws on the first port that
     /// cannot be bound (the message names it).
-    func start(count: Int, basePort: Int, bind: String, seed: UInt64, fsid: String, token: String,
-               tls: TLSContext, slowDelaySecs: Double, only: SimulatedBehaviour?, profile: HostProfile, firstHost: Int = 0) throws {
+    func start(count: Int, addressing: SimulatedAddressing, seed: UInt64, fsid: String, credentials: SimulatedCredentials,
+               slowDelaySecs: Double, only: SimulatedBehaviour?, profile: HostProfile, firstHost: Int = 0) throws {
         let now = Clock.wallSeconds()
         let pool = SyntheticDiskPool(seed: seed, clusterFSID: fsid)
         members.reserveCapacity(count)
@@ -37,24 +39,31 @@ final class SimulatedFleet {
             let behaviour = only ?? SimulatedBehaviour.choose(index: i, seed: seed)
             let host = SyntheticHost(index: i, seed: seed, fsid: fsid, now: now, profile: profile, pool: pool)
             let data = host.dataJSON
-            let port = basePort + k
+            guard let (bind, port) = addressing.endpoint(k) else {
+                throw SimulatorError(description: "simulated host \(i) has no address (\(addressing.problem(count: k + 1) ?? "out of range"))")
+            }
             guard behaviour != .refusing else {
-                members.append(Member(name: host.name, shape: host.shape, port: port, behaviour: behaviour, cache: nil, server: nil, dataJSON: data))
+                members.append(Member(name: host.name, shape: host.shape, address: bind, port: port, behaviour: behaviour, cache: nil, server: nil,
+                                      dataJSON: data))
                 continue
             }
+            let own = try credentials.forHost(named: host.name)
             let cache = MetadataCache(startedEpochSecs: now - Double(i % 600), intervals: intervals)
+            cache.update(health: { $0.certificateExpiryEpochSecs = own.tls.certificate?.notAfterEpoch.map(Double.init) })
             let exporter = ExporterHTTPHandler(
-                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger)
+                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : own.token,
+                previousToken: behaviour == .wrongToken ? nil : own.previousToken, logger: logger)
             let handler: HTTPServerDelegate = behaviour == .slow
                 ? SlowHostDelegate(wrapping: exporter, loop: loop, delaySecs: slowDelaySecs) : exporter
-            let server = HTTPServer(loop: loop, tlsContext: tls, configuration: HTTPServerConfiguration(), delegate: handler)
+            let server = HTTPServer(loop: loop, tlsContext: own.tls, configuration: HTTPServerConfiguration(), delegate: handler)
             do {
                 try server.start(listening: try Sockets.listen(bind: bind, port: port))
             } catch {
                 throw SimulatorError(description: "simulated host \(i) (\(host.name)) cannot listen on \(bind):\(port): \(error)")
             }
             retainedHandlers.append(handler)
-            let member = Member(name: host.name, shape: host.shape, port: port, behaviour: behaviour, cache: cache, server: server, dataJSON: data)
+            let member = Member(name: host.name, shape: host.shape, address: bind, port: port, behaviour: behaviour, cache: cache, server: server,
+                                dataJSON: data)
             members.append(member)
             Self.initialState(member, now: now)
         }
@@ -78,7 +87,7 @@ final class SimulatedFleet {
         let host = SyntheticHost(index: index, seed: seed, fsid: fsid, now: now, profile: profile,
                                  pool: SyntheticDiskPool(seed: seed, clusterFSID: fsid))
         let cache = MetadataCache(startedEpochSecs: now - 600, intervals: intervals)
-        initialState(Member(name: host.name, shape: host.shape, port: 0, behaviour: .healthy, cache: cache, server: nil,
+        initialState(Member(name: host.name, shape: host.shape, address: "", port: 0, behaviour: .healthy, cache: cache, server: nil,
                             dataJSON: host.dataJSON), now: now)
         return cache.snapshot().metadataBody
     }
