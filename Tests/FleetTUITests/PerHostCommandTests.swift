@@ -124,3 +124,21 @@ final class PerHostCommandTests: StoreTestCase {
         XCTAssertEqual(run(RotateCommand.run, ["--grace", "5s"], runner: FakeHostRunner()).status, 2)
     }
 }
+
+/// `fleet bootstrap --with-exporter` keeps per-host mode: this host gets its own config.
+final class PerHostBootstrapTests: StoreTestCase {
+    func test_bootstrap_in_per_host_mode_issues_this_host_its_own_config_and_keeps_the_ca() throws {
+        let captured = CapturedCommandIO()
+        XCTAssertEqual(ConfigCommand.run(["generate", "--per-host", "--state-dir", stateDir], io: captured.io), 0)
+        let runner = FakeHostRunner()
+        let io = CapturedCommandIO()
+        let status = BootstrapCommand.run(["--with-exporter", "--hostname", "admin1", "--exporter-binary", "/bin/true", "--no-start",
+                                           "--state-dir", stateDir], io: io.io, localRunner: runner)
+        XCTAssertEqual(status, 0, io.err)
+        let pushed = try ExporterConfig.parse(text: try XCTUnwrap(runner.recorded.first?.stdin), source: "bootstrap")
+        XCTAssertTrue(pushed.isPerHost)
+        XCTAssertTrue(try Certificate.parse(pem: pushed.crt).names("admin1"))
+        XCTAssertNotNil(try FleetStore.fleetAuthority(in: openStore().entries()), "the CA stays")
+        XCTAssertNil(try openStore().entries()[StoreKey.exporterConfig])
+    }
+}

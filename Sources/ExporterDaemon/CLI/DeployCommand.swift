@@ -4,7 +4,7 @@ import Glibc
 /// `cephadm-exporter deploy`: installs (or redeploys) one exporter daemon on this host.
 enum DeployCommand {
     static let options: [OptionSpec] = ExporterInstance.options(idHelp: "daemon id; the daemon is cephadm-exporter.ID", unitDir: true) + [
-        .value("--config-json", name: "FILE|-", help: "exporter config JSON {crt, key, token, port}; - reads stdin (required)"),
+        .value("--config-json", name: "FILE|-", help: "exporter config JSON {crt, key, token, port}, or a per-host one (fleet config issue) with ca; - reads stdin (required)"),
         .value("--port", name: "PORT", help: "HTTPS port (1025-65535); overrides the config's port", defaultHelp: "config, else the deployed port, else 9443"),
         .value("--bind", name: "ADDR", help: "IPv4 or IPv6 address the daemon listens on", defaultHelp: "every address"),
         .value("--binary", name: "PATH", help: "exporter binary the unit runs", defaultHelp: "this binary's real path"),

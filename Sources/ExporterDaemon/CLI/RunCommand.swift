@@ -36,7 +36,7 @@ enum RunCommand {
         usage: "cephadm-exporter run --fsid FSID [--id ID] [--port 9443] [options]",
         summary: "Serve this host's metadata (host facts, Ceph daemons, disks) over HTTPS on /v1/metadata,\nrefreshed by background tasks, authenticated with a Bearer token.",
         options: options,
-        footer: "Exit status: 0 after SIGTERM/SIGINT; 1 when it cannot start (each reason is logged); 2 on bad arguments.\nSignals: SIGHUP re-reads crt, key and token and reopens the log file.")
+        footer: "Exit status: 0 after SIGTERM/SIGINT; 1 when it cannot start (each reason is logged); 2 on bad arguments.\nSignals: SIGHUP re-reads crt, key and token (and ca.crt, token.prev, mtls) and reopens the log file.")
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: ParsedArguments

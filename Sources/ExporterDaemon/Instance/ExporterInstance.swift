@@ -8,6 +8,8 @@ import Glibc
 ///     <data>/<fsid>/                          0700  cluster directory
 ///     <data>/<fsid>/cephadm-exporter.<id>/    0700  daemon directory
 ///         crt key token                       0600  TLS certificate, private key, bearer token
+///         ca.crt token.prev mtls              0600  per-host mode: fleet CA, previous token, mTLS marker
+///         exporter.pid                        0600  the running daemon's pid (deploy --reload)
 ///         unit.run                            0700  start script (execs the binary in the foreground)
 ///         unit.meta                           0600  JSON: service_name, ports
 ///         unit.created unit.configured        0600  markers (mtime = first deploy / last deploy)

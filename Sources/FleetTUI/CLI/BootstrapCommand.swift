@@ -90,6 +90,12 @@ enum BootstrapCommand {
                     entries[StoreKey.clusterFSID] = fsid
                     if let suppliedConfig {
                         entries.setExporterConfig(suppliedConfig)
+                    } else if withExporter, let authority = try FleetStore.fleetAuthority(in: entries) {
+                        // Per-host mode: this host's own certificate and token.
+                        let issued = try PerHostIssue.configs(for: [DeployTarget(name: hostName, address: "localhost", isLocal: true)],
+                                                              authority: authority, fsid: fsid, now: Clock.wallSeconds())
+                        try entries.recordIssued(issued.map(\.record))
+                        return (fsid, issued.first?.config)
                     } else if withExporter, try FleetStore.exporterConfig(in: entries) == nil {
                         entries.setExporterConfig(try ExporterConfig.generate(keyType: keyType))
                         io.out("Generating a default cephadm exporter configuration (self-signed \(keyType == .ec ? "EC P-256" : "RSA-2048"))")
