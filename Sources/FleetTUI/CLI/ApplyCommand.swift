@@ -74,22 +74,9 @@ enum ApplyCommand {
             return CommandFailure.usage(io, command: command, error)
         }
 
-        let hostText: String
-        let source = hostsArgument == "-" ? "stdin" : hostsArgument
-        do {
-            hostText = hostsArgument == "-"
-                ? String(decoding: try io.readStdin(), as: UTF8.self) : try FileReader.readText(hostsArgument)
-        } catch {
-            CommandFailure.report(io, command: command, "cannot read the host list \(error)")
-            return 1
-        }
         var fullRequest = request
-        switch ApplyHostList.targets(fromText: hostText, source: source) {
-        case .success(let targets): fullRequest.targets = targets
-        case .failure(let problems):
-            CommandFailure.report(io, command: command, (["the host list has problems; nothing was changed:"] + problems.lines).joined(separator: "\n"))
-            return 1
-        }
+        guard let targets = readTargets(hostsArgument, io: io, command: command) else { return 1 }
+        fullRequest.targets = targets
 
         do {
             let store = try StoreOption.open(parsed, io: io)
@@ -102,6 +89,25 @@ enum ApplyCommand {
         } catch {
             CommandFailure.report(io, command: command, "\(error)")
             return 1
+        }
+    }
+
+    /// The deploy targets of `--hosts FILE|-`; nil after reporting why the list is unusable
+    /// (nothing may change then).
+    static func readTargets(_ argument: String, io: CommandIO, command: String) -> [DeployTarget]? {
+        let source = argument == "-" ? "stdin" : argument
+        let text: String
+        do {
+            text = argument == "-" ? String(decoding: try io.readStdin(), as: UTF8.self) : try FileReader.readText(argument)
+        } catch {
+            CommandFailure.report(io, command: command, "cannot read the host list \(error)")
+            return nil
+        }
+        switch ApplyHostList.targets(fromText: text, source: source) {
+        case .success(let targets): return targets
+        case .failure(let problems):
+            CommandFailure.report(io, command: command, (["the host list has problems; nothing was changed:"] + problems.lines).joined(separator: "\n"))
+            return nil
         }
     }
 

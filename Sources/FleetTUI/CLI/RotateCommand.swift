@@ -67,20 +67,8 @@ enum RotateCommand {
         }
         request.ssh = { base in (try? ApplyCommand.sshSettings(parsed, base: base)) ?? base }
         if let hostsArgument = parsed.string("--hosts") {
-            let source = hostsArgument == "-" ? "stdin" : hostsArgument
-            let text: String
-            do {
-                text = hostsArgument == "-" ? String(decoding: try io.readStdin(), as: UTF8.self) : try FileReader.readText(hostsArgument)
-            } catch {
-                CommandFailure.report(io, command: command, "cannot read the host list \(error)")
-                return 1
-            }
-            switch ApplyHostList.targets(fromText: text, source: source) {
-            case .success(let targets): request.targets = targets
-            case .failure(let problems):
-                CommandFailure.report(io, command: command, (["the host list has problems; nothing was changed:"] + problems.lines).joined(separator: "\n"))
-                return 1
-            }
+            guard let targets = ApplyCommand.readTargets(hostsArgument, io: io, command: command) else { return 1 }
+            request.targets = targets
         }
         do {
             let store = try StoreOption.open(parsed, io: io)

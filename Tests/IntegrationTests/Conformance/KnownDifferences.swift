@@ -135,6 +135,14 @@ enum KnownDifferences {
                 summary.set(path: ["body", "health", "task_detail"], nil)
             }
         },
+        KnownDifference(id: "certificate-expiry", quirk: "addition", area: .exporter,
+                        pacific: "health says nothing about the certificate",
+                        ours: "also `certificate_expiry_epoch_secs`") { _, o in
+            o.forEachProbe { _, summary in
+                summary.set(path: ["body", "certificate_expiry_epoch_secs"], nil)
+                summary.set(path: ["body", "health", "certificate_expiry_epoch_secs"], nil)
+            }
+        },
         KnownDifference(id: "stalled-handshake", quirk: "Q3", area: .exporter,
                         pacific: "a client that connects and sends nothing blocks every other client",
                         ours: "others are served meanwhile") { p, o in

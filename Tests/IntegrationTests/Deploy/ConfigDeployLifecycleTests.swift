@@ -138,10 +138,12 @@ final class ConfigDeployLifecycleTests: XCTestCase {
             daemon.wait(timeout: 5)
         }
 
-        XCTAssertEqual(DeployBinaries.tree(daemonDir), ["crt", "key", "token", "unit.configured", "unit.created", "unit.meta", "unit.run"])
+        // exporter.pid: the running daemon's, for `deploy --reload`.
+        XCTAssertEqual(DeployBinaries.tree(daemonDir), ["crt", "exporter.pid", "key", "token", "unit.configured", "unit.created", "unit.meta", "unit.run"])
+        XCTAssertEqual(DeployBinaries.read(daemonDir + "/exporter.pid"), "\(daemon.pid)\n")
         XCTAssertEqual(DeployBinaries.mode("\(data)/\(fsid)"), 0o700)
         XCTAssertEqual(DeployBinaries.mode(daemonDir), 0o700)
-        for name in ["crt", "key", "token"] { XCTAssertEqual(DeployBinaries.mode(daemonDir + "/" + name), 0o600) }
+        for name in ["crt", "key", "token", "exporter.pid"] { XCTAssertEqual(DeployBinaries.mode(daemonDir + "/" + name), 0o600) }
         XCTAssertEqual(DeployBinaries.read(daemonDir + "/token"), config.token)
         XCTAssertEqual(DeployBinaries.read(daemonDir + "/crt"), config.crt)
         let unit = try XCTUnwrap(DeployBinaries.read("\(units)/ceph-\(fsid)-cephadm-exporter.it.service"))
