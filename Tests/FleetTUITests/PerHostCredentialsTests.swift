@@ -116,3 +116,15 @@ final class PerHostCredentialsTests: XCTestCase {
         XCTAssertEqual(FleetCheck.run(pacific, options: CheckOptions(), now: Clock.now).exitCode, 0)
     }
 }
+
+extension PerHostCredentialsTests {
+    func test_under_mtls_a_long_running_dashboard_renews_its_client_certificate_halfway() throws {
+        let client = PerHostClient(authority: try FleetAuthority.generate(port: 9443, mutualTLS: true), fsid: fsid, issued: IssuedHosts())
+        XCTAssertEqual(client.nextChange(after: 1_000), 1_000 + 15 * 86_400)
+        let plain = PerHostClient(authority: try FleetAuthority.generate(port: 9443, mutualTLS: false), fsid: fsid, issued: IssuedHosts())
+        XCTAssertNil(plain.nextChange(after: 1_000))
+        let context = try client.clientContext(now: Common.Clock.wallSeconds())
+        XCTAssertEqual(context.certificate?.commonName, "fleet")
+        XCTAssertNil(context.certificate?.chainProblem(to: [try Certificate.parse(pem: client.authority.ca.certificatePEM)]))
+    }
+}

@@ -24,7 +24,7 @@ enum FleetCredentials: Sendable {
 
     /// The instant after `now` at which the credentials must be derived again (a grace period ends).
     func nextChange(after now: Double) -> Double? {
-        if case .perHost(let client) = self { return client.authority.nextExpiry(after: now) }
+        if case .perHost(let client) = self { return client.nextChange(after: now) }
         return nil
     }
 }
@@ -40,6 +40,15 @@ struct PerHostClient: Sendable {
     /// the address itself).
     func identity(of host: HostEntry) -> String {
         issued.identity(for: host.nameFromInventory ? host.displayName : host.address)
+    }
+
+    /// When the credentials built at `now` must be built again: a grace period ends, or (under
+    /// mTLS) half of the client certificate's life has passed.
+    func nextChange(after now: Double) -> Double? {
+        let graceEnds = authority.nextExpiry(after: now)
+        guard authority.mutualTLS else { return graceEnds }
+        let renewal = now + Double(FleetAuthority.clientCertificateDays) * 86_400 / 2
+        return min(graceEnds ?? renewal, renewal)
     }
 
     func targets(for hosts: [HostEntry], now: Double) throws(TLSError) -> [TargetCredentials] {

@@ -97,6 +97,13 @@ final class PerHostIntegrationTests: XCTestCase {
         XCTAssertTrue(TestPaths.eventually(timeout: 10) { f.log("h11").contains("TLS handshake failed") && f.log("h11").contains("peer did not return a certificate") },
                       f.log("h11"))
 
+        // Another host's certificate (issued for serving, not as a client's) does not pass either.
+        let h12 = try ExporterConfig.parse(text: try String(contentsOfFile: f.temp + "/h12.json", encoding: .utf8), source: "h12")
+        let asH12 = try TLSContext.client(trustingAuthorities: try XCTUnwrap(h12.ca), clientCertificatePEM: h12.crt, clientKeyPEM: h12.key)
+        XCTAssertThrowsError(try TestHTTPSClient(port: port, trusting: crt11, host: "127.0.0.11", context: asH12, expectedPeerName: "h11")
+            .request("GET", "/v1/metadata/health", token: token11))
+        XCTAssertTrue(TestPaths.eventually(timeout: 10) { f.log("h11").contains("unsuitable certificate purpose") }, f.log("h11"))
+
         // fleet presents a certificate from the fleet CA: h11 and h12 OK (the imposter is still TLS).
         let hosts = try f.write("hosts.txt", "127.0.0.11:\(port)\n127.0.0.12:\(port)\n")
         var result = try f.check(hosts)

@@ -18,7 +18,10 @@ final class TestHTTPSClient {
     let stream: TLSStream
     private var parser = HTTPResponseParser()
 
-    init(port: Int, trusting certificatePEM: String, host: String = "127.0.0.1", timeout: Double = 5) throws {
+    /// `context`: another client context than one trusting exactly `certificatePEM` (a CA
+    /// bundle and a client certificate), with the name the server's certificate must carry.
+    init(port: Int, trusting certificatePEM: String, host: String = "127.0.0.1", timeout: Double = 5,
+         context: TLSContext? = nil, expectedPeerName: String? = nil) throws {
         guard let addr = SocketAddress(ip: host, port: port) else { throw TestFailure("bad address") }
         let s = socket(addr.family, Int32(SOCK_STREAM.rawValue), 0)
         guard s >= 0 else { throw TestFailure("socket failed") }
@@ -31,8 +34,8 @@ final class TestHTTPSClient {
             throw TestFailure("connect to \(port) failed: \(String(cString: strerror(errno)))")
         }
         fd = s
-        let ctx = try TLSContext.client(trusting: certificatePEM)
-        stream = try TLSStream(context: ctx, fd: s, isServer: false)
+        let ctx = try context ?? TLSContext.client(trusting: certificatePEM)
+        stream = try TLSStream(context: ctx, fd: s, isServer: false, expectedPeerName: expectedPeerName)
         guard case .done = stream.handshake() else {
             close(s)
             throw TestFailure("TLS handshake failed")
