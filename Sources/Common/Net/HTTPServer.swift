@@ -79,9 +79,7 @@ public final class HTTPServer {
     }
 
     func currentDate() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return dateCache.string(forEpochSeconds: ts.tv_sec)
+        dateCache.string(forEpochSeconds: Clock.wallTime().seconds)
     }
 
     /// Starts accepting on already-bound listening sockets (see `Sockets.listen`).
@@ -168,7 +166,7 @@ public final class HTTPServer {
     private func pause(_ listener: Listener, _ code: Int32) {
         let backoff = configuration.acceptBackoffSecs
         delegate?.serverEvent(.outOfDescriptors, .warning, "cannot accept connections: \(String(cString: strerror(code))) "
-            + "(\(connections.count) open); pausing the listener for \(ServerCloseReason.seconds(backoff))")
+            + "(\(connections.count) open); pausing the listener for \(DecimalText.seconds(backoff)) s")
         loop.modify(fd: listener.fd, events: 0)
         loop.schedule(after: backoff) { [weak self, weak listener] in
             guard let self, let listener, !self.shuttingDown, self.listeners.contains(where: { $0 === listener }) else { return }

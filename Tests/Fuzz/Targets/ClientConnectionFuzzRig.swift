@@ -208,46 +208,33 @@ struct ClientConnectionFuzzRig {
                 return try wait(.connect)
             case .handshake:
                 try requireSocket(step)
-                guard let result = socket.handshakeResult else { return try wait(.handshake) }
-                socket.handshakeResult = nil
-                switch result {
-                case .done: machine.handshakeCompleted()
-                case .alert: machine.handshakeFailed("alert from the fuzzer")
-                case .closed: machine.handshakeFailed(nil)
-                }
+                guard socket.finishHandshake(&machine) else { return try wait(.handshake) }
             case .write:
                 try requireSocket(step)
                 let unwritten = machine.withUnwrittenRequest { $0.count }
                 guard unwritten > 0 else { throw ConnectionRuleBroken("asked to write nothing") }
-                if socket.failNextIO {
-                    socket.failNextIO = false
-                    machine.ioFailed("write failed")
-                    continue
+                switch socket.write(unwritten, reportingTo: &machine) {
+                case .wait: return try wait(.writable)
+                case .reported, .read: continue
+                case .wrote(let n):
+                    let bytes = machine.withUnwrittenRequest { Array($0.prefix(n)) }
+                    sentOnConnection += bytes
+                    guard Self.request.starts(with: sentOnConnection) else {
+                        throw ConnectionRuleBroken("wrote bytes that are not the request")
+                    }
+                    machine.wrote(bytes.count)
                 }
-                let n = min(unwritten, socket.writeCapacity)
-                guard n > 0 else { return try wait(.writable) }
-                socket.writeCapacity -= n
-                sentOnConnection += machine.withUnwrittenRequest { Array($0.prefix(n)) }
-                guard Self.request.starts(with: sentOnConnection) else {
-                    throw ConnectionRuleBroken("wrote bytes that are not the request")
-                }
-                machine.wrote(n)
             case .read:
                 try requireSocket(step)
                 guard current != nil else { throw ConnectionRuleBroken("reads with no request in flight") }
-                if socket.failNextIO {
-                    socket.failNextIO = false
-                    machine.ioFailed("read failed")
-                    continue
+                switch socket.read(upTo: readChunk, reportingTo: &machine) {
+                case .wait: return try wait(.readable)
+                case .reported, .wrote: continue
+                case .read(let bytes):
+                    turnBytes += bytes.count
+                    responseBytes += bytes.count
+                    machine.received(bytes)
                 }
-                guard socket.unread > 0 else {
-                    if socket.peerClosed { machine.peerClosed(); continue }
-                    return try wait(.readable)
-                }
-                let bytes = socket.read(readChunk)
-                turnBytes += bytes.count
-                responseBytes += bytes.count
-                machine.received(bytes)
             case .yield:
                 guard turnBytes >= rules.turn.maxBytes else {
                     throw ConnectionRuleBroken("yielded after \(turnBytes) bytes, budget left")

@@ -161,16 +161,71 @@ struct FuzzSocket {
 
     mutating func peerSent(_ bytes: [UInt8]) { inbound += bytes }
 
-    /// Up to `limit` bytes of what the peer sent.
-    mutating func read(_ limit: Int) -> [UInt8] {
+    /// What a read or a write came to: bytes moved, nothing yet (wait for the socket), or a
+    /// close or failure that has been reported to the machine.
+    enum IOStep: Equatable {
+        case read([UInt8])
+        case wrote(Int)
+        case wait
+        case reported
+    }
+
+    /// Up to `limit` bytes of what the peer sent (`TLSStream.read`).
+    mutating func read(upTo limit: Int, reportingTo machine: inout some FuzzDriven) -> IOStep {
+        if failNextIO {
+            failNextIO = false
+            machine.ioFailed("read failed")
+            return .reported
+        }
+        guard unread > 0 else {
+            guard peerClosed else { return .wait }
+            machine.peerClosed()
+            return .reported
+        }
         let end = readIndex + min(limit, unread)
         defer {
             readIndex = end
             if readIndex == inbound.count { inbound.removeAll(keepingCapacity: true); readIndex = 0 }
         }
-        return Array(inbound[readIndex..<end])
+        return .read(Array(inbound[readIndex..<end]))
+    }
+
+    /// As many of `count` bytes as the socket has room for (`TLSStream.write`).
+    mutating func write(_ count: Int, reportingTo machine: inout some FuzzDriven) -> IOStep {
+        if failNextIO {
+            failNextIO = false
+            machine.ioFailed("write failed")
+            return .reported
+        }
+        let n = min(count, writeCapacity)
+        guard n > 0 else { return .wait }
+        writeCapacity -= n
+        return .wrote(n)
+    }
+
+    /// Ends the handshake as the input chose; false while it waits for the peer.
+    mutating func finishHandshake(_ machine: inout some FuzzDriven) -> Bool {
+        guard let result = handshakeResult else { return false }
+        handshakeResult = nil
+        switch result {
+        case .done: machine.handshakeCompleted()
+        case .alert: machine.handshakeFailed("alert from the fuzzer")
+        case .closed: machine.handshakeFailed(nil)
+        }
+        return true
     }
 
     /// A new connection: nothing of the old one's traffic is left.
     mutating func reset() { self = FuzzSocket() }
 }
+
+/// What both machines are told about their socket.
+protocol FuzzDriven {
+    mutating func handshakeCompleted()
+    mutating func handshakeFailed(_ reason: String?)
+    mutating func peerClosed()
+    mutating func ioFailed(_ reason: String)
+}
+
+extension ServerConnectionMachine: FuzzDriven {}
+extension ClientConnectionMachine: FuzzDriven {}

@@ -218,24 +218,14 @@ struct ServerConnectionFuzzRig {
                     throw ConnectionRuleBroken("deadline armed for \(due) s, past the limit of \(latestDeadline) s")
                 }
             case .handshake:
-                guard let result = socket.handshakeResult else { return try wait(.handshake) }
-                socket.handshakeResult = nil
-                switch result {
-                case .done: machine.handshakeCompleted()
-                case .alert: machine.handshakeFailed("alert from the fuzzer")
-                case .closed: machine.handshakeFailed(nil)
-                }
+                guard socket.finishHandshake(&machine) else { return try wait(.handshake) }
             case .read:
-                if socket.failNextIO {
-                    socket.failNextIO = false
-                    machine.ioFailed("read failed")
-                    continue
+                let bytes: [UInt8]
+                switch socket.read(upTo: readChunk, reportingTo: &machine) {
+                case .wait: return try wait(.readable)
+                case .reported, .wrote: continue
+                case .read(let b): bytes = b
                 }
-                guard socket.unread > 0 else {
-                    if socket.peerClosed { machine.peerClosed(); continue }
-                    return try wait(.readable)
-                }
-                let bytes = socket.read(readChunk)
                 turnBytes += bytes.count
                 if !requestInProgress {
                     requestInProgress = true
@@ -266,17 +256,14 @@ struct ServerConnectionFuzzRig {
                 guard unwritten <= Self.maxBodySize + Self.maxHeadSize else {
                     throw ConnectionRuleBroken("an answer of \(unwritten) bytes to write")
                 }
-                if socket.failNextIO {
-                    socket.failNextIO = false
-                    machine.ioFailed("write failed")
-                    continue
+                switch socket.write(unwritten, reportingTo: &machine) {
+                case .wait: return try wait(.writable)
+                case .reported, .read: continue
+                case .wrote(let n):
+                    wire += machine.withUnwrittenOutput { Array($0.prefix(n)) }
+                    machine.wrote(n)
+                    if n == unwritten { answerWritten() }
                 }
-                let n = min(unwritten, socket.writeCapacity)
-                guard n > 0 else { return try wait(.writable) }
-                socket.writeCapacity -= n
-                wire += machine.withUnwrittenOutput { Array($0.prefix(n)) }
-                machine.wrote(n)
-                if n == unwritten { answerWritten() }
             case .yield:
                 guard turnBytes >= rules.turn.maxBytes || turnAnswers >= rules.turn.maxMessages else {
                     throw ConnectionRuleBroken("yielded after \(turnBytes) bytes and \(turnAnswers) answers, budget left")
