@@ -3,7 +3,7 @@ import Glibc
 /// One kept-alive HTTPS connection to one host, driven by an `EventLoop`: the thin driver that
 /// performs what its `ClientConnectionMachine` asks for with a socket, OpenSSL and epoll.
 /// Deadlines, retries, reuse, limits and the share of a loop turn live in the machine.
-/// Loop-confined.
+/// Loop-confined (checked in debug builds where it is used and driven).
 public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
@@ -34,6 +34,7 @@ public final class HTTPSClientConnection: EventHandler {
     /// Sends one request (bytes of a complete HTTP/1.1 request) and calls `completion` once on
     /// the loop thread, within `timeout` seconds.
     public func send(_ requestBytes: [UInt8], timeout: Double, completion: @escaping (Result<ClientResponse, ClientFailure>) -> Void) {
+        loop.assertOnLoopThread("HTTPSClientConnection.send")
         guard self.completion == nil, machine.send(requestBytes, timeout: timeout) else {
             completion(.failure(.io("a request is already in flight")))
             return
@@ -45,6 +46,7 @@ public final class HTTPSClientConnection: EventHandler {
     /// Drops the connection (the next request reconnects). A request in flight is dropped
     /// too, without calling its completion.
     public func disconnect() {
+        loop.assertOnLoopThread("HTTPSClientConnection.disconnect")
         completion = nil
         machine.disconnect()
         drive()
@@ -67,6 +69,7 @@ public final class HTTPSClientConnection: EventHandler {
     public func resume() { drive() }
 
     private func drive() {
+        loop.assertOnLoopThread("HTTPSClientConnection")
         guard !driving else { return }
         driving = true
         defer { driving = false }

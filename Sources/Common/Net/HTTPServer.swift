@@ -49,7 +49,8 @@ public struct HTTPServerConfiguration: Sendable {
 /// sends a ClientHello delays nobody), keep-alive, pipelining, bounded memory, timeouts, a
 /// bounded share of each loop turn per connection, and a connection table that evicts
 /// connections stuck before their handshake when it is full.
-/// Loop-confined: create it and call its methods on the loop thread (or through `loop.execute`).
+/// Loop-confined: create it and call its methods on the loop thread (or through `loop.execute`);
+/// debug builds check it at every entry point (`EventLoop.assertOnLoopThread`).
 public final class HTTPServer {
     let loop: EventLoop
     let configuration: HTTPServerConfiguration
@@ -84,6 +85,7 @@ public final class HTTPServer {
 
     /// Starts accepting on already-bound listening sockets (see `Sockets.listen`).
     public func start(listening fds: [Int32]) throws(NetError) {
+        loop.assertOnLoopThread("HTTPServer.start")
         for fd in fds {
             let l = Listener(fd: fd, server: self)
             try loop.register(fd: fd, events: IOEvents.read, handler: l)
@@ -92,11 +94,15 @@ public final class HTTPServer {
     }
 
     /// New connections use `context`; existing ones keep the one they started with.
-    public func replaceTLSContext(_ context: TLSContext) { tlsContext = context }
+    public func replaceTLSContext(_ context: TLSContext) {
+        loop.assertOnLoopThread("HTTPServer.replaceTLSContext")
+        tlsContext = context
+    }
 
     /// Stops accepting, closes idle connections, lets in-flight responses finish, then calls
     /// `completion` (on the loop thread) once no connection remains.
     public func shutdown(completion: @escaping () -> Void) {
+        loop.assertOnLoopThread("HTTPServer.shutdown")
         shuttingDown = true
         for l in listeners {
             loop.unregister(fd: l.fd)
@@ -111,6 +117,7 @@ public final class HTTPServer {
     /// Accepts what is queued, up to `acceptsPerTurn` (the listener stays readable for the
     /// rest, so the next turn continues), and pauses the listener when descriptors run out.
     func accept(from listener: Listener) {
+        loop.assertOnLoopThread("HTTPServer.accept")
         for _ in 0..<configuration.acceptsPerTurn {
             switch Sockets.accept(listener.fd) {
             case .none:

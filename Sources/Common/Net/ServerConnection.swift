@@ -4,6 +4,7 @@ import Glibc
 /// `ServerConnectionMachine` asks for with OpenSSL and epoll. Every rule (deadlines, limits,
 /// keep-alive, the share of a loop turn) lives in the machine; this class only does I/O, calls
 /// the delegate and keeps the epoll interest matching what the machine waits for.
+/// Loop-confined (checked in debug builds where it is driven).
 final class ServerConnection: EventHandler {
     let id: UInt64
     let fd: Int32
@@ -57,12 +58,14 @@ final class ServerConnection: EventHandler {
     /// A deferred answer (see `HTTPResponder`); ignored unless it answers the request the
     /// connection is waiting on.
     func deliver(_ response: HTTPServerResponse, to number: UInt64) {
+        server.loop.assertOnLoopThread("HTTPResponder.send")
         guard !isClosed, machine.isAwaitingAnswer(number) else { return }
         machine.respond(response, date: server.currentDate())
         drive()
     }
 
     private func drive() {
+        server.loop.assertOnLoopThread("ServerConnection")
         guard !driving, !isClosed else { return }
         driving = true
         defer { driving = false }
