@@ -87,32 +87,15 @@ public final class HTTPSClientConnection: EventHandler {
                 return watch(IOEvents.write)
             case .handshake:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch stream.handshake() {
-                case .done: machine.handshakeCompleted()
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.handshakeFailed(nil)
-                case .failed(let why): machine.handshakeFailed(why)
-                }
+                if let interest = machine.report(handshake: stream.handshake()) { return watch(interest) }
             case .write:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch machine.withUnwrittenRequest({ stream.write($0) }) {
-                case .done(let n): machine.wrote(n)
-                case .wantWrite: return watch(IOEvents.write)
-                case .wantRead: return watch(IOEvents.read)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = machine.withUnwrittenRequest { stream.write($0) }
+                if let interest = machine.report(write: result) { return watch(interest) }
             case .read:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch readBuffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
-                case .done(let n):
-                    readBuffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = readBuffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
+                if let interest = readBuffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .yield:
                 // Parked until the next turn, so the other connections and the timers get theirs.
                 watch(0)

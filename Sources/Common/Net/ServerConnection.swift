@@ -75,25 +75,13 @@ final class ServerConnection: EventHandler {
             case .armDeadline(let seconds):
                 arm(seconds)
             case .handshake:
-                switch stream.handshake() {
-                case .done:
-                    machine.handshakeCompleted()
-                    server.handshakeCompleted(id)
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.handshakeFailed(nil)
-                case .failed(let why): machine.handshakeFailed(why)
-                }
+                let result = stream.handshake()
+                if let interest = machine.report(handshake: result) { return watch(interest) }
+                if case .done = result { server.handshakeCompleted(id) }
             case .read:
                 let buffer = server.readBuffer
-                switch buffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
-                case .done(let n):
-                    buffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = buffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
+                if let interest = buffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .answer(let head):
                 guard let delegate = server.delegate else {
                     machine.ioFailed("the server has no delegate")
@@ -114,13 +102,8 @@ final class ServerConnection: EventHandler {
                 // everything (or closed) would wake the loop on every turn while nobody reads.
                 return watch(0)
             case .write:
-                switch machine.withUnwrittenOutput({ stream.write($0) }) {
-                case .done(let n): machine.wrote(n)
-                case .wantWrite: return watch(IOEvents.write)
-                case .wantRead: return watch(IOEvents.read)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = machine.withUnwrittenOutput { stream.write($0) }
+                if let interest = machine.report(write: result) { return watch(interest) }
             case .yield:
                 // Parked until the next turn: epoll would otherwise report the same readable
                 // socket again this turn (or OpenSSL may hold decrypted bytes epoll cannot see).

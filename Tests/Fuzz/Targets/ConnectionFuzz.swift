@@ -171,7 +171,7 @@ struct FuzzSocket {
     }
 
     /// Up to `limit` bytes of what the peer sent (`TLSStream.read`).
-    mutating func read(upTo limit: Int, reportingTo machine: inout some FuzzDriven) -> IOStep {
+    mutating func read(upTo limit: Int, reportingTo machine: inout some TLSDrivenMachine) -> IOStep {
         if failNextIO {
             failNextIO = false
             machine.ioFailed("read failed")
@@ -191,7 +191,7 @@ struct FuzzSocket {
     }
 
     /// As many of `count` bytes as the socket has room for (`TLSStream.write`).
-    mutating func write(_ count: Int, reportingTo machine: inout some FuzzDriven) -> IOStep {
+    mutating func write(_ count: Int, reportingTo machine: inout some TLSDrivenMachine) -> IOStep {
         if failNextIO {
             failNextIO = false
             machine.ioFailed("write failed")
@@ -204,7 +204,7 @@ struct FuzzSocket {
     }
 
     /// Ends the handshake as the input chose; false while it waits for the peer.
-    mutating func finishHandshake(_ machine: inout some FuzzDriven) -> Bool {
+    mutating func finishHandshake(_ machine: inout some TLSDrivenMachine) -> Bool {
         guard let result = handshakeResult else { return false }
         handshakeResult = nil
         switch result {
@@ -219,13 +219,3 @@ struct FuzzSocket {
     mutating func reset() { self = FuzzSocket() }
 }
 
-/// What both machines are told about their socket.
-protocol FuzzDriven {
-    mutating func handshakeCompleted()
-    mutating func handshakeFailed(_ reason: String?)
-    mutating func peerClosed()
-    mutating func ioFailed(_ reason: String)
-}
-
-extension ServerConnectionMachine: FuzzDriven {}
-extension ClientConnectionMachine: FuzzDriven {}
