@@ -24,11 +24,8 @@ struct ClientConnectionFuzzRig {
     }
 
     let rules: ClientConnectionMachine.Rules
-    let readChunk: Int
-    let timeStep: Double
     private var machine: ClientConnectionMachine
-    private var clock = FuzzDeadline()
-    private var socket = FuzzSocket()
+    private var around: FuzzSurroundings
     private var waiting = Wait.idle
     private var socketOpen = false
     private var connectRefusedNext = false
@@ -62,8 +59,7 @@ struct ClientConnectionFuzzRig {
             rules.turn = TurnBudget(maxBytes: 48, maxMessages: 1)
         }
         self.rules = rules
-        readChunk = small ? 16 : ReadBuffer().bytes.count
-        timeStep = small ? 0.02 : 0.25
+        around = FuzzSurroundings(readChunk: small ? 16 : ReadBuffer().bytes.count, timeStep: small ? 0.02 : 0.25)
         machine = ClientConnectionMachine(rules: rules)
     }
 
@@ -76,8 +72,8 @@ struct ClientConnectionFuzzRig {
         }
         // Let time run: a request still in flight ends at its deadline.
         if current != nil {
-            guard let due = clock.due else { throw ConnectionRuleBroken("a request in flight at the end with no deadline") }
-            try advance(by: due - clock.now + 1)
+            guard let due = around.clock.due else { throw ConnectionRuleBroken("a request in flight at the end with no deadline") }
+            try advance(by: due - around.clock.now + 1)
         }
         for (i, r) in requests.enumerated() where r.completions != 1 {
             throw ConnectionRuleBroken("request \(i + 1) completed \(r.completions) times")
@@ -90,43 +86,41 @@ struct ClientConnectionFuzzRig {
 
     private mutating func apply(_ event: ConnectionFuzzEvent, _ input: inout FuzzEventReader) throws(ConnectionRuleBroken) {
         switch event {
-        case .peerSends: try serverSends(input.take(Int(input.byte())))
-        case .peerSendsFragment, .answerPolicyOrUnsolicited: try serverSends(fragment(input.byte()))
-        case .peerFloods:
-            let piece = fragment(input.byte())
-            let count = Int(input.byte()) + 1
-            try serverSends(Array(repeatElement(piece, count: count).joined()))
-        case .timePasses: try advance(by: Double(input.byte()) * timeStep)
+        case .peerSends, .peerSendsFragment, .peerFloods:
+            try serverSends(input.peerBytes(for: event, fragments: Self.fragments))
+        case .answerPolicyOrUnsolicited:
+            try serverSends(input.peerBytes(for: .peerSendsFragment, fragments: Self.fragments))
+        case .timePasses: try advance(by: Double(input.byte()) * around.timeStep)
         case .nextTurn, .strayAnswerOrTurn: if waiting == .nextTurn { try drive() }
         case .socketDrains:
-            socket.writeCapacity += Int(input.byte()) * 16
+            around.socket.writeCapacity += Int(input.byte()) * 16
             if waiting == .writable { try drive() }
         case .handshake:
-            socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
+            around.socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
             if waiting == .handshake { try drive() }
         case .answerOrConnect:
             connectOutcome = [0, ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH][Int(input.byte() % 4)]
             if waiting == .connect { try handleEvents() }
         case .lateAnswerOrSend:
-            let timeout = Double(input.byte() % 64 + 1) * timeStep * 4
+            let timeout = Double(input.byte() % 64 + 1) * around.timeStep * 4
             let accepted = machine.send(Self.request, timeout: timeout)
             guard accepted == (current == nil) else {
                 throw ConnectionRuleBroken(accepted ? "a second request accepted while one is in flight" : "a request refused with none in flight")
             }
             guard accepted else { return }
-            requests.append(Request(sentAt: clock.now, timeout: timeout))
+            requests.append(Request(sentAt: around.clock.now, timeout: timeout))
             current = requests.count - 1
             responseBytes = 0
             sentOnConnection = []
             try drive()
         case .peerCloses:
-            socket.peerClosed = true
+            around.socket.peerClosed = true
             if waiting == .readable || waiting == .idleWatch { try handleEvents() }
         case .reset:
             // An error or a reset: epoll reports it whatever the interest.
             guard socketOpen else { return }
-            socket.failNextIO = true
-            socket.peerClosed = true
+            around.socket.failNextIO = true
+            around.socket.peerClosed = true
             if machine.isConnecting { connectOutcome = ECONNRESET }
             try handleEvents()
         case .shutdownOrDisconnect:
@@ -135,16 +129,14 @@ struct ClientConnectionFuzzRig {
             machine.disconnect()
             try drive()
         case .evictOrConnectRefused: connectRefusedNext = true
-        case .ioFails: socket.failNextIO = true
+        case .ioFails: around.socket.failNextIO = true
         }
     }
-
-    private func fragment(_ index: UInt8) -> [UInt8] { Self.fragments[Int(index) % Self.fragments.count] }
 
     private mutating func serverSends(_ bytes: [UInt8]) throws(ConnectionRuleBroken) {
         guard socketOpen, !bytes.isEmpty, serverBytes < 1 << 20 else { return }
         serverBytes += bytes.count
-        socket.peerSent(bytes)
+        around.socket.peerSent(bytes)
         if waiting == .readable || waiting == .idleWatch { try handleEvents() }
     }
 
@@ -165,8 +157,8 @@ struct ClientConnectionFuzzRig {
     }
 
     private mutating func advance(by seconds: Double) throws(ConnectionRuleBroken) {
-        let target = clock.now + seconds
-        while clock.advance(to: target) {
+        let target = around.clock.now + seconds
+        while around.clock.advance(to: target) {
             machine.deadlineExpired()
             try drive()
             guard !machine.hasRequestInFlight else { throw ConnectionRuleBroken("the deadline fired and the request is still in flight") }
@@ -184,17 +176,17 @@ struct ClientConnectionFuzzRig {
             switch step {
             case .armDeadline(let seconds):
                 guard let c = current else { throw ConnectionRuleBroken("armed a deadline with no request in flight") }
-                try clock.arm(after: seconds)
+                try around.clock.arm(after: seconds)
                 let limit = requests[c].sentAt + requests[c].timeout
-                guard let due = clock.due, abs(due - limit) < 1e-9 else {
-                    throw ConnectionRuleBroken("deadline armed for \(clock.due ?? 0) s, the request's is \(limit) s")
+                guard let due = around.clock.due, abs(due - limit) < 1e-9 else {
+                    throw ConnectionRuleBroken("deadline armed for \(around.clock.due ?? 0) s, the request's is \(limit) s")
                 }
             case .cancelDeadline:
-                clock.cancel()
+                around.clock.cancel()
             case .connect:
                 guard current != nil else { throw ConnectionRuleBroken("connects with no request in flight") }
                 guard !socketOpen else { throw ConnectionRuleBroken("opens a socket over an open one") }
-                socket.reset()
+                around.socket.reset()
                 sentOnConnection = []
                 responseBytes = 0
                 if connectRefusedNext {
@@ -208,12 +200,12 @@ struct ClientConnectionFuzzRig {
                 return try wait(.connect)
             case .handshake:
                 try requireSocket(step)
-                guard socket.finishHandshake(&machine) else { return try wait(.handshake) }
+                guard around.socket.finishHandshake(&machine) else { return try wait(.handshake) }
             case .write:
                 try requireSocket(step)
                 let unwritten = machine.withUnwrittenRequest { $0.count }
                 guard unwritten > 0 else { throw ConnectionRuleBroken("asked to write nothing") }
-                switch socket.write(unwritten, reportingTo: &machine) {
+                switch around.socket.write(unwritten, reportingTo: &machine) {
                 case .wait: return try wait(.writable)
                 case .reported, .read: continue
                 case .wrote(let n):
@@ -227,7 +219,7 @@ struct ClientConnectionFuzzRig {
             case .read:
                 try requireSocket(step)
                 guard current != nil else { throw ConnectionRuleBroken("reads with no request in flight") }
-                switch socket.read(upTo: readChunk, reportingTo: &machine) {
+                switch around.socket.read(upTo: around.readChunk, reportingTo: &machine) {
                 case .wait: return try wait(.readable)
                 case .reported, .wrote: continue
                 case .read(let bytes):
@@ -242,10 +234,10 @@ struct ClientConnectionFuzzRig {
                 return try wait(.nextTurn)
             case .disconnect:
                 socketOpen = false
-                socket.reset()
+                around.socket.reset()
             case .complete(let result):
                 guard let c = current else { throw ConnectionRuleBroken("completed with no request in flight") }
-                guard clock.due == nil else { throw ConnectionRuleBroken("completed with its deadline still armed") }
+                guard around.clock.due == nil else { throw ConnectionRuleBroken("completed with its deadline still armed") }
                 requests[c].completions += 1
                 current = nil
                 responseBytes = 0
@@ -263,7 +255,7 @@ struct ClientConnectionFuzzRig {
                 try requireSocket(step)
                 guard current == nil, machine.isKeptAlive else { throw ConnectionRuleBroken("watches an idle connection with a request in flight") }
                 // Readable at once when the server has sent or closed: epoll says so next.
-                guard socket.unread == 0, !socket.peerClosed, !socket.failNextIO else {
+                guard around.socket.unread == 0, !around.socket.peerClosed, !around.socket.failNextIO else {
                     machine.readableWhileIdle()
                     continue
                 }
@@ -272,10 +264,10 @@ struct ClientConnectionFuzzRig {
                 guard current == nil, !socketOpen else { throw ConnectionRuleBroken("idle with a request in flight or a socket open") }
                 return try wait(.idle)
             }
-            guard turnBytes <= rules.turn.maxBytes + readChunk else {
+            guard turnBytes <= rules.turn.maxBytes + around.readChunk else {
                 throw ConnectionRuleBroken("read \(turnBytes) bytes in one turn, budget \(rules.turn.maxBytes) + one read")
             }
-            let wireLimit = rules.limits.maxResponseBytes + rules.limits.maxBufferedBytes + readChunk
+            let wireLimit = rules.limits.maxResponseBytes + rules.limits.maxBufferedBytes + around.readChunk
             guard responseBytes <= wireLimit else {
                 throw ConnectionRuleBroken("\(responseBytes) bytes read for one response, limit \(rules.limits.maxResponseBytes)")
             }
@@ -293,7 +285,7 @@ struct ClientConnectionFuzzRig {
             throw ConnectionRuleBroken("the machine says a request is \(machine.hasRequestInFlight ? "" : "not ")in flight")
         }
         if let c = current {
-            guard let due = clock.due else { throw ConnectionRuleBroken("waits (\(what)) with a request in flight and no deadline") }
+            guard let due = around.clock.due else { throw ConnectionRuleBroken("waits (\(what)) with a request in flight and no deadline") }
             guard due <= requests[c].sentAt + requests[c].timeout + 1e-9 else {
                 throw ConnectionRuleBroken("deadline at \(due) s, past the request's \(requests[c].sentAt + requests[c].timeout) s")
             }

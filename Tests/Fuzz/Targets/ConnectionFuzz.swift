@@ -107,10 +107,33 @@ struct FuzzEventReader {
     mutating func event() -> ConnectionFuzzEvent {
         ConnectionFuzzEvent(rawValue: byte() & 0x0F) ?? .nextTurn
     }
+
+    /// The bytes a `peerSends`, `peerSendsFragment` or `peerFloods` event spells, with the rig's
+    /// fragments; nothing for other events.
+    mutating func peerBytes(for event: ConnectionFuzzEvent, fragments: [[UInt8]]) -> [UInt8] {
+        switch event {
+        case .peerSends: return take(Int(byte()))
+        case .peerSendsFragment: return fragments[Int(byte()) % fragments.count]
+        case .peerFloods:
+            let piece = fragments[Int(byte()) % fragments.count]
+            return Array(repeatElement(piece, count: Int(byte()) + 1).joined())
+        default: return []
+        }
+    }
 }
 
-/// The simulated clock both rigs share the shape of: the connection's one deadline, fired
-/// when time reaches it.
+/// What a rig simulates around its machine: the peer behind the socket, the clock, and the
+/// scale of the run (small rules take small reads and small steps of time).
+struct FuzzSurroundings {
+    var clock = FuzzDeadline()
+    var socket = FuzzSocket()
+    /// Bytes one read returns at most (the driver's shared read buffer).
+    let readChunk: Int
+    /// Seconds per unit of a `timePasses` byte.
+    let timeStep: Double
+}
+
+/// The simulated clock: the connection's one deadline, fired when time reaches it.
 struct FuzzDeadline {
     private(set) var now: Double = 0
     private(set) var due: Double?

@@ -17,13 +17,8 @@ struct ServerConnectionFuzzRig {
     enum Wait { case handshake, readable, writable, answer, nextTurn, closed }
 
     let rules: ServerConnectionMachine.Rules
-    /// Bytes one read returns at most (the driver's shared read buffer).
-    let readChunk: Int
-    /// Seconds per unit of a `timePasses` byte.
-    let timeStep: Double
     private var machine: ServerConnectionMachine
-    private var clock = FuzzDeadline()
-    private var socket = FuzzSocket()
+    private var around: FuzzSurroundings
     private var waiting = Wait.handshake
     private var closeReason: ServerCloseReason?
     /// A second parser, fed what the machine read in other pieces, and what it found.
@@ -67,8 +62,7 @@ struct ServerConnectionFuzzRig {
             rules.turn = TurnBudget(maxBytes: 96, maxMessages: 2)
         }
         self.rules = rules
-        readChunk = small ? 16 : ReadBuffer().bytes.count
-        timeStep = small ? 0.02 : 0.5
+        around = FuzzSurroundings(readChunk: small ? 16 : ReadBuffer().bytes.count, timeStep: small ? 0.02 : 0.5)
         machine = ServerConnectionMachine(rules: rules)
         reference = HTTPRequestParser(limits: rules.limits)
         latestDeadline = rules.requestTimeoutSecs
@@ -84,7 +78,7 @@ struct ServerConnectionFuzzRig {
         let closedEarly = closeReason
         // Let time run: whatever the connection waits for, its deadline ends it.
         if closeReason == nil {
-            guard clock.due != nil else { throw ConnectionRuleBroken("open at the end with no deadline armed") }
+            guard around.clock.due != nil else { throw ConnectionRuleBroken("open at the end with no deadline armed") }
             try advance(by: 2 * (rules.requestTimeoutSecs + rules.idleTimeoutSecs))
             guard closeReason != nil else { throw ConnectionRuleBroken("still open after its deadline") }
         }
@@ -103,19 +97,15 @@ struct ServerConnectionFuzzRig {
 
     private mutating func apply(_ event: ConnectionFuzzEvent, _ input: inout FuzzEventReader) throws(ConnectionRuleBroken) {
         switch event {
-        case .peerSends: try peerSends(input.take(Int(input.byte())))
-        case .peerSendsFragment: try peerSends(fragment(input.byte()))
-        case .peerFloods:
-            let piece = fragment(input.byte())
-            let count = Int(input.byte()) + 1
-            try peerSends(Array(repeatElement(piece, count: count).joined()))
-        case .timePasses: try advance(by: Double(input.byte()) * timeStep)
+        case .peerSends, .peerSendsFragment, .peerFloods:
+            try peerSends(input.peerBytes(for: event, fragments: Self.fragments))
+        case .timePasses: try advance(by: Double(input.byte()) * around.timeStep)
         case .nextTurn: if waiting == .nextTurn { try drive() }
         case .socketDrains:
-            socket.writeCapacity += Int(input.byte()) * 16
+            around.socket.writeCapacity += Int(input.byte()) * 16
             if waiting == .writable { try drive() }
         case .handshake:
-            socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
+            around.socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
             if waiting == .handshake { try drive() }
         case .answerOrConnect:
             try deliver(to: machine.answerNumber)
@@ -128,11 +118,11 @@ struct ServerConnectionFuzzRig {
             }
             try deliver(to: old)
         case .peerCloses:
-            socket.peerClosed = true
+            around.socket.peerClosed = true
             if waiting == .readable { try drive() }
         case .reset:
             // What `handleEvents` does with an error or hang-up, reported whatever the interest.
-            socket.failNextIO = true
+            around.socket.failNextIO = true
             try drive()
             if closeReason == nil {
                 machine.peerClosed()
@@ -145,7 +135,7 @@ struct ServerConnectionFuzzRig {
             machine.evict()
             try drive()
         case .ioFails:
-            socket.failNextIO = true
+            around.socket.failNextIO = true
             if waiting == .readable || waiting == .writable { try drive() }
         case .answerPolicyOrUnsolicited:
             let b = input.byte()
@@ -163,8 +153,6 @@ struct ServerConnectionFuzzRig {
         try checkClosedStaysClosed(after: event)
     }
 
-    private func fragment(_ index: UInt8) -> [UInt8] { Self.fragments[Int(index) % Self.fragments.count] }
-
     private mutating func peerSends(_ bytes: [UInt8]) throws(ConnectionRuleBroken) {
         // Bound the run's work: a megabyte is far past every limit.
         guard !bytes.isEmpty, peerBytes < 1 << 20 else { return }
@@ -173,7 +161,7 @@ struct ServerConnectionFuzzRig {
             machine.received(bytes)  // a driver would not; the machine must ignore it
             return
         }
-        socket.peerSent(bytes)
+        around.socket.peerSent(bytes)
         if waiting == .readable { try drive() }
     }
 
@@ -190,14 +178,14 @@ struct ServerConnectionFuzzRig {
     }
 
     private mutating func advance(by seconds: Double) throws(ConnectionRuleBroken) {
-        let target = clock.now + seconds
-        while clock.advance(to: target) {
+        let target = around.clock.now + seconds
+        while around.clock.advance(to: target) {
             machine.deadlineExpired()
             try drive()
             guard closeReason != nil else { throw ConnectionRuleBroken("the deadline fired and the connection stayed open") }
         }
-        if closeReason == nil, clock.now > latestDeadline + 1e-9 {
-            throw ConnectionRuleBroken("open at \(clock.now) s, past its limit of \(latestDeadline) s")
+        if closeReason == nil, around.clock.now > latestDeadline + 1e-9 {
+            throw ConnectionRuleBroken("open at \(around.clock.now) s, past its limit of \(latestDeadline) s")
         }
     }
 
@@ -213,15 +201,15 @@ struct ServerConnectionFuzzRig {
             let step = machine.nextStep()
             switch step {
             case .armDeadline(let seconds):
-                try clock.arm(after: seconds)
-                if let due = clock.due, due > latestDeadline + 1e-9 {
+                try around.clock.arm(after: seconds)
+                if let due = around.clock.due, due > latestDeadline + 1e-9 {
                     throw ConnectionRuleBroken("deadline armed for \(due) s, past the limit of \(latestDeadline) s")
                 }
             case .handshake:
-                guard socket.finishHandshake(&machine) else { return try wait(.handshake) }
+                guard around.socket.finishHandshake(&machine) else { return try wait(.handshake) }
             case .read:
                 let bytes: [UInt8]
-                switch socket.read(upTo: readChunk, reportingTo: &machine) {
+                switch around.socket.read(upTo: around.readChunk, reportingTo: &machine) {
                 case .wait: return try wait(.readable)
                 case .reported, .wrote: continue
                 case .read(let b): bytes = b
@@ -229,11 +217,11 @@ struct ServerConnectionFuzzRig {
                 turnBytes += bytes.count
                 if !requestInProgress {
                     requestInProgress = true
-                    latestDeadline = clock.now + rules.requestTimeoutSecs
+                    latestDeadline = around.clock.now + rules.requestTimeoutSecs
                 }
                 unreferenced += bytes
                 machine.received(bytes)
-                let bound = rules.limits.maxBufferedBytes + rules.turn.maxBytes + readChunk
+                let bound = rules.limits.maxBufferedBytes + rules.turn.maxBytes + around.readChunk
                 guard machine.bufferedRequestBytes <= bound else {
                     throw ConnectionRuleBroken("holds \(machine.bufferedRequestBytes) request bytes, bound \(bound)")
                 }
@@ -256,7 +244,7 @@ struct ServerConnectionFuzzRig {
                 guard unwritten <= Self.maxBodySize + Self.maxHeadSize else {
                     throw ConnectionRuleBroken("an answer of \(unwritten) bytes to write")
                 }
-                switch socket.write(unwritten, reportingTo: &machine) {
+                switch around.socket.write(unwritten, reportingTo: &machine) {
                 case .wait: return try wait(.writable)
                 case .reported, .read: continue
                 case .wrote(let n):
@@ -272,13 +260,13 @@ struct ServerConnectionFuzzRig {
             case .close(let reason):
                 closeReason = reason
                 waiting = .closed
-                clock.cancel()
+                around.clock.cancel()
                 guard machine.bufferedRequestBytes == 0, machine.withUnwrittenOutput({ $0.count }) == 0 else {
                     throw ConnectionRuleBroken("closed (\(reason)) and still holds bytes")
                 }
                 return
             }
-            guard turnBytes <= rules.turn.maxBytes + readChunk else {
+            guard turnBytes <= rules.turn.maxBytes + around.readChunk else {
                 throw ConnectionRuleBroken("read \(turnBytes) bytes in one turn, budget \(rules.turn.maxBytes) + one read")
             }
         }
@@ -297,12 +285,12 @@ struct ServerConnectionFuzzRig {
         answersWritten += 1
         // Pipelined bytes already read start the next request now; otherwise it idles.
         requestInProgress = machine.bufferedRequestBytes > 0
-        latestDeadline = clock.now + (requestInProgress ? rules.requestTimeoutSecs : rules.idleTimeoutSecs)
+        latestDeadline = around.clock.now + (requestInProgress ? rules.requestTimeoutSecs : rules.idleTimeoutSecs)
     }
 
     private mutating func wait(_ what: Wait) throws(ConnectionRuleBroken) {
         waiting = what
-        guard clock.due != nil else { throw ConnectionRuleBroken("waits (\(what)) with no deadline armed") }
+        guard around.clock.due != nil else { throw ConnectionRuleBroken("waits (\(what)) with no deadline armed") }
         // Waiting for the socket with a complete request read but not handed out would leave
         // the client without an answer.
         try compareWithReference(complete: what == .readable)
