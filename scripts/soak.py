@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_peers as hp  # noqa: E402
 
 # Bounds, stated once (the README's `make soak` entry repeats them). Measured on a shared
-# 2-core machine: p99 12 ms, checks 0.5 s, log 7 KiB a minute, RSS and descriptors flat.
+# 2-core machine: p99 7-12 ms, checks under 1 s, log 7 KiB a minute, RSS and descriptors flat.
 MAX_P99_MS = float(os.environ.get("SOAK_MAX_P99_MS", "50"))
 GOOD_TIMEOUT_SECS = 2.0
 CHECK_TIMEOUT_SECS = 2.0          # fleet check --timeout
