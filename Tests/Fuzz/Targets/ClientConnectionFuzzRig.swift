@@ -92,12 +92,9 @@ struct ClientConnectionFuzzRig {
             try serverSends(input.peerBytes(for: .peerSendsFragment, fragments: Self.fragments))
         case .timePasses: try advance(by: Double(input.byte()) * around.timeStep)
         case .nextTurn, .strayAnswerOrTurn: if waiting == .nextTurn { try drive() }
-        case .socketDrains:
-            around.socket.writeCapacity += Int(input.byte()) * 16
-            if waiting == .writable { try drive() }
-        case .handshake:
-            around.socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
-            if waiting == .handshake { try drive() }
+        case .socketDrains, .handshake:
+            around.socketChanged(event, &input)
+            if waiting == (event == .handshake ? .handshake : .writable) { try drive() }
         case .answerOrConnect:
             connectOutcome = [0, ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH][Int(input.byte() % 4)]
             if waiting == .connect { try handleEvents() }

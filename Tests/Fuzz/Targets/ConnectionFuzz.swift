@@ -131,6 +131,16 @@ struct FuzzSurroundings {
     let readChunk: Int
     /// Seconds per unit of a `timePasses` byte.
     let timeStep: Double
+
+    /// The socket events both sides treat alike: the peer reads (`socketDrains`: the socket
+    /// takes that many more bytes, a byte x 16) or the handshake ends (`handshake`: a byte says how).
+    mutating func socketChanged(_ event: ConnectionFuzzEvent, _ input: inout FuzzEventReader) {
+        switch event {
+        case .socketDrains: socket.writeCapacity += Int(input.byte()) * 16
+        case .handshake: socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
+        default: break
+        }
+    }
 }
 
 /// The simulated clock: the connection's one deadline, fired when time reaches it.

@@ -101,12 +101,9 @@ struct ServerConnectionFuzzRig {
             try peerSends(input.peerBytes(for: event, fragments: Self.fragments))
         case .timePasses: try advance(by: Double(input.byte()) * around.timeStep)
         case .nextTurn: if waiting == .nextTurn { try drive() }
-        case .socketDrains:
-            around.socket.writeCapacity += Int(input.byte()) * 16
-            if waiting == .writable { try drive() }
-        case .handshake:
-            around.socket.handshakeResult = FuzzSocket.handshakeResult(input.byte())
-            if waiting == .handshake { try drive() }
+        case .socketDrains, .handshake:
+            around.socketChanged(event, &input)
+            if waiting == (event == .handshake ? .handshake : .writable) { try drive() }
         case .answerOrConnect:
             try deliver(to: machine.answerNumber)
         case .lateAnswerOrSend:
