@@ -57,8 +57,8 @@ bench: release bench-deps
 clean:
 	rm -rf .build
 
-## fuzz: libFuzzer over the request, response, JSON and metadata parsers, FUZZ_SECS seconds per
-## target (default 180), from the seed corpora in Tests/Fuzz/corpus
+## fuzz: libFuzzer over the request, response, JSON and metadata parsers and the connection state
+## machines, FUZZ_SECS seconds per target (default 180), from the seed corpora in Tests/Fuzz/corpus
 fuzz: deps
 	@scripts/fuzz.sh
 

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 FUZZ_SECS=${FUZZ_SECS:-180}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
-ALL_TARGETS="request-parser response-parser json-parser metadata-decoder"
+ALL_TARGETS="request-parser response-parser json-parser metadata-decoder connection"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 SWIFTC=${SWIFTC:-swiftc}
 OUT=$ROOT/.build/fuzz
@@ -31,7 +31,8 @@ MAP
     local common
     mapfile -t common < <(find "$ROOT/Sources/Common" -name '*.swift' | sort)
     echo "fuzz: compiling Common (${#common[@]} files) with $SANITIZE ..."
-    "$SWIFTC" -O -swift-version 6 -parse-as-library $SANITIZE "${includes[@]}" \
+    # -enable-testing: the connection target drives the state machines, which are internal.
+    "$SWIFTC" -O -enable-testing -swift-version 6 -parse-as-library $SANITIZE "${includes[@]}" \
         -module-name Common -emit-library -static -emit-module -emit-module-path "$OUT/modules/Common.swiftmodule" \
         -o "$OUT/libCommon.a" "${common[@]}"
     echo "fuzz: linking the driver ..."

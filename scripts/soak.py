@@ -27,14 +27,20 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_peers as hp  # noqa: E402
 
-# Bounds, stated once (the README's `make soak` entry repeats them).
-MAX_P99_MS = float(os.environ.get("SOAK_MAX_P99_MS", "100"))
+# Bounds, stated once (the README's `make soak` entry repeats them). Measured on a shared
+# 2-core machine: p99 7-12 ms, checks under 1 s, log 7 KiB a minute, RSS and descriptors flat.
+MAX_P99_MS = float(os.environ.get("SOAK_MAX_P99_MS", "50"))
 GOOD_TIMEOUT_SECS = 2.0
 CHECK_TIMEOUT_SECS = 2.0          # fleet check --timeout
-CHECK_MAX_SECS = 3 * CHECK_TIMEOUT_SECS + 2
-RSS_GROWTH = (1.5, 32 * 1024)     # end <= start * 1.5 + 32 MiB (KiB units)
+# One sweep polls every host at once, so a check ends within one timeout; the rest is the
+# process starting and exiting on a busy machine. A flooding exporter that stalled the poller
+# would push it past this.
+CHECK_MAX_SECS = CHECK_TIMEOUT_SECS + 2
+RSS_GROWTH = (1.25, 16 * 1024)    # end and peak <= start * 1.25 + 16 MiB (KiB units)
 FD_GROWTH = 64                    # end <= start + 64
-LOG_BYTES_PER_MIN = 100 * 1024    # the exporter's log file
+# Every client-caused line is rate-limited per kind (5 a minute); SIGHUP every 3 s adds two
+# lines. Together a few KiB a minute; 32 KiB leaves room and still catches an unthrottled kind.
+LOG_BYTES_PER_MIN = 32 * 1024     # the exporter's log file
 SIM_HOSTS = 20
 IDLE_CONNECTIONS = 200
 
@@ -342,8 +348,8 @@ def main():
                 print(f"{name:<12}{'died':>12}")
                 continue
             print(f"{name:<12}{s[0] // 1024:>9} MiB{e[0] // 1024:>8} MiB{pk[0] // 1024:>8} MiB{s[1]:>11}{e[1]:>9}{pk[1]:>10}")
-            if e[0] > s[0] * RSS_GROWTH[0] + RSS_GROWTH[1]:
-                failures.append(f"{name} RSS grew from {s[0]} to {e[0]} KiB")
+            if max(e[0], pk[0]) > s[0] * RSS_GROWTH[0] + RSS_GROWTH[1]:
+                failures.append(f"{name} RSS grew from {s[0]} to {e[0]} KiB (peak {pk[0]} KiB)")
             if e[1] > s[1] + FD_GROWTH:
                 failures.append(f"{name} descriptors grew from {s[1]} to {e[1]}")
         for name, p in (("exporter", exporter), ("simulator", sim)):

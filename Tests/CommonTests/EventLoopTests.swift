@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import XCTest
 
 @testable import Common
@@ -73,5 +74,24 @@ final class EventLoopTests: XCTestCase {
         }
         XCTAssertEqual(seenInSameCallback, 0)
         XCTAssertGreaterThan(yielder.resumes, 0)
+    }
+
+    func test_run_makes_its_thread_the_owner_that_debug_builds_check() throws {
+        let loop = try EventLoop()
+        loop.schedule(after: 60) {}  // set-up before `run()`, from the creating thread
+        XCTAssertTrue(loop.isOnLoopThread)
+        let ownerSeenOnLoop = Atomic<Int>(-1)
+        let done = Atomic<Bool>(false)
+        NativeThread.spawn(name: "test-loop") {
+            loop.run()
+            done.store(true, ordering: .releasing)
+        }
+        loop.execute {
+            ownerSeenOnLoop.store(loop.isOnLoopThread ? 1 : 0, ordering: .releasing)
+            loop.stop()
+        }
+        while !done.load(ordering: .acquiring) { usleep(1000) }
+        XCTAssertEqual(ownerSeenOnLoop.load(ordering: .acquiring), 1, "the loop's thread owns it")
+        XCTAssertFalse(loop.isOnLoopThread, "once it runs, the thread that set it up no longer does")
     }
 }

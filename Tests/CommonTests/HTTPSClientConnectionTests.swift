@@ -8,7 +8,7 @@ import XCTest
 /// The poller's client connection against the real server, both on one in-process event loop.
 final class HTTPSClientConnectionTests: XCTestCase {
     /// Answers `delay` seconds late through the server's deferred answer.
-    final class SlowDelegate: HTTPServerDelegate, @unchecked Sendable {
+    final class SlowDelegate: HTTPServerDelegate, Sendable {
         let delay: Double
         let loop: EventLoop
         init(delay: Double, loop: EventLoop) {
@@ -32,6 +32,8 @@ final class HTTPSClientConnectionTests: XCTestCase {
 
     /// One loop thread hosting a server and a client connection to it.
     final class Rig: @unchecked Sendable {
+        // @unchecked: loop-confined. `server` and `client` are set in init, before the loop
+        // thread starts, and used only on it afterwards (through `loop.execute`).
         let loop: EventLoop
         let port: Int
         let serverPEM: String

@@ -7,8 +7,9 @@ import XCTest
 /// The event loop, TLS and HTTP server together, in-process, with short timeouts.
 final class HTTPServerTests: XCTestCase {
     final class EchoDelegate: HTTPServerDelegate, @unchecked Sendable {
+        // @unchecked: `loop` is set once, before the loop thread starts; the rest is locked.
         /// When set, answers come this much later through the deferred-answer path.
-        var deferSecs: Double = 0
+        let deferSecs = Mutex<Double>(0)
         weak var loop: EventLoop?
         let events = Mutex<[String]>([])
         func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
@@ -16,8 +17,9 @@ final class HTTPServerTests: XCTestCase {
         }
         func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
             let response = respond(to: request, peer: peer)
-            guard deferSecs > 0, let loop else { return response }
-            loop.schedule(after: deferSecs) { responder.send(response) }
+            let delay = deferSecs.withLock { $0 }
+            guard delay > 0, let loop else { return response }
+            loop.schedule(after: delay) { responder.send(response) }
             return nil
         }
         func connectionClosed(_ reason: ServerCloseReason, peer: SocketAddress) {
@@ -31,6 +33,8 @@ final class HTTPServerTests: XCTestCase {
 
     /// A running server on 127.0.0.1 with its own loop thread.
     final class Running: @unchecked Sendable {
+        // @unchecked: loop-confined. `server` is set in init, before the loop thread starts,
+        // and used only on it afterwards (through `loop.execute`).
         let loop: EventLoop
         let port: Int
         let certificatePEM: String
@@ -170,7 +174,7 @@ final class HTTPServerTests: XCTestCase {
         // The simulator's slow hosts answer later; a client that closes meanwhile used to keep
         // the connection readable (level-triggered) while nothing read it: a spinning loop.
         let r = try Running { _ in }
-        r.delegate.deferSecs = 1.5
+        r.delegate.deferSecs.withLock { $0 = 1.5 }
         defer { r.stop() }
         for _ in 0..<2 {
             let c = try TLSClient(port: r.port, pem: r.certificatePEM)

@@ -70,6 +70,41 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(v["e\u{301}"], 2)
     }
 
+    func test_invalid_UTF8_in_a_string_is_refused_at_its_byte() {
+        // The fuzz finding: two different invalid spellings must not decode into one key.
+        let finding: [UInt8] = Array(#"{""#.utf8) + [0xDB] + Array(#"a": 1, ""#.utf8) + [0xFF] + Array(#"a": 2}"#.utf8)
+        XCTAssertThrowsError(try JSONParser.parse(finding)) {
+            XCTAssertEqual($0 as? JSONParseError, JSONParseError(offset: 2, reason: "invalid UTF-8 in string (byte 0xdb)"))
+        }
+        let bad: [(String, [UInt8])] = [
+            ("stray continuation byte", [0x80]), ("overlong slash", [0xC0, 0xAF]), ("overlong 3-byte", [0xE0, 0x80, 0x80]),
+            ("UTF-16 surrogate", [0xED, 0xA0, 0x80]), ("past U+10FFFF", [0xF4, 0x90, 0x80, 0x80]), ("lead byte F5", [0xF5]),
+            ("truncated at the end", [0xE2, 0x82]), ("truncated before ASCII", [0xE2, 0x82, 0x41]),
+        ]
+        for (what, bytes) in bad {
+            XCTAssertThrowsError(try JSONParser.parse([0x22, 0x41] + bytes + [0x22]), what) {
+                XCTAssertEqual(($0 as? JSONParseError)?.offset, 2, what)
+            }
+        }
+        XCTAssertThrowsError(try JSONParser.parse([0xDB])) {
+            XCTAssertEqual(($0 as? JSONParseError)?.reason, "unexpected byte 0xdb", "outside strings too")
+        }
+    }
+
+    func test_well_formed_UTF8_of_every_length_is_kept() throws {
+        for text in ["é", "€", "\u{10348}", "\u{10FFFF}", "a\u{7F}b", "\u{FFFD}"] {
+            XCTAssertEqual(try JSONParser.parse("[\"\(text)\"]"), .array([.string(text)]), text)
+        }
+    }
+
+    func test_local_tool_output_has_invalid_UTF8_replaced_before_the_strict_parse() throws {
+        let bytes: [UInt8] = Array(#"{"model": ""#.utf8) + [0xE9] + Array(#"cran", "a": 1}"#.utf8)
+        XCTAssertThrowsError(try JSONParser.parse(bytes))
+        let value = try JSONParser.parse(replacingInvalidUTF8: bytes)
+        XCTAssertEqual(value["model"], .string("\u{FFFD}cran"))
+        XCTAssertEqual(String(decoding: JSONWriter.compact(value), as: UTF8.self), #"{"model": "\ufffdcran", "a": 1}"#)
+    }
+
     func test_round_trip_keeps_order_types_and_escapes() throws {
         let text = #"{"z": [1, 2.5, -3e-05, true, false, null], "é": "line\nbreak \"q\" \ud83d\ude00", "n": {}}"#
         let v = try JSONParser.parse(text)

@@ -102,7 +102,7 @@ final class ServerConnectionMachineTests: XCTestCase {
             }
         }
         XCTAssertEqual(rig.responses.map(\.body), ["ok /v1/metadata"])
-        XCTAssertEqual(rig.deadlines, [10, 10, 60], "handshake, the request's first byte, then idle")
+        XCTAssertEqual(rig.deadlines, [10, 60], "connect (handshake and first request), then idle")
     }
 
     func test_pipelined_requests_are_answered_in_order_whatever_the_split() {
@@ -181,12 +181,25 @@ final class ServerConnectionMachineTests: XCTestCase {
     func test_bytes_trickling_in_never_push_the_request_deadline_back() {
         var rig = ServerMachineRig()
         rig.connect()
+        XCTAssertEqual(rig.feed(get("/")), .read)
         XCTAssertEqual(rig.feed("G"), .read)
         for byte in "ET / HTTP/1.1\r\nX-Slow: ".utf8 {
             rig.machine.received([byte])
             XCTAssertEqual(rig.pump(), .read)
         }
-        XCTAssertEqual(rig.deadlines, [10, 10], "armed at connect and at the first byte only")
+        XCTAssertEqual(rig.deadlines, [10, 60, 10], "armed at connect, idle after the answer, then at the first byte only")
+        rig.machine.deadlineExpired()
+        XCTAssertEqual(rig.pump(), .close(.timedOut(.request, seconds: 10)))
+        XCTAssertEqual(rig.responses.count, 1)
+    }
+
+    func test_the_first_request_must_complete_within_the_deadline_armed_at_connect() {
+        // A client that finishes its handshake late and then starts a request gets no more
+        // time for it: the README's "TLS handshake and first request: 10 s from connecting".
+        var rig = ServerMachineRig()
+        rig.connect()
+        XCTAssertEqual(rig.feed("GET / HTTP/1.1\r\n"), .read)
+        XCTAssertEqual(rig.deadlines, [10], "the first byte arms nothing new")
         rig.machine.deadlineExpired()
         XCTAssertEqual(rig.pump(), .close(.timedOut(.request, seconds: 10)))
         XCTAssertTrue(rig.wire.isEmpty)

@@ -93,6 +93,18 @@ final class DiskInventoryTests: XCTestCase {
         }
     }
 
+    func test_output_with_invalid_UTF8_keeps_the_inventory_with_the_bytes_replaced() throws {
+        // A device model in Latin-1 (0xE9) must not lose the whole inventory, and what the
+        // exporter serves stays valid (ASCII, escaped) JSON.
+        let tree = try fakeCephVolume { _ in #"printf '[{"path": "/dev/sda", "model": "\351cran"}]'"# }
+        let output = try scrape(DiskInventoryTask(cephVolume: tree.full("bin/ceph-volume"), environment: environment()))
+        XCTAssertEqual(output.errors, [])
+        XCTAssertEqual(output.data.arrayValue?.first?["model"], .string("\u{FFFD}cran"))
+        let served = JSONWriter.compact(output.data)
+        XCTAssertTrue(served.allSatisfy { $0 < 0x80 }, String(decoding: served, as: UTF8.self))
+        XCTAssertEqual(try JSONParser.parse(served), output.data)
+    }
+
     // MARK: native
 
     private func native(_ root: String) throws -> [JSONValue] {

@@ -1,13 +1,14 @@
 import Common
+import Synchronization
 import XCTest
 
 @testable import ExporterDaemon
 
 final class ExporterHTTPHandlerLogTests: XCTestCase {
-    final class Lines: LogBackend, @unchecked Sendable {
-        // @unchecked: the tests call the handler on one thread only.
-        var all: [String] = []
-        func write(line: String) { all.append(line) }
+    final class Lines: LogBackend, Sendable {
+        private let written = Mutex<[String]>([])
+        var all: [String] { written.withLock { $0 } }
+        func write(line: String) { written.withLock { $0.append(line) } }
     }
 
     let peer = SocketAddress(ip: "10.1.2.3", port: 4444)!

@@ -379,7 +379,9 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(DisplayWidth.of("🚀"), 2)
         XCTAssertEqual(DisplayWidth.truncate("東京都", to: 4), "東…")
         XCTAssertEqual(DisplayWidth.fit("ab", to: 4, alignRight: true), "  ab")
-        XCTAssertEqual(TerminalText.safe("a\u{1B}[31mb\u{9B}c"), "a [31mb c")
+        var line = RowBuilder(width: 40)
+        line.add("a\u{1B}[31mb\u{9B}c\u{202E}d")
+        XCTAssertEqual(line.row.cells.map(\.text), [#"a\x1b[31mb\x9bc\u{202e}d"#], "a cell never carries a control character")
     }
 
     func test_five_thousand_hosts_lay_out_only_the_visible_rows() throws {

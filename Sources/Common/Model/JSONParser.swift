@@ -19,11 +19,22 @@ struct JSONParseStatistics: Equatable {
 /// through a hash table (a key is compared with another only when their hashes are equal), so
 /// an object with tens of thousands of keys costs what its bytes cost. A caller bounds the work
 /// per document by bounding its size (the poller's responses are at most 32 MiB).
+///
+/// JSON text is UTF-8 (RFC 8259 §8.1): a string holding bytes that are not well-formed UTF-8
+/// is refused, so a key or value is never silently changed while it is read (two different
+/// invalid spellings would otherwise decode to one key and slip past the duplicate check).
 public struct JSONParser {
     public static let maxDepth = 256
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
+    }
+
+    /// For the output of local tools (ceph-volume, cephadm's unit.meta), which may carry a
+    /// device model or path in another encoding: bytes that are not UTF-8 become U+FFFD first,
+    /// as Python's `errors="replace"` would, and the rest is parsed strictly.
+    public static func parse(replacingInvalidUTF8 bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try parse(String(decoding: bytes, as: UTF8.self))
     }
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -72,7 +83,8 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(buf[pos])))'")
+        case 0x21...0x7E: throw error("unexpected character '\(Character(Unicode.Scalar(buf[pos])))'")
+        default: throw error("unexpected byte 0x\(HexText.lowercase([buf[pos]]))")
         }
     }
 
@@ -212,6 +224,12 @@ public struct JSONParser {
                 return String(decoding: bytes, as: UTF8.self)
             }
             if c < 0x20 { throw error("control character in string") }
+            if c >= 0x80 {
+                let n = Self.utf8SequenceLength(buf, at: pos)
+                guard n > 0 else { throw error("invalid UTF-8 in string (byte 0x\(HexText.lowercase([c])))") }
+                pos += n
+                continue
+            }
             if c != UInt8(ascii: "\\") { pos += 1; continue }
             bytes.append(contentsOf: buf[runStart..<pos])
             pos += 1
@@ -248,6 +266,28 @@ public struct JSONParser {
             }
             runStart = pos
         }
+    }
+
+    /// The length of the well-formed UTF-8 sequence starting at `i` (a lead byte >= 0x80), or 0
+    /// when it is not one: a stray continuation byte, an overlong form, a surrogate, a scalar
+    /// past U+10FFFF or a truncated sequence (Unicode's table 3-7).
+    static func utf8SequenceLength(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let lead = buf[i]
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xF0: length = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: return 0
+        }
+        guard i + length <= buf.count, second.contains(buf[i + 1]) else { return 0 }
+        for k in 2..<length where !(0x80...0xBF).contains(buf[i + k]) { return 0 }
+        return length
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

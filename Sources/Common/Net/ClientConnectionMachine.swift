@@ -253,7 +253,7 @@ struct ClientConnectionMachine {
         switch state {
         case .connecting: what = "connect timed out"
         case .handshaking: what = "TLS handshake timed out"
-        default: what = "no response within \(Self.secs(timeoutSecs))s"
+        default: what = "no response within \(DecimalText.seconds(timeoutSecs))s"
         }
         fail(.timeout(what))
     }
@@ -265,8 +265,6 @@ struct ClientConnectionMachine {
         state = .disconnected
         parser = HTTPResponseParser(limits: rules.limits)
     }
-
-    static func secs(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 
     // MARK: outcomes
 

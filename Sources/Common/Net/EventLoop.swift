@@ -26,6 +26,10 @@ public enum IOEvents {
 ///
 /// @unchecked Sendable: everything but `submitted` and `stopRequested` is touched only on the
 /// loop thread (inside `run()` and the callbacks it makes); those two are a Mutex and an Atomic.
+/// Debug builds check it: the loop-thread API, and the loop-confined types built on it
+/// (`HTTPServer`, its connections, `HTTPSClientConnection`), trap when called from another
+/// thread. Setting up before `run()` is allowed from the thread that creates the loop's first
+/// registrations; `run()` then makes its own thread the owner.
 public final class EventLoop: @unchecked Sendable {
     private let epfd: Int32
     private let wakeFD: Int32
@@ -38,6 +42,7 @@ public final class EventLoop: @unchecked Sendable {
     private var resuming: [(fd: Int32, generation: UInt32)] = []
     private let submitted = Mutex<[@Sendable () -> Void]>([])
     private let stopRequested = Atomic<Bool>(false)
+    private let thread = ThreadConfinement()
 
     public init() throws(NetError) {
         epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -58,6 +63,7 @@ public final class EventLoop: @unchecked Sendable {
     // MARK: loop-thread API
 
     public func register(fd: Int32, events: UInt32, handler: EventHandler) throws(NetError) {
+        assertOnLoopThread("EventLoop.register")
         generation &+= 1
         if generation == 0 { generation = 1 }
         handlers[fd] = (generation, handler)
@@ -68,12 +74,14 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     public func modify(fd: Int32, events: UInt32) {
+        assertOnLoopThread("EventLoop.modify")
         guard let entry = handlers[fd] else { return }
         _ = cshim_epoll_ctl(epfd, EPOLL_CTL_MOD, fd, events, Self.token(fd: fd, generation: entry.generation))
     }
 
     /// Forgets the descriptor (call before closing it).
     public func unregister(fd: Int32) {
+        assertOnLoopThread("EventLoop.unregister")
         guard handlers.removeValue(forKey: fd) != nil else { return }
         _ = cshim_epoll_ctl(epfd, EPOLL_CTL_DEL, fd, 0, 0)
     }
@@ -81,18 +89,32 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs `callback` on the loop thread after `seconds`. Returns an id for `cancelTimer`.
     @discardableResult
     public func schedule(after seconds: Double, _ callback: @escaping () -> Void) -> UInt64 {
-        timers.schedule(at: Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: seconds), callback)
+        assertOnLoopThread("EventLoop.schedule")
+        return timers.schedule(at: Clock.monotonicNanos() &+ Clock.nanos(fromSeconds: seconds), callback)
     }
 
-    public func cancelTimer(_ id: UInt64) { timers.cancel(id) }
+    public func cancelTimer(_ id: UInt64) {
+        assertOnLoopThread("EventLoop.cancelTimer")
+        timers.cancel(id)
+    }
 
     /// Calls the handler of `fd` (`resume()`) on the next turn of the loop, after due timers
     /// and that turn's I/O events, unless it is unregistered first. This is how a connection
     /// that has used up its share of a turn yields without losing its place.
     public func resumeNextTurn(fd: Int32) {
+        assertOnLoopThread("EventLoop.resumeNextTurn")
         guard let entry = handlers[fd] else { return }
         ready.append((fd, entry.generation))
     }
+
+    /// In debug builds, traps unless called on the loop's thread: what loop-confined types call
+    /// at their entry points. Nothing is checked in release builds.
+    public func assertOnLoopThread(_ what: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+        thread.assertOnOwner(what(), file: file, line: line)
+    }
+
+    /// Whether the calling thread is the loop's (tests; the checks use `assertOnLoopThread`).
+    var isOnLoopThread: Bool { thread.isOnOwner() }
 
     // MARK: any-thread API
 
@@ -117,6 +139,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs until `stop()`. Call on the thread that owns this loop.
     public func run() {
+        thread.bindToCurrentThread()
         let capacity = 256
         var datas = [UInt64](repeating: 0, count: capacity)
         var events = [UInt32](repeating: 0, count: capacity)

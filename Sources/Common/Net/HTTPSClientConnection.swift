@@ -3,7 +3,7 @@ import Glibc
 /// One kept-alive HTTPS connection to one host, driven by an `EventLoop`: the thin driver that
 /// performs what its `ClientConnectionMachine` asks for with a socket, OpenSSL and epoll.
 /// Deadlines, retries, reuse, limits and the share of a loop turn live in the machine.
-/// Loop-confined.
+/// Loop-confined (checked in debug builds where it is used and driven).
 public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
@@ -46,6 +46,7 @@ public final class HTTPSClientConnection: EventHandler {
     /// Sends one request (bytes of a complete HTTP/1.1 request) and calls `completion` once on
     /// the loop thread, within `timeout` seconds.
     public func send(_ requestBytes: [UInt8], timeout: Double, completion: @escaping (Result<ClientResponse, ClientFailure>) -> Void) {
+        loop.assertOnLoopThread("HTTPSClientConnection.send")
         guard self.completion == nil, machine.send(requestBytes, timeout: timeout) else {
             completion(.failure(.io("a request is already in flight")))
             return
@@ -57,6 +58,7 @@ public final class HTTPSClientConnection: EventHandler {
     /// Drops the connection (the next request reconnects). A request in flight is dropped
     /// too, without calling its completion.
     public func disconnect() {
+        loop.assertOnLoopThread("HTTPSClientConnection.disconnect")
         completion = nil
         machine.disconnect()
         drive()
@@ -79,6 +81,7 @@ public final class HTTPSClientConnection: EventHandler {
     public func resume() { drive() }
 
     private func drive() {
+        loop.assertOnLoopThread("HTTPSClientConnection")
         guard !driving else { return }
         driving = true
         defer { driving = false }
@@ -96,32 +99,15 @@ public final class HTTPSClientConnection: EventHandler {
                 return watch(IOEvents.write)
             case .handshake:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch stream.handshake() {
-                case .done: machine.handshakeCompleted()
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.handshakeFailed(nil)
-                case .failed(let why): machine.handshakeFailed(why)
-                }
+                if let interest = machine.report(handshake: stream.handshake()) { return watch(interest) }
             case .write:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch machine.withUnwrittenRequest({ stream.write($0) }) {
-                case .done(let n): machine.wrote(n)
-                case .wantWrite: return watch(IOEvents.write)
-                case .wantRead: return watch(IOEvents.read)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = machine.withUnwrittenRequest { stream.write($0) }
+                if let interest = machine.report(write: result) { return watch(interest) }
             case .read:
                 guard let stream else { machine.ioFailed("no TLS session"); continue }
-                switch readBuffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
-                case .done(let n):
-                    readBuffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = readBuffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
+                if let interest = readBuffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .yield:
                 // Parked until the next turn, so the other connections and the timers get theirs.
                 watch(0)

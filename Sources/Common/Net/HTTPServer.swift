@@ -49,7 +49,8 @@ public struct HTTPServerConfiguration: Sendable {
 /// sends a ClientHello delays nobody), keep-alive, pipelining, bounded memory, timeouts, a
 /// bounded share of each loop turn per connection, and a connection table that evicts
 /// connections stuck before their handshake when it is full.
-/// Loop-confined: create it and call its methods on the loop thread (or through `loop.execute`).
+/// Loop-confined: create it and call its methods on the loop thread (or through `loop.execute`);
+/// debug builds check it at every entry point (`EventLoop.assertOnLoopThread`).
 public final class HTTPServer {
     let loop: EventLoop
     let configuration: HTTPServerConfiguration
@@ -79,13 +80,12 @@ public final class HTTPServer {
     }
 
     func currentDate() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return dateCache.string(forEpochSeconds: ts.tv_sec)
+        dateCache.string(forEpochSeconds: Clock.wallTime().seconds)
     }
 
     /// Starts accepting on already-bound listening sockets (see `Sockets.listen`).
     public func start(listening fds: [Int32]) throws(NetError) {
+        loop.assertOnLoopThread("HTTPServer.start")
         for fd in fds {
             let l = Listener(fd: fd, server: self)
             try loop.register(fd: fd, events: IOEvents.read, handler: l)
@@ -94,11 +94,15 @@ public final class HTTPServer {
     }
 
     /// New connections use `context`; existing ones keep the one they started with.
-    public func replaceTLSContext(_ context: TLSContext) { tlsContext = context }
+    public func replaceTLSContext(_ context: TLSContext) {
+        loop.assertOnLoopThread("HTTPServer.replaceTLSContext")
+        tlsContext = context
+    }
 
     /// Stops accepting, closes idle connections, lets in-flight responses finish, then calls
     /// `completion` (on the loop thread) once no connection remains.
     public func shutdown(completion: @escaping () -> Void) {
+        loop.assertOnLoopThread("HTTPServer.shutdown")
         shuttingDown = true
         for l in listeners {
             loop.unregister(fd: l.fd)
@@ -113,6 +117,7 @@ public final class HTTPServer {
     /// Accepts what is queued, up to `acceptsPerTurn` (the listener stays readable for the
     /// rest, so the next turn continues), and pauses the listener when descriptors run out.
     func accept(from listener: Listener) {
+        loop.assertOnLoopThread("HTTPServer.accept")
         for _ in 0..<configuration.acceptsPerTurn {
             switch Sockets.accept(listener.fd) {
             case .none:
@@ -168,7 +173,7 @@ public final class HTTPServer {
     private func pause(_ listener: Listener, _ code: Int32) {
         let backoff = configuration.acceptBackoffSecs
         delegate?.serverEvent(.outOfDescriptors, .warning, "cannot accept connections: \(String(cString: strerror(code))) "
-            + "(\(connections.count) open); pausing the listener for \(ServerCloseReason.seconds(backoff))")
+            + "(\(connections.count) open); pausing the listener for \(DecimalText.seconds(backoff)) s")
         loop.modify(fd: listener.fd, events: 0)
         loop.schedule(after: backoff) { [weak self, weak listener] in
             guard let self, let listener, !self.shuttingDown, self.listeners.contains(where: { $0 === listener }) else { return }

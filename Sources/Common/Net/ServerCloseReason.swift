@@ -29,9 +29,9 @@ public enum ServerCloseReason: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .timedOut(.handshake, let s): return "no TLS handshake within \(Self.seconds(s))"
-        case .timedOut(.request, let s): return "request not completed within \(Self.seconds(s))"
-        case .timedOut(.idle, let s): return "idle for \(Self.seconds(s))"
+        case .timedOut(.handshake, let s): return "no TLS handshake within \(DecimalText.seconds(s)) s"
+        case .timedOut(.request, let s): return "request not completed within \(DecimalText.seconds(s)) s"
+        case .timedOut(.idle, let s): return "idle for \(DecimalText.seconds(s)) s"
         case .handshakeFailed(let why): return "TLS handshake failed: \(why)"
         case .peerClosed: return "closed by the client"
         case .closeAfterResponse: return "closed after the response"
@@ -40,6 +40,4 @@ public enum ServerCloseReason: Sendable, Hashable, CustomStringConvertible {
         case .ioFailed(let why): return why
         }
     }
-
-    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
 }

@@ -4,6 +4,7 @@ import Glibc
 /// `ServerConnectionMachine` asks for with OpenSSL and epoll. Every rule (deadlines, limits,
 /// keep-alive, the share of a loop turn) lives in the machine; this class only does I/O, calls
 /// the delegate and keeps the epoll interest matching what the machine waits for.
+/// Loop-confined (checked in debug builds where it is driven).
 final class ServerConnection: EventHandler {
     let id: UInt64
     let fd: Int32
@@ -57,12 +58,14 @@ final class ServerConnection: EventHandler {
     /// A deferred answer (see `HTTPResponder`); ignored unless it answers the request the
     /// connection is waiting on.
     func deliver(_ response: HTTPServerResponse, to number: UInt64) {
+        server.loop.assertOnLoopThread("HTTPResponder.send")
         guard !isClosed, machine.isAwaitingAnswer(number) else { return }
         machine.respond(response, date: server.currentDate())
         drive()
     }
 
     private func drive() {
+        server.loop.assertOnLoopThread("ServerConnection")
         guard !driving, !isClosed else { return }
         driving = true
         defer { driving = false }
@@ -72,25 +75,13 @@ final class ServerConnection: EventHandler {
             case .armDeadline(let seconds):
                 arm(seconds)
             case .handshake:
-                switch stream.handshake() {
-                case .done:
-                    machine.handshakeCompleted()
-                    server.handshakeCompleted(id)
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.handshakeFailed(nil)
-                case .failed(let why): machine.handshakeFailed(why)
-                }
+                let result = stream.handshake()
+                if let interest = machine.report(handshake: result) { return watch(interest) }
+                if case .done = result { server.handshakeCompleted(id) }
             case .read:
                 let buffer = server.readBuffer
-                switch buffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
-                case .done(let n):
-                    buffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                case .wantRead: return watch(IOEvents.read)
-                case .wantWrite: return watch(IOEvents.write)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = buffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
+                if let interest = buffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .answer(let head):
                 guard let delegate = server.delegate else {
                     machine.ioFailed("the server has no delegate")
@@ -111,13 +102,8 @@ final class ServerConnection: EventHandler {
                 // everything (or closed) would wake the loop on every turn while nobody reads.
                 return watch(0)
             case .write:
-                switch machine.withUnwrittenOutput({ stream.write($0) }) {
-                case .done(let n): machine.wrote(n)
-                case .wantWrite: return watch(IOEvents.write)
-                case .wantRead: return watch(IOEvents.read)
-                case .closed: machine.peerClosed()
-                case .failed(let why): machine.ioFailed(why)
-                }
+                let result = machine.withUnwrittenOutput { stream.write($0) }
+                if let interest = machine.report(write: result) { return watch(interest) }
             case .yield:
                 // Parked until the next turn: epoll would otherwise report the same readable
                 // socket again this turn (or OpenSSL may hold decrypted bytes epoll cannot see).

@@ -138,7 +138,9 @@ struct ServerConnectionMachine {
         turnBytes += bytes.count
         if !requestStarted {
             requestStarted = true
-            arm(.request, rules.requestTimeoutSecs)
+            // A request after an idle wait gets its own deadline from its first byte; the first
+            // one keeps the deadline armed at connect (handshake and first request together).
+            if deadlineKind == .idle { arm(.request, rules.requestTimeoutSecs) }
         }
         parser.append(bytes)
     }
@@ -209,6 +211,7 @@ struct ServerConnectionMachine {
         state = .closed(reason)
         pendingDeadline = nil
         output = []
+        written = 0
         parser = HTTPRequestParser(limits: rules.limits)
     }
 }

@@ -91,16 +91,15 @@ public final class Logger: Sendable {
 
     /// Local time `YYYY-MM-DDTHH:MM:SS.mmm±ZZZZ`.
     public static func timestamp() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = time_t(ts.tv_sec)
+        let now = Clock.wallTime()
+        var t = time_t(now.seconds)
         var parts = tm()
         localtime_r(&t, &parts)
         var buf = [CChar](repeating: 0, count: 64)
         let n = strftime(&buf, 64, "%Y-%m-%dT%H:%M:%S", &parts)
         var zone = [CChar](repeating: 0, count: 16)
         let z = strftime(&zone, 16, "%z", &parts)
-        let ms = Int(ts.tv_nsec / 1_000_000)
+        let ms = now.nanoseconds / 1_000_000
         let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
         return cText(buf, n) + "." + msText + cText(zone, z)
     }

@@ -33,6 +33,9 @@ public enum UntrustedText {
         case .ascii:
             return escape(bytes: text.utf8, limit: limit)
         case .printableUnicode:
+            // Terminal text is mostly printable already (names, symbols, bars): every cell of
+            // the dashboard passes here, so keep such text as it is without rebuilding it.
+            if isPrintableAsIs(text, limit: limit) { return text }
             var out = Bounded(limit: limit, ellipsis: ellipsis(alphabet))
             for scalar in text.unicodeScalars {
                 let piece: String
@@ -68,6 +71,21 @@ public enum UntrustedText {
         if b == UInt8(ascii: "\\") { return "\\\\" }
         if b >= 0x20 && b < 0x7F { return String(UnicodeScalar(b)) }
         return hexByte(b)
+    }
+
+    /// Nothing in `text` needs escaping for a terminal, and it fits the limit.
+    private static func isPrintableAsIs(_ text: String, limit: Int) -> Bool {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            guard count <= limit else { return false }
+            if scalar.isASCII {
+                if scalar.value < 0x20 || scalar.value == 0x7F { return false }
+            } else if !isPrintable(scalar) {
+                return false
+            }
+        }
+        return true
     }
 
     private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {

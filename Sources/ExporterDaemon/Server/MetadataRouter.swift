@@ -14,7 +14,9 @@ enum MetadataRouter {
     static func respond(method: String, target: String, authorization: String?, verifier: TokenVerifier,
                         snapshot: CacheSnapshot) -> (HTTPServerResponse, Outcome) {
         guard method == "GET" else {
-            var page = errorPage(501, reason: "Unsupported method ('\(sanitized(method))')")
+            // The method goes into the status line and the page: escaped and bounded like every
+            // other piece of a request that reaches the outside.
+            var page = errorPage(501, reason: "Unsupported method ('\(UntrustedText.escape(method, limit: 32))')")
             // A response to HEAD never has a body (Pacific's server leaves it out too).
             if method == "HEAD" { page.body = [] }
             return (page, .unsupportedMethod)
@@ -82,10 +84,6 @@ enum MetadataRouter {
 
             """
         return Array(html.utf8)
-    }
-
-    private static func sanitized(_ s: String) -> String {
-        String(s.prefix(32).filter { $0.isASCII && !$0.isNewline && $0 != "'" })
     }
 
     private static func escape(_ s: String) -> String {

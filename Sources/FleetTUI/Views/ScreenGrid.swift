@@ -1,3 +1,5 @@
+import Common
+
 struct TerminalSize: Sendable, Equatable {
     var columns: Int
     var lines: Int
@@ -68,7 +70,8 @@ struct RowBuilder {
     mutating func add(_ text: String, _ style: CellStyle = .normal, column: Int? = nil, alignRight: Bool = false) {
         let room = min(column ?? remaining, remaining)
         guard room > 0 else { return }
-        let safe = TerminalText.safe(text)
+        // Last line of defence: nothing that reaches a cell may move the cursor or change modes.
+        let safe = UntrustedText.escape(text, limit: .max, alphabet: .printableUnicode)
         let shown = column == nil ? DisplayWidth.truncate(safe, to: room) : DisplayWidth.fit(safe, to: room, alignRight: alignRight)
         let w = DisplayWidth.of(shown)
         guard w > 0 else { return }
@@ -92,17 +95,4 @@ struct RowBuilder {
     mutating func fill(_ style: CellStyle = .normal) { space(remaining, style) }
 
     var row: ScreenRow { ScreenRow(cells: cells) }
-}
-
-/// Last line of defence: nothing that reaches a cell may move the cursor or change modes.
-enum TerminalText {
-    static func safe(_ text: String) -> String {
-        if !text.unicodeScalars.contains(where: isUnsafe) { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { isUnsafe($0) ? " " : $0 }))
-    }
-
-    private static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x20 || (0x7F..<0xA0).contains(s.value) || (0x202A...0x202E).contains(s.value)
-            || (0x2066...0x2069).contains(s.value)
-    }
 }

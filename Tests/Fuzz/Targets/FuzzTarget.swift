@@ -21,17 +21,12 @@ struct FuzzTarget: Sendable {
 enum FuzzTargets {
     /// Every target, by the name `make fuzz` and the corpus directory use
     /// (Tests/Fuzz/corpus/<name>/).
-    ///
-    /// Slot for the fifth target, the connection state machines: add a file here with
-    /// `static let target = FuzzTarget(name: "connection", run: ..., brokenInput: ...)` that
-    /// decodes the input into a sequence of byte and timer events, feeds the state machine, and
-    /// returns `.invariantBroken` when an action breaks a rule (a write after close, a deadline
-    /// that does not close); list it below and add Tests/Fuzz/corpus/connection/ with seeds.
     static let all: [FuzzTarget] = [
         RequestParserFuzz.target,
         ResponseParserFuzz.target,
         JSONParserFuzz.target,
         MetadataDecoderFuzz.target,
+        ConnectionFuzz.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -37,8 +37,7 @@ enum HostilePeers {
 
 /// A fake exporter that answers every request with `script`: the script gets a `send`
 /// function and keeps sending until it returns false (the client went away) or `stop()`.
-final class HostileTLSServer: @unchecked Sendable {
-    // @unchecked: `listenFD` and the TLS context are set once in init; `stopped` is atomic.
+final class HostileTLSServer: Sendable {
     let port: Int
     let certificatePEM: String
     private let listenFD: Int32
@@ -110,9 +109,8 @@ final class HostileTLSServer: @unchecked Sendable {
 
 /// Clients that flood an exporter from their own threads until stopped, reconnecting when
 /// the exporter cuts them off; they count how often that happened.
-final class FloodingClients: @unchecked Sendable {
-    // @unchecked: configuration is immutable; counters and the flag are atomics.
-    enum Kind {
+final class FloodingClients: Sendable {
+    enum Kind: Sendable {
         /// Streams CRLFs (empty lines before a request line).
         case emptyLines
         /// Pipelines thousands of valid requests, reading the answers as they come.

@@ -138,7 +138,7 @@ struct DaemonListTask: GatherTask {
         let path = "\(dir.path)/unit.meta"
         guard let bytes = files.readBytes(path) else { return }
         do {
-            guard case .object(let meta) = try JSONParser.parse(bytes) else {
+            guard case .object(let meta) = try JSONParser.parse(replacingInvalidUTF8: bytes) else {
                 problems.append("\(root.path(path)): not a JSON object; its keys are left out of \(dir.name)")
                 return
             }

@@ -75,7 +75,7 @@ struct DiskInventoryTask: GatherTask {
         if result.stdoutText.trimmingWhitespace().isEmpty {
             return ScrapeOutput(data: [], errors: [Self.noDataMessage])
         }
-        guard let parsed = try? JSONParser.parse(result.stdout), case .array = parsed else {
+        guard let parsed = try? JSONParser.parse(replacingInvalidUTF8: result.stdout), case .array = parsed else {
             return ScrapeOutput(data: [], errors: [Self.badJSONMessage])
         }
         return ScrapeOutput(data: parsed)
