@@ -98,6 +98,14 @@ final class Poller: @unchecked Sendable {
         }
     }
 
+    /// Polls one host now (its detail view opened), unless a poll of it is under way.
+    func pollNow(_ index: Int) {
+        loop.execute { [self] in
+            guard hosts.indices.contains(index), !hosts[index].busy, !hosts[index].queued else { return }
+            schedule(hosts[index], after: 0)
+        }
+    }
+
     func setInterval(_ secs: Double) {
         loop.execute { [self] in settings.intervalSecs = secs }
     }

@@ -32,6 +32,7 @@ enum FuzzTargets {
         ResponseParserFuzz.target,
         JSONParserFuzz.target,
         MetadataDecoderFuzz.target,
+        MetadataSkimFuzz.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
