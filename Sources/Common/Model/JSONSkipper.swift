@@ -10,6 +10,8 @@
 struct JSONSkipper {
     let buf: UnsafeBufferPointer<UInt8>
     var pos: Int
+    /// Whether the last string `skipString` passed held an escape (its text differs from its bytes).
+    private(set) var stringHadEscape = false
 
     init(_ buf: UnsafeBufferPointer<UInt8>, at pos: Int) {
         self.buf = buf
@@ -17,33 +19,34 @@ struct JSONSkipper {
     }
 
     mutating func skipWhitespace() {
-        while pos < buf.count {
-            switch buf[pos] {
-            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
-            default: return
-            }
-        }
+        guard let base = buf.baseAddress else { return }
+        pos = Self.whitespace(base, buf.count, pos)
     }
 
     /// Skips one value nested `depth` levels deep (the depth `JSONParser.parseValue` would get),
     /// leaving `pos` just after it. False when it is not valid JSON.
     mutating func skipValue(depth startDepth: Int) -> Bool {
+        guard let base = buf.baseAddress else { return false }
+        let n = buf.count
+        var p = pos
+        defer { pos = p }
         var containers = ContainerStack()
         var depth = startDepth
         var state = State.value
         while true {
             switch state {
             case .value:
-                guard depth < JSONParser.maxDepth, pos < buf.count else { return false }
-                switch buf[pos] {
+                guard depth < JSONParser.maxDepth, p < n else { return false }
+                switch base[p] {
                 case UInt8(ascii: "\""):
-                    guard skipString() else { return false }
+                    var escaped = false
+                    p = Self.string(base, n, p, escaped: &escaped)
+                    guard p >= 0 else { return false }
                     state = .afterValue
                 case UInt8(ascii: "{"):
-                    pos += 1
-                    skipWhitespace()
-                    if pos < buf.count, buf[pos] == UInt8(ascii: "}") {
-                        pos += 1
+                    p = Self.whitespace(base, n, p + 1)
+                    if p < n, base[p] == UInt8(ascii: "}") {
+                        p += 1
                         state = .afterValue
                     } else {
                         containers.push(object: true, level: depth - startDepth)
@@ -51,55 +54,61 @@ struct JSONSkipper {
                         state = .key
                     }
                 case UInt8(ascii: "["):
-                    pos += 1
-                    skipWhitespace()
-                    if pos < buf.count, buf[pos] == UInt8(ascii: "]") {
-                        pos += 1
+                    p = Self.whitespace(base, n, p + 1)
+                    if p < n, base[p] == UInt8(ascii: "]") {
+                        p += 1
                         state = .afterValue
                     } else {
                         containers.push(object: false, level: depth - startDepth)
                         depth += 1
                     }
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard skipNumber() else { return false }
+                    p = Self.number(base, n, p)
+                    guard p >= 0 else { return false }
                     state = .afterValue
                 case UInt8(ascii: "t"):
-                    guard skipLiteral(0x74, 0x72, 0x75, 0x65, length: 4) else { return false }
+                    guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
+                    p += 4
                     state = .afterValue
                 case UInt8(ascii: "f"):
-                    guard pos + 5 <= buf.count, buf[pos + 4] == UInt8(ascii: "e"),
-                          skipLiteral(0x66, 0x61, 0x6C, 0x73, length: 5) else { return false }
+                    guard p + 5 <= n, base[p + 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73) else {
+                        return false
+                    }
+                    p += 5
                     state = .afterValue
                 case UInt8(ascii: "n"):
-                    guard skipLiteral(0x6E, 0x75, 0x6C, 0x6C, length: 4) else { return false }
+                    guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
+                    p += 4
                     state = .afterValue
                 default:
                     return false
                 }
             case .key:
-                skipWhitespace()
-                guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipString() else { return false }
-                skipWhitespace()
-                guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { return false }
-                pos += 1
-                skipWhitespace()
+                p = Self.whitespace(base, n, p)
+                guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
+                var escaped = false
+                p = Self.string(base, n, p, escaped: &escaped)
+                guard p >= 0 else { return false }
+                p = Self.whitespace(base, n, p)
+                guard p < n, base[p] == UInt8(ascii: ":") else { return false }
+                p = Self.whitespace(base, n, p + 1)
                 state = .value
             case .afterValue:
                 guard depth > startDepth else { return true }
-                skipWhitespace()
-                guard pos < buf.count else { return false }
+                p = Self.whitespace(base, n, p)
+                guard p < n else { return false }
                 let isObject = containers.isObject(level: depth - 1 - startDepth)
-                switch buf[pos] {
+                switch base[p] {
                 case UInt8(ascii: ","):
-                    pos += 1
                     if isObject {
+                        p += 1
                         state = .key
                     } else {
-                        skipWhitespace()
+                        p = Self.whitespace(base, n, p + 1)
                         state = .value
                     }
                 case UInt8(ascii: "}") where isObject, UInt8(ascii: "]") where !isObject:
-                    pos += 1
+                    p += 1
                     depth -= 1
                 default:
                     return false
@@ -110,56 +119,76 @@ struct JSONSkipper {
 
     private enum State { case value, key, afterValue }
 
-    /// Skips the string whose opening quote is at `pos`. Invalid UTF-8 is accepted (the parser
-    /// repairs it); control characters, bad escapes and a high surrogate followed by an escape
-    /// that is not a low surrogate are not.
+    /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
+    /// held an escape.
     mutating func skipString() -> Bool {
-        pos += 1
-        let count = buf.count
         guard let base = buf.baseAddress else { return false }
+        var escaped = false
+        let end = Self.string(base, buf.count, pos, escaped: &escaped)
+        stringHadEscape = escaped
+        guard end >= 0 else { return false }
+        pos = end
+        return true
+    }
+
+    @inline(__always)
+    private static func whitespace(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        while p < n {
+            switch base[p] {
+            case 0x20, 0x09, 0x0A, 0x0D: p += 1
+            default: return p
+            }
+        }
+        return p
+    }
+
+    /// The index after the string whose opening quote is at `start`, or -1 when it is not a
+    /// valid string. Invalid UTF-8 is accepted (the parser repairs it); control characters, bad
+    /// escapes and a high surrogate followed by an escape that is not a low surrogate are not.
+    @inline(__always)
+    private static func string(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, escaped: inout Bool) -> Int {
+        var p = start + 1
         while true {
             // Eight bytes at a time until one is a quote, a backslash or a control character.
-            while pos + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-                let special = Self.zeroBytes(word ^ 0x2222_2222_2222_2222) | Self.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+            while p + 8 <= n {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                let special = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                     | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
                 if special == 0 {
-                    pos += 8
+                    p += 8
                     continue
                 }
                 // The lowest flagged byte is exact (borrows only flag bytes above a real hit).
-                pos += special.trailingZeroBitCount >> 3
+                p += special.trailingZeroBitCount >> 3
                 break
             }
-            guard pos < count else { return false }
-            let c = base[pos]
-            if c == UInt8(ascii: "\"") {
-                pos += 1
-                return true
-            }
-            if c < 0x20 { return false }
+            guard p < n else { return -1 }
+            let c = base[p]
+            if c == UInt8(ascii: "\"") { return p + 1 }
+            if c < 0x20 { return -1 }
             if c != UInt8(ascii: "\\") {
-                pos += 1
+                p += 1
                 continue
             }
-            pos += 1
-            guard pos < count else { return false }
-            let e = base[pos]
-            pos += 1
+            escaped = true
+            p += 1
+            guard p < n else { return -1 }
+            let e = base[p]
+            p += 1
             switch e {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                  UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 continue
             case UInt8(ascii: "u"):
-                guard let scalar = hex4() else { return false }
-                if (0xD800..<0xDC00).contains(scalar), pos + 1 < count, base[pos] == UInt8(ascii: "\\"),
-                   base[pos + 1] == UInt8(ascii: "u")
-                {
-                    pos += 2
-                    guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return false }
+                guard let scalar = hex4(base, n, p) else { return -1 }
+                p += 4
+                if (0xD800..<0xDC00).contains(scalar), p + 1 < n, base[p] == UInt8(ascii: "\\"), base[p + 1] == UInt8(ascii: "u") {
+                    guard let low = hex4(base, n, p + 2), (0xDC00..<0xE000).contains(low) else { return -1 }
+                    p += 6
                 }
             default:
-                return false
+                return -1
             }
         }
     }
@@ -170,11 +199,11 @@ struct JSONSkipper {
         (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
-    private mutating func hex4() -> UInt32? {
-        guard pos + 4 <= buf.count else { return nil }
+    private static func hex4(_ base: UnsafePointer<UInt8>, _ n: Int, _ at: Int) -> UInt32? {
+        guard at + 4 <= n else { return nil }
         var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = buf[pos]
+        for i in at..<(at + 4) {
+            let c = base[i]
             let d: UInt8
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
@@ -183,48 +212,46 @@ struct JSONSkipper {
             default: return nil
             }
             v = v << 4 | UInt32(d)
-            pos += 1
         }
         return v
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as `JSONParser` reads numbers
-    /// (every such number parses: out-of-range ones become infinity).
-    private mutating func skipNumber() -> Bool {
-        let count = buf.count
-        if buf[pos] == UInt8(ascii: "-") { pos += 1 }
-        guard pos < count, Self.isDigit(buf[pos]) else { return false }
-        if buf[pos] == UInt8(ascii: "0") {
-            pos += 1
+    /// (every such number parses: out-of-range ones become infinity). The index after it, or -1.
+    @inline(__always)
+    private static func number(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        if base[p] == UInt8(ascii: "-") { p += 1 }
+        guard p < n, isDigit(base[p]) else { return -1 }
+        if base[p] == UInt8(ascii: "0") {
+            p += 1
         } else {
-            while pos < count, Self.isDigit(buf[pos]) { pos += 1 }
+            while p < n, isDigit(base[p]) { p += 1 }
         }
-        if pos < count, buf[pos] == UInt8(ascii: ".") {
-            pos += 1
-            let digits = pos
-            while pos < count, Self.isDigit(buf[pos]) { pos += 1 }
-            guard pos > digits else { return false }
+        if p < n, base[p] == UInt8(ascii: ".") {
+            p += 1
+            let digits = p
+            while p < n, isDigit(base[p]) { p += 1 }
+            guard p > digits else { return -1 }
         }
-        if pos < count, buf[pos] == UInt8(ascii: "e") || buf[pos] == UInt8(ascii: "E") {
-            pos += 1
-            if pos < count, buf[pos] == UInt8(ascii: "+") || buf[pos] == UInt8(ascii: "-") { pos += 1 }
-            let digits = pos
-            while pos < count, Self.isDigit(buf[pos]) { pos += 1 }
-            guard pos > digits else { return false }
+        if p < n, base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E") {
+            p += 1
+            if p < n, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") { p += 1 }
+            let digits = p
+            while p < n, isDigit(base[p]) { p += 1 }
+            guard p > digits else { return -1 }
         }
-        return true
+        return p
     }
 
     @inline(__always)
     private static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
 
-    /// `true`, `null` (4 bytes) or `false` (its 5th byte checked by the caller).
-    private mutating func skipLiteral(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, length: Int) -> Bool {
-        guard pos + length <= buf.count, buf[pos] == a, buf[pos + 1] == b, buf[pos + 2] == c, buf[pos + 3] == d else {
-            return false
-        }
-        pos += length
-        return true
+    /// The four bytes at `at` are `a b c d` (`true`, `null`, the start of `false`).
+    @inline(__always)
+    private static func literal(_ base: UnsafePointer<UInt8>, _ n: Int, _ at: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8,
+                                _ d: UInt8) -> Bool {
+        at + 4 <= n && base[at] == a && base[at + 1] == b && base[at + 2] == c && base[at + 3] == d
     }
 }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Which parts of the tasks' `data` a skim keeps. Everything else in `data` is validated and
 /// dropped: a poller that only judges health reads a 79 KB body without building a tree for the
 /// 75 KB of facts, daemons and disks in it.
@@ -8,22 +10,38 @@ public struct MetadataSkimPlan: Sendable, Equatable {
     /// daemons' `style` and `fsid`); items that are not objects become `null`.
     public let itemMembers: [TaskName: [String]]
 
+    /// The same, as byte keys for the skimmer.
+    let objectKeys: [TaskName: JSONKeySet]
+    let itemKeys: [TaskName: JSONKeySet]
+
     public init(objectMembers: [TaskName: [String]] = [:], itemMembers: [TaskName: [String]] = [:]) {
         self.objectMembers = objectMembers.filter { !$0.value.isEmpty }
         self.itemMembers = itemMembers.filter { !$0.value.isEmpty }
+        objectKeys = self.objectMembers.mapValues(JSONKeySet.init)
+        itemKeys = self.itemMembers.mapValues(JSONKeySet.init)
     }
 
-    /// Keys are matched byte for byte, as the parser's objects match them.
-    static func contains(_ members: [String], _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        members.contains { JSONKeyBytes.equal($0, key) }
+    public static func == (a: MetadataSkimPlan, b: MetadataSkimPlan) -> Bool {
+        a.objectMembers == b.objectMembers && a.itemMembers == b.itemMembers
     }
 }
 
-/// Byte-for-byte comparison of a key's text with raw key bytes, without making a String.
-enum JSONKeyBytes {
-    static func equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var s = s
-        return s.withUTF8 { $0.elementsEqual(bytes) }
+/// A few object keys looked for in raw bytes: matched by length, then byte for byte (JSON's
+/// and the parser's rule), without making a String of keys that are dropped.
+struct JSONKeySet: Sendable {
+    private let keys: [[UInt8]]
+
+    init(_ keys: [String]) { self.keys = keys.map { Array($0.utf8) } }
+
+    /// The index of the key equal to `bytes`, if any.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for i in keys.indices where keys[i].count == bytes.count {
+            let same = keys[i].withUnsafeBufferPointer { k in
+                k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress!, k.count) == 0
+            }
+            if same { return i }
+        }
+        return nil
     }
 }
 
@@ -101,18 +119,20 @@ private struct MetadataSkimmer {
         set { skipper.pos = newValue }
     }
 
-    private static let recordKeys = [WireKey.scrapeTimestamp, WireKey.scrapeDurationSecs, WireKey.scrapeErrors]
+    /// A record's members: its own fields (read in full), then `data`.
+    private static let recordKeys = JSONKeySet([WireKey.scrapeTimestamp, WireKey.scrapeDurationSecs, WireKey.scrapeErrors,
+                                                WireKey.data])
+    private static let recordDataIndex = 3
 
     mutating func document() -> JSONValue? {
         skipper.skipWhitespace()
         let value: JSONValue?
         if pos < buf.count, buf[pos] == UInt8(ascii: "{") {
-            value = object(depth: 0) { skimmer, key, depth in
-                if JSONKeyBytes.equal(WireKey.health, key) { return .keep(try? skimmer.parsed(depth: depth)) }
-                guard let spec = skimmer.catalog.specs.first(where: { JSONKeyBytes.equal($0.name.rawValue, key) }) else {
-                    return .skip
-                }
-                return .keep(skimmer.record(spec.name, depth: depth))
+            // `health`, then the tasks' records.
+            let rootKeys = JSONKeySet([WireKey.health] + catalog.specs.map(\.name.rawValue))
+            value = object(depth: 0, keys: rootKeys) { skimmer, index, depth in
+                if index == 0 { return .keep(try? skimmer.parsed(depth: depth)) }
+                return .keep(skimmer.record(skimmer.catalog.specs[index - 1].name, depth: depth))
             }
         } else {
             // Not an object: what it is matters only for the error message.
@@ -130,9 +150,10 @@ private struct MetadataSkimmer {
         case keep(JSONValue?)
     }
 
-    /// The object at `pos`, with the members `member` keeps (it gets each key's bytes);
-    /// duplicate keys keep their first position and last value, as in the parser.
-    private mutating func object(depth: Int, _ member: (inout MetadataSkimmer, UnsafeBufferPointer<UInt8>, Int) -> Member)
+    /// The object at `pos`, with the members `member` keeps: it is asked for each key in
+    /// `keys` (given its index), the others are validated and dropped. Duplicate keys keep their
+    /// first position and last value, as in the parser.
+    private mutating func object(depth: Int, keys: JSONKeySet, _ member: (inout MetadataSkimmer, Int, Int) -> Member)
         -> JSONValue?
     {
         guard depth < JSONParser.maxDepth else { return nil }
@@ -150,7 +171,12 @@ private struct MetadataSkimmer {
             guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { return nil }
             pos += 1
             skipper.skipWhitespace()
-            let decision = key.withBytes(in: buf) { member(&self, $0, depth + 1) }
+            let decision: Member
+            if let index = key.withBytes(in: buf, { keys.index(of: $0) }) {
+                decision = member(&self, index, depth + 1)
+            } else {
+                decision = .skip
+            }
             switch decision {
             case .skip:
                 guard skipper.skipValue(depth: depth + 1) else { return nil }
@@ -194,15 +220,10 @@ private struct MetadataSkimmer {
     }
 
     private mutating func key() -> Key? {
-        let start = pos + 1
-        var scan = skipper
-        guard scan.skipString() else { return nil }
-        let end = scan.pos - 1
-        if !UnsafeBufferPointer(rebasing: buf[start..<end]).contains(UInt8(ascii: "\\")) {
-            pos = scan.pos
-            return .raw(start..<end)
-        }
-        var at = pos
+        let quote = pos
+        guard skipper.skipString() else { return nil }
+        if !skipper.stringHadEscape { return .raw((quote + 1)..<(pos - 1)) }
+        var at = quote
         defer { pos = at }
         return (try? JSONParser.string(in: buf, at: &at)).map { .decoded($0) }
     }
@@ -226,9 +247,8 @@ private struct MetadataSkimmer {
         guard pos < buf.count else { return nil }
         switch buf[pos] {
         case UInt8(ascii: "{"):
-            return object(depth: depth) { skimmer, key, depth in
-                if JSONKeyBytes.equal(WireKey.data, key) { return .keep(skimmer.data(task, depth: depth)) }
-                guard MetadataSkimPlan.contains(Self.recordKeys, key) else { return .skip }
+            return object(depth: depth, keys: Self.recordKeys) { skimmer, index, depth in
+                if index == Self.recordDataIndex { return .keep(skimmer.data(task, depth: depth)) }
                 return .keep(try? skimmer.parsed(depth: depth))
             }
         case UInt8(ascii: "["):
@@ -244,12 +264,12 @@ private struct MetadataSkimmer {
         guard pos < buf.count else { return nil }
         switch buf[pos] {
         case UInt8(ascii: "{"):
-            guard let members = plan.objectMembers[task] else {
+            guard let members = plan.objectKeys[task] else {
                 return skipped(depth: depth, as: .object(JSONObject()))
             }
             return keptMembers(members, depth: depth)
         case UInt8(ascii: "["):
-            guard let members = plan.itemMembers[task] else {
+            guard let members = plan.itemKeys[task] else {
                 return skipped(depth: depth, as: .array([]))
             }
             return items(keeping: members, depth: depth)
@@ -258,13 +278,11 @@ private struct MetadataSkimmer {
         }
     }
 
-    private mutating func keptMembers(_ members: [String], depth: Int) -> JSONValue? {
-        object(depth: depth) { skimmer, key, depth in
-            MetadataSkimPlan.contains(members, key) ? .keep(try? skimmer.parsed(depth: depth)) : .skip
-        }
+    private mutating func keptMembers(_ members: JSONKeySet, depth: Int) -> JSONValue? {
+        object(depth: depth, keys: members) { skimmer, _, depth in .keep(try? skimmer.parsed(depth: depth)) }
     }
 
-    private mutating func items(keeping members: [String], depth: Int) -> JSONValue? {
+    private mutating func items(keeping members: JSONKeySet, depth: Int) -> JSONValue? {
         guard depth < JSONParser.maxDepth else { return nil }
         pos += 1
         var out: [JSONValue] = []
