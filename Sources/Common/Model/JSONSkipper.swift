@@ -30,37 +30,72 @@ struct JSONSkipper {
         let n = buf.count
         var p = pos
         defer { pos = p }
-        var containers = ContainerStack()
+        // The kinds of the enclosing containers; the innermost one is kept in `inObject`.
+        // (Positions stay within the buffer, so the arithmetic below cannot overflow.)
+        var outer = ContainerStack()
+        var inObject = false
         var depth = startDepth
         var state = State.value
+        // Where a string leads once skipped: a key to its colon, a value to what follows it.
+        var afterString = State.afterValue
+        let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+        let spaces = SIMD16<UInt8>(repeating: 0x20)
         while true {
             switch state {
+            case .string:
+                // Sixteen bytes at a time (SSE2: three compares and a movemask) to the first
+                // quote, backslash or control character; byte by byte in the buffer's last 15.
+                p &+= 1
+                while true {
+                    if p &+ 16 <= n {
+                        let v = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
+                        let hit = (v .== quotes) .| (v .== backslashes) .| (v .< spaces)
+                        guard any(hit) else {
+                            p &+= 16
+                            continue
+                        }
+                        let flagged = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit),
+                                                    to: (UInt64, UInt64).self)
+                        p &+= flagged.0 != 0 ? flagged.0.trailingZeroBitCount >> 3 : 8 &+ flagged.1.trailingZeroBitCount >> 3
+                    } else if p >= n {
+                        return false
+                    }
+                    let c = base[p]
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") {
+                        p = Self.escape(base, n, p)
+                        guard p >= 0 else { return false }
+                    } else if c < 0x20 {
+                        return false
+                    } else {
+                        p &+= 1
+                    }
+                }
+                p &+= 1
+                state = afterString
+            case .colon:
+                p = Self.whitespace(base, n, p)
+                guard p < n, base[p] == UInt8(ascii: ":") else { return false }
+                p = Self.whitespace(base, n, p &+ 1)
+                state = .value
             case .value:
                 guard depth < JSONParser.maxDepth, p < n else { return false }
                 switch base[p] {
                 case UInt8(ascii: "\""):
-                    var escaped = false
-                    p = Self.string(base, n, p, escaped: &escaped)
-                    guard p >= 0 else { return false }
-                    state = .afterValue
-                case UInt8(ascii: "{"):
-                    p = Self.whitespace(base, n, p + 1)
-                    if p < n, base[p] == UInt8(ascii: "}") {
-                        p += 1
+                    afterString = .afterValue
+                    state = .string
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    let object = base[p] == UInt8(ascii: "{")
+                    p = Self.whitespace(base, n, p &+ 1)
+                    if p < n, base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                        p &+= 1
                         state = .afterValue
                     } else {
-                        containers.push(object: true, level: depth - startDepth)
-                        depth += 1
-                        state = .key
-                    }
-                case UInt8(ascii: "["):
-                    p = Self.whitespace(base, n, p + 1)
-                    if p < n, base[p] == UInt8(ascii: "]") {
-                        p += 1
-                        state = .afterValue
-                    } else {
-                        containers.push(object: false, level: depth - startDepth)
-                        depth += 1
+                        outer.set(depth &- startDepth, object: inObject)
+                        inObject = object
+                        depth &+= 1
+                        state = object ? .key : .value
                     }
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     p = Self.number(base, n, p)
@@ -68,17 +103,16 @@ struct JSONSkipper {
                     state = .afterValue
                 case UInt8(ascii: "t"):
                     guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
-                    p += 4
+                    p &+= 4
                     state = .afterValue
                 case UInt8(ascii: "f"):
-                    guard p + 5 <= n, base[p + 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73) else {
-                        return false
-                    }
-                    p += 5
+                    guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
+                    else { return false }
+                    p &+= 5
                     state = .afterValue
                 case UInt8(ascii: "n"):
                     guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
-                    p += 4
+                    p &+= 4
                     state = .afterValue
                 default:
                     return false
@@ -86,48 +120,39 @@ struct JSONSkipper {
             case .key:
                 p = Self.whitespace(base, n, p)
                 guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
-                var escaped = false
-                p = Self.string(base, n, p, escaped: &escaped)
-                guard p >= 0 else { return false }
-                p = Self.whitespace(base, n, p)
-                guard p < n, base[p] == UInt8(ascii: ":") else { return false }
-                p = Self.whitespace(base, n, p + 1)
-                state = .value
+                afterString = .colon
+                state = .string
             case .afterValue:
                 guard depth > startDepth else { return true }
                 p = Self.whitespace(base, n, p)
                 guard p < n else { return false }
-                let isObject = containers.isObject(level: depth - 1 - startDepth)
-                switch base[p] {
-                case UInt8(ascii: ","):
-                    if isObject {
-                        p += 1
+                let c = base[p]
+                p &+= 1
+                if c == UInt8(ascii: ",") {
+                    if inObject {
                         state = .key
                     } else {
-                        p = Self.whitespace(base, n, p + 1)
+                        p = Self.whitespace(base, n, p)
                         state = .value
                     }
-                case UInt8(ascii: "}") where isObject, UInt8(ascii: "]") where !isObject:
-                    p += 1
-                    depth -= 1
-                default:
+                } else if c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    depth &-= 1
+                    inObject = outer.isObject(depth &- startDepth)
+                } else {
                     return false
                 }
             }
         }
     }
 
-    private enum State { case value, key, afterValue }
+    private enum State { case value, key, colon, string, afterValue }
 
     /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
     /// held an escape.
     mutating func skipString() -> Bool {
-        guard let base = buf.baseAddress else { return false }
-        var escaped = false
-        let end = Self.string(base, buf.count, pos, escaped: &escaped)
-        stringHadEscape = escaped
-        guard end >= 0 else { return false }
-        pos = end
+        let start = pos
+        guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipValue(depth: 0) else { return false }
+        stringHadEscape = UnsafeBufferPointer(rebasing: buf[start..<pos]).contains(UInt8(ascii: "\\"))
         return true
     }
 
@@ -136,67 +161,37 @@ struct JSONSkipper {
         var p = start
         while p < n {
             switch base[p] {
-            case 0x20, 0x09, 0x0A, 0x0D: p += 1
+            case 0x20, 0x09, 0x0A, 0x0D: p &+= 1
             default: return p
             }
         }
         return p
     }
 
-    /// The index after the string whose opening quote is at `start`, or -1 when it is not a
-    /// valid string. Invalid UTF-8 is accepted (the parser repairs it); control characters, bad
-    /// escapes and a high surrogate followed by an escape that is not a low surrogate are not.
-    @inline(__always)
-    private static func string(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, escaped: inout Bool) -> Int {
+    /// The index after the escape whose backslash is at `start`, or -1 when it is not valid:
+    /// the parser's escapes, four hex digits after `u`, and a high surrogate followed by `\u`
+    /// must be followed by a low surrogate (alone, either is replaced, not refused).
+    @inline(never)
+    private static func escape(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start + 1
-        while true {
-            // Eight bytes at a time until one is a quote, a backslash or a control character.
-            while p + 8 <= n {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
-                let special = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
-                    | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
-                if special == 0 {
-                    p += 8
-                    continue
-                }
-                // The lowest flagged byte is exact (borrows only flag bytes above a real hit).
-                p += special.trailingZeroBitCount >> 3
-                break
+        guard p < n else { return -1 }
+        let e = base[p]
+        p += 1
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return p
+        case UInt8(ascii: "u"):
+            guard let scalar = hex4(base, n, p) else { return -1 }
+            p += 4
+            if (0xD800..<0xDC00).contains(scalar), p + 1 < n, base[p] == UInt8(ascii: "\\"), base[p + 1] == UInt8(ascii: "u") {
+                guard let low = hex4(base, n, p + 2), (0xDC00..<0xE000).contains(low) else { return -1 }
+                p += 6
             }
-            guard p < n else { return -1 }
-            let c = base[p]
-            if c == UInt8(ascii: "\"") { return p + 1 }
-            if c < 0x20 { return -1 }
-            if c != UInt8(ascii: "\\") {
-                p += 1
-                continue
-            }
-            escaped = true
-            p += 1
-            guard p < n else { return -1 }
-            let e = base[p]
-            p += 1
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                continue
-            case UInt8(ascii: "u"):
-                guard let scalar = hex4(base, n, p) else { return -1 }
-                p += 4
-                if (0xD800..<0xDC00).contains(scalar), p + 1 < n, base[p] == UInt8(ascii: "\\"), base[p + 1] == UInt8(ascii: "u") {
-                    guard let low = hex4(base, n, p + 2), (0xDC00..<0xE000).contains(low) else { return -1 }
-                    p += 6
-                }
-            default:
-                return -1
-            }
+            return p
+        default:
+            return -1
         }
-    }
-
-    /// Bytes of `v` that are zero get their high bit set (exact for the lowest such byte).
-    @inline(__always)
-    private static func zeroBytes(_ v: UInt64) -> UInt64 {
-        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     private static func hex4(_ base: UnsafePointer<UInt8>, _ n: Int, _ at: Int) -> UInt32? {
@@ -260,18 +255,18 @@ struct JSONSkipper {
 private struct ContainerStack {
     private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    mutating func push(object: Bool, level: Int) {
+    mutating func set(_ level: Int, object: Bool) {
         let mask: UInt64 = 1 << UInt64(level & 63)
-        let set = object ? mask : 0
+        let value = object ? mask : 0
         switch level >> 6 {
-        case 0: bits.0 = bits.0 & ~mask | set
-        case 1: bits.1 = bits.1 & ~mask | set
-        case 2: bits.2 = bits.2 & ~mask | set
-        default: bits.3 = bits.3 & ~mask | set
+        case 0: bits.0 = bits.0 & ~mask | value
+        case 1: bits.1 = bits.1 & ~mask | value
+        case 2: bits.2 = bits.2 & ~mask | value
+        default: bits.3 = bits.3 & ~mask | value
         }
     }
 
-    func isObject(level: Int) -> Bool {
+    func isObject(_ level: Int) -> Bool {
         let word: UInt64
         switch level >> 6 {
         case 0: word = bits.0

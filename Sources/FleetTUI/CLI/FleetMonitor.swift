@@ -66,7 +66,7 @@ enum PollerSetup {
         }
         let settings = PollerSettings(
             intervalSecs: intervalSecs, timeoutSecs: inputs.timeoutSecs, maxInFlight: min(inputs.maxInFlight, budget),
-            token: inputs.token, keepAlive: keepAlive)
+            token: inputs.token, keepAlive: keepAlive, resultThreads: ResultWorkers.defaultCount)
         let poller = try Poller(targets: inputs.targets(), tls: tls, settings: settings, connectionBudget: budget) { result in
             monitor.fold(result)
         }

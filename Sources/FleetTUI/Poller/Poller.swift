@@ -18,11 +18,14 @@ struct PollerSettings: Sendable {
     var path = "/v1/metadata"
     /// Keep connections open between polls (dashboard); a one-shot check does not.
     var keepAlive = true
+    /// Threads that classify results (read the bodies) beside the loop thread; 0: on the loop.
+    var resultThreads = 0
 }
 
 /// Polls every host on one event loop thread: one kept-alive TLS connection per host,
 /// a deadline per request, start times spread across the interval, bounded concurrency,
-/// backoff for hosts that fail. Results go to `onResult` on the poller thread.
+/// backoff for hosts that fail. Results go to `onResult` on a result worker thread (in order
+/// for each host; on the poller thread when `resultThreads` is 0).
 final class Poller: @unchecked Sendable {
     // @unchecked: all mutable state below is touched only on the loop thread; the public
     // controls hop onto it with `loop.execute`.
@@ -30,7 +33,7 @@ final class Poller: @unchecked Sendable {
     private let tls: TLSContext
     private var settings: PollerSettings
     private let targets: [PollTarget]
-    private let onResult: @Sendable (PollResult) -> Void
+    private let results: ResultWorkers
     private var hosts: [HostSlot] = []
     private var waiting: [Int] = []
     private var waitingHead = 0
@@ -68,7 +71,7 @@ final class Poller: @unchecked Sendable {
         self.settings = settings
         self.targets = targets
         self.connectionBudget = max(1, connectionBudget)
-        self.onResult = onResult
+        self.results = ResultWorkers(count: settings.resultThreads, handler: onResult)
     }
 
     /// Starts the loop thread; the first poll of each host happens at its spread offset, or at
@@ -84,6 +87,7 @@ final class Poller: @unchecked Sendable {
             }
             loop.run()
             for slot in hosts { slot.connection?.disconnect() }
+            results.stop()
         }
     }
 
@@ -185,7 +189,7 @@ final class Poller: @unchecked Sendable {
             slot.connection?.disconnect()
             openConnections -= 1
         }
-        onResult(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
+        results.submit(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
         schedule(slot, after: PollSchedule.nextDelay(intervalSecs: settings.intervalSecs, consecutiveFailures: slot.failures))
         startWaiting()
     }
@@ -226,7 +230,7 @@ final class Poller: @unchecked Sendable {
                     self.begin(slot)
                 case .failure(let e):
                     slot.failures += 1
-                    self.onResult(PollResult(hostIndex: t.index, startedAt: started, latencySecs: 0, outcome: .failed(.resolve("\(e)"))))
+                    self.results.submit(PollResult(hostIndex: t.index, startedAt: started, latencySecs: 0, outcome: .failed(.resolve("\(e)"))))
                     self.schedule(slot, after: PollSchedule.nextDelay(intervalSecs: self.settings.intervalSecs, consecutiveFailures: slot.failures))
                     self.startWaiting()
                 }
