@@ -6,7 +6,7 @@
 /// It answers only "valid or not": callers that need the reason re-run `JSONParser`, whose error
 /// names the offset (a body that is not JSON is rare; the exact message stays the parser's).
 /// Cost is linear: one pass, an explicit stack of at most `JSONParser.maxDepth` levels, and
-/// strings scanned eight bytes at a time.
+/// strings scanned sixteen bytes at a time.
 struct JSONSkipper {
     let buf: UnsafeBufferPointer<UInt8>
     var pos: Int
@@ -23,9 +23,23 @@ struct JSONSkipper {
         pos = Self.whitespace(base, buf.count, pos)
     }
 
+    /// A member of a skipped object whose key was asked for: the key's index in the key set
+    /// and where the member's value lies.
+    struct Capture {
+        let key: Int
+        let value: Range<Int>
+    }
+
     /// Skips one value nested `depth` levels deep (the depth `JSONParser.parseValue` would get),
     /// leaving `pos` just after it. False when it is not valid JSON.
     mutating func skipValue(depth startDepth: Int) -> Bool {
+        var none: [Capture] = []
+        return skipValue(depth: startDepth, capturing: nil, into: &none)
+    }
+
+    /// The same, noting (in document order) the members of the value, when it is an object,
+    /// whose keys are in `keys`. Nested objects' members are not looked at.
+    mutating func skipValue(depth startDepth: Int, capturing keys: JSONKeySet?, into captures: inout [Capture]) -> Bool {
         guard let base = buf.baseAddress else { return false }
         let n = buf.count
         var p = pos
@@ -38,6 +52,12 @@ struct JSONSkipper {
         var state = State.value
         // Where a string leads once skipped: a key to its colon, a value to what follows it.
         var afterString = State.afterValue
+        // Capturing: where the last key started and whether it held an escape; the key index
+        // and value start of the member being skipped (-1: none).
+        var keyStart = 0
+        var keyEscaped = false
+        var pendingKey = -1
+        var valueStart = 0
         let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         let spaces = SIMD16<UInt8>(repeating: 0x20)
@@ -64,6 +84,7 @@ struct JSONSkipper {
                     let c = base[p]
                     if c == UInt8(ascii: "\"") { break }
                     if c == UInt8(ascii: "\\") {
+                        keyEscaped = true
                         p = Self.escape(base, n, p)
                         guard p >= 0 else { return false }
                     } else if c < 0x20 {
@@ -75,9 +96,14 @@ struct JSONSkipper {
                 p &+= 1
                 state = afterString
             case .colon:
+                let member = keys != nil && depth == startDepth &+ 1
+                if member, let keys {
+                    pendingKey = keys.index(ofKeyAt: keyStart..<p, in: buf, escaped: keyEscaped) ?? -1
+                }
                 p = Self.whitespace(base, n, p)
                 guard p < n, base[p] == UInt8(ascii: ":") else { return false }
                 p = Self.whitespace(base, n, p &+ 1)
+                if member { valueStart = p }
                 state = .value
             case .value:
                 guard depth < JSONParser.maxDepth, p < n else { return false }
@@ -120,9 +146,15 @@ struct JSONSkipper {
             case .key:
                 p = Self.whitespace(base, n, p)
                 guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
+                keyStart = p
+                keyEscaped = false
                 afterString = .colon
                 state = .string
             case .afterValue:
+                if pendingKey >= 0, depth == startDepth &+ 1 {
+                    captures.append(Capture(key: pendingKey, value: valueStart..<p))
+                    pendingKey = -1
+                }
                 guard depth > startDepth else { return true }
                 p = Self.whitespace(base, n, p)
                 guard p < n else { return false }

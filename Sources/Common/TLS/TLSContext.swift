@@ -56,11 +56,6 @@ public final class TLSContext: @unchecked Sendable {
         X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
-        // A client reads responses of tens of KB: read what the socket holds, up to 64 KiB, in
-        // one system call instead of a header and a body read per 16 KB record. The buffer is
-        // freed between requests (SSL_MODE_RELEASE_BUFFERS, and the poller's idle release).
-        cshim_SSL_CTX_set_read_ahead(ctx, 1)
-        SSL_CTX_set_default_read_buffer_len(ctx, 64 * 1024)
         return TLSContext(handle: ctx, certificate: cert)
     }
 

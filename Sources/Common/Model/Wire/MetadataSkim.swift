@@ -30,8 +30,23 @@ public struct MetadataSkimPlan: Sendable, Equatable {
 /// and the parser's rule), without making a String of keys that are dropped.
 struct JSONKeySet: Sendable {
     private let keys: [[UInt8]]
+    let names: [String]
 
-    init(_ keys: [String]) { self.keys = keys.map { Array($0.utf8) } }
+    init(_ keys: [String]) {
+        names = keys
+        self.keys = keys.map { Array($0.utf8) }
+    }
+
+    /// The index of the key whose quoted text is at `quoted` in `buf` (decoded first when it
+    /// holds an escape).
+    func index(ofKeyAt quoted: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, escaped: Bool) -> Int? {
+        guard escaped else {
+            return index(of: UnsafeBufferPointer(rebasing: buf[(quoted.lowerBound + 1)..<(quoted.upperBound - 1)]))
+        }
+        var at = quoted.lowerBound
+        guard var text = try? JSONParser.string(in: buf, at: &at) else { return nil }
+        return text.withUTF8 { index(of: $0) }
+    }
 
     /// The index of the key equal to `bytes`, if any.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -106,6 +121,8 @@ private struct MetadataSkimmer {
     let catalog: TaskCatalog
     let plan: MetadataSkimPlan
     private var skipper: JSONSkipper
+    /// Reused for every kept object (one per daemon: no allocation each).
+    private var captures: [JSONSkipper.Capture] = []
 
     init(buf: UnsafeBufferPointer<UInt8>, catalog: TaskCatalog, plan: MetadataSkimPlan) {
         self.buf = buf
@@ -278,8 +295,18 @@ private struct MetadataSkimmer {
         }
     }
 
+    /// The object at `pos` reduced to `members`: validated in one pass that notes where the
+    /// members' values are, then those values read (duplicates: first position, last value).
     private mutating func keptMembers(_ members: JSONKeySet, depth: Int) -> JSONValue? {
-        object(depth: depth, keys: members) { skimmer, _, depth in .keep(try? skimmer.parsed(depth: depth)) }
+        captures.removeAll(keepingCapacity: true)
+        guard skipper.skipValue(depth: depth, capturing: members, into: &captures) else { return nil }
+        var kept = JSONObject()
+        for capture in captures {
+            var at = capture.value.lowerBound
+            guard let value = try? JSONParser.value(in: buf, at: &at, depth: depth + 1) else { return nil }
+            kept[members.names[capture.key]] = value
+        }
+        return .object(kept)
     }
 
     private mutating func items(keeping members: JSONKeySet, depth: Int) -> JSONValue? {
