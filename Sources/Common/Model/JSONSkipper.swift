@@ -39,33 +39,40 @@ struct JSONSkipper {
 
     /// The same, noting (in document order) the members of the value, when it is an object,
     /// whose keys are in `keys`. Nested objects' members are not looked at.
+    ///
+    /// One loop, each turn a value: an object's key (and colon) is read before its value, and
+    /// after each value the closing brackets and the comma that follow it. Positions stay
+    /// within the buffer, so the arithmetic cannot overflow.
     mutating func skipValue(depth startDepth: Int, capturing keys: JSONKeySet?, into captures: inout [Capture]) -> Bool {
         guard let base = buf.baseAddress else { return false }
         let n = buf.count
         var p = pos
         defer { pos = p }
         // The kinds of the enclosing containers; the innermost one is kept in `inObject`.
-        // (Positions stay within the buffer, so the arithmetic below cannot overflow.)
         var outer = ContainerStack()
         var inObject = false
         var depth = startDepth
-        var state = State.value
-        // Where a string leads once skipped: a key to its colon, a value to what follows it.
-        var afterString = State.afterValue
-        // Capturing: where the last key started and whether it held an escape; the key index
-        // and value start of the member being skipped (-1: none).
-        var keyStart = 0
-        var keyEscaped = false
+        var expectKey = false
+        // Capturing: the key index and value start of the member being skipped (-1: none).
         var pendingKey = -1
         var valueStart = 0
         let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         let spaces = SIMD16<UInt8>(repeating: 0x20)
         while true {
-            switch state {
-            case .string:
-                // Sixteen bytes at a time (SSE2: three compares and a movemask) to the first
-                // quote, backslash or control character; byte by byte in the buffer's last 15.
+            if expectKey {
+                p = Self.whitespace(base, n, p)
+                guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
+            } else {
+                guard depth < JSONParser.maxDepth, p < n else { return false }
+            }
+            if base[p] == UInt8(ascii: "\"") {
+                // A string, key or value: sixteen bytes at a time (SSE2: three compares and a
+                // movemask) to the first quote, backslash or control character; byte by byte
+                // in the buffer's last 15 bytes. Invalid UTF-8 is accepted (the parser repairs
+                // it); control characters and bad escapes are not (see `escape`).
+                let start = p
+                var escaped = false
                 p &+= 1
                 while true {
                     if p &+ 16 <= n {
@@ -84,7 +91,7 @@ struct JSONSkipper {
                     let c = base[p]
                     if c == UInt8(ascii: "\"") { break }
                     if c == UInt8(ascii: "\\") {
-                        keyEscaped = true
+                        escaped = true
                         p = Self.escape(base, n, p)
                         guard p >= 0 else { return false }
                     } else if c < 0x20 {
@@ -94,63 +101,49 @@ struct JSONSkipper {
                     }
                 }
                 p &+= 1
-                state = afterString
-            case .colon:
-                let member = keys != nil && depth == startDepth &+ 1
-                if member, let keys {
-                    pendingKey = keys.index(ofKeyAt: keyStart..<p, in: buf, escaped: keyEscaped) ?? -1
+                if expectKey {
+                    let member = keys != nil && depth == startDepth &+ 1
+                    if member, let keys { pendingKey = keys.index(ofKeyAt: start..<p, in: buf, escaped: escaped) ?? -1 }
+                    p = Self.whitespace(base, n, p)
+                    guard p < n, base[p] == UInt8(ascii: ":") else { return false }
+                    p = Self.whitespace(base, n, p &+ 1)
+                    if member { valueStart = p }
+                    expectKey = false
+                    continue
                 }
-                p = Self.whitespace(base, n, p)
-                guard p < n, base[p] == UInt8(ascii: ":") else { return false }
-                p = Self.whitespace(base, n, p &+ 1)
-                if member { valueStart = p }
-                state = .value
-            case .value:
-                guard depth < JSONParser.maxDepth, p < n else { return false }
+            } else {
                 switch base[p] {
-                case UInt8(ascii: "\""):
-                    afterString = .afterValue
-                    state = .string
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    p = Self.number(base, n, p)
+                    guard p >= 0 else { return false }
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     let object = base[p] == UInt8(ascii: "{")
                     p = Self.whitespace(base, n, p &+ 1)
                     if p < n, base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         p &+= 1
-                        state = .afterValue
                     } else {
                         outer.set(depth &- startDepth, object: inObject)
                         inObject = object
                         depth &+= 1
-                        state = object ? .key : .value
+                        expectKey = object
+                        continue
                     }
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    p = Self.number(base, n, p)
-                    guard p >= 0 else { return false }
-                    state = .afterValue
                 case UInt8(ascii: "t"):
                     guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
                     p &+= 4
-                    state = .afterValue
                 case UInt8(ascii: "f"):
                     guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
                     else { return false }
                     p &+= 5
-                    state = .afterValue
                 case UInt8(ascii: "n"):
                     guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
                     p &+= 4
-                    state = .afterValue
                 default:
                     return false
                 }
-            case .key:
-                p = Self.whitespace(base, n, p)
-                guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
-                keyStart = p
-                keyEscaped = false
-                afterString = .colon
-                state = .string
-            case .afterValue:
+            }
+            // After a value: the containers it closes, then a comma before the next value.
+            while true {
                 if pendingKey >= 0, depth == startDepth &+ 1 {
                     captures.append(Capture(key: pendingKey, value: valueStart..<p))
                     pendingKey = -1
@@ -162,22 +155,18 @@ struct JSONSkipper {
                 p &+= 1
                 if c == UInt8(ascii: ",") {
                     if inObject {
-                        state = .key
+                        expectKey = true
                     } else {
                         p = Self.whitespace(base, n, p)
-                        state = .value
                     }
-                } else if c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    depth &-= 1
-                    inObject = outer.isObject(depth &- startDepth)
-                } else {
-                    return false
+                    break
                 }
+                guard c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return false }
+                depth &-= 1
+                inObject = outer.isObject(depth &- startDepth)
             }
         }
     }
-
-    private enum State { case value, key, colon, string, afterValue }
 
     /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
     /// held an escape.
