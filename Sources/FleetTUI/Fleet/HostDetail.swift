@@ -122,10 +122,20 @@ enum HostDetailBuilder {
     /// The fsid most cephadm daemons on the host belong to; ties go to the smaller fsid so the
     /// choice does not depend on dictionary order.
     static func fsid(_ items: [JSONValue]) -> String? {
+        // Runs of the same fsid (nearly always one run: every daemon of the host) are counted
+        // before they go into the dictionary, so a poll hashes one fsid, not one per daemon.
         var counts: [String: Int] = [:]
+        var run: (fsid: String, count: Int)?
         for item in items where item["style"]?.stringValue == "cephadm:v1" {
-            if let fsid = item["fsid"]?.stringValue, !fsid.isEmpty { counts[fsid, default: 0] += 1 }
+            guard let fsid = item["fsid"]?.stringValue, !fsid.isEmpty else { continue }
+            if let r = run, r.fsid == fsid {
+                run = (fsid, r.count + 1)
+            } else {
+                if let r = run { counts[r.fsid, default: 0] += r.count }
+                run = (fsid, 1)
+            }
         }
+        if let r = run { counts[r.fsid, default: 0] += r.count }
         let top = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
         return top.map { RemoteText.clip($0, limit: 64) }
     }

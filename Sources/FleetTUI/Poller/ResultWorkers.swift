@@ -37,42 +37,74 @@ final class ResultWorkers: Sendable {
         for w in workers { w.stop() }
     }
 
-    /// Results handed over while the worker's queue was full (the loop waited), for tests.
+    /// Results handed over while their worker's queue was full (the loop waited), for tests.
     var waits: Int { workers.reduce(0) { $0 + $1.waits.load(ordering: .relaxed) } }
 
+    /// One thread and its queue. The threads sleep only when their queue is empty, and are
+    /// woken only then (a busy worker costs its submitter no system call per result).
     private final class Worker: Sendable {
-        private let queue: Mutex<Ring>
-        private let slots: DispatchSemaphore
-        private let items = DispatchSemaphore(value: 0)
+        private struct State: Sendable {
+            var ring: Ring
+            var workerSleeping = false
+            var submitterWaiting = false
+        }
+
+        private let state: Mutex<State>
+        /// The worker waits here while its queue is empty.
+        private let wake = DispatchSemaphore(value: 0)
+        /// The submitter waits here while the queue is full.
+        private let space = DispatchSemaphore(value: 0)
         let waits = Atomic<Int>(0)
 
         init(capacity: Int, index: Int, handler: @escaping @Sendable (PollResult) -> Void) {
-            queue = Mutex(Ring(capacity: capacity))
-            slots = DispatchSemaphore(value: capacity)
+            state = Mutex(State(ring: Ring(capacity: capacity)))
             NativeThread.spawn(name: "poll-results-\(index)") { [self] in
                 while true {
-                    items.wait()
-                    guard let next = queue.withLock({ $0.pop() }) else { return }
-                    slots.signal()
-                    guard let result = next else { return }
+                    let (entry, freed) = state.withLock { s -> (PollResult??, Bool) in
+                        guard let entry = s.ring.pop() else {
+                            s.workerSleeping = true
+                            return (nil, false)
+                        }
+                        defer { s.submitterWaiting = false }
+                        return (entry, s.submitterWaiting)
+                    }
+                    if freed { space.signal() }
+                    guard let entry else {
+                        wake.wait()
+                        continue
+                    }
+                    guard let result = entry else { return }
                     handler(result)
                 }
             }
         }
 
         func submit(_ result: PollResult) {
-            if slots.wait(timeout: .now()) == .timedOut {
+            while true {
+                let (pushed, wakeWorker) = state.withLock { s -> (Bool, Bool) in
+                    guard !s.ring.isFull else {
+                        s.submitterWaiting = true
+                        return (false, false)
+                    }
+                    s.ring.push(result)
+                    defer { s.workerSleeping = false }
+                    return (true, s.workerSleeping)
+                }
+                if wakeWorker { wake.signal() }
+                if pushed { return }
                 waits.add(1, ordering: .relaxed)
-                slots.wait()
+                space.wait()
             }
-            queue.withLock { $0.push(result) }
-            items.signal()
         }
 
         /// A nil entry tells the thread to end once it reaches it.
         func stop() {
-            queue.withLock { $0.push(nil) }
-            items.signal()
+            let wakeWorker = state.withLock { s -> Bool in
+                s.ring.push(nil, evenWhenFull: true)
+                defer { s.workerSleeping = false }
+                return s.workerSleeping
+            }
+            if wakeWorker { wake.signal() }
         }
     }
 
@@ -84,8 +116,10 @@ final class ResultWorkers: Sendable {
 
         init(capacity: Int) { slots = Array(repeating: nil, count: capacity + 1) }
 
-        mutating func push(_ result: PollResult?) {
-            guard count < slots.count else { return }
+        var isFull: Bool { count >= slots.count - 1 }
+
+        mutating func push(_ result: PollResult?, evenWhenFull: Bool = false) {
+            guard count < slots.count - (evenWhenFull ? 0 : 1) else { return }
             slots[(head + count) % slots.count] = .some(result)
             count += 1
         }
