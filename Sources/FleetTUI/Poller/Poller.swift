@@ -47,6 +47,11 @@ final class Poller: @unchecked Sendable {
     /// misbehaving host from making the poller buffer more than this per connection.
     private let responseLimits = HTTPResponseLimits(maxBodyBytes: 8 << 20)
     private let running = Atomic<Bool>(false)
+    /// Signalled once the loop thread has closed its connections and the result workers have
+    /// handled what they held: `stop` waits for it, so the process never exits (and OpenSSL
+    /// never cleans up) under a thread that is still in a TLS call.
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
 
     private final class HostSlot {
         let target: PollTarget
@@ -88,10 +93,17 @@ final class Poller: @unchecked Sendable {
             loop.run()
             for slot in hosts { slot.connection?.disconnect() }
             results.stop()
+            results.join()
+            finished.signal()
         }
     }
 
-    func stop() { loop.stop() }
+    /// Stops polling and returns once the poller's threads are done (at once if never started).
+    func stop() {
+        loop.stop()
+        guard running.load(ordering: .acquiring), !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finished.wait()
+    }
 
     func setPaused(_ value: Bool) { loop.execute { [self] in paused = value } }
 

@@ -37,6 +37,11 @@ final class ResultWorkers: Sendable {
         for w in workers { w.stop() }
     }
 
+    /// Waits until every worker has ended (after `stop`).
+    func join() {
+        for w in workers { w.ended.wait() }
+    }
+
     /// Results handed over while their worker's queue was full (the loop waited), for tests.
     var waits: Int { workers.reduce(0) { $0 + $1.waits.load(ordering: .relaxed) } }
 
@@ -55,10 +60,13 @@ final class ResultWorkers: Sendable {
         /// The submitter waits here while the queue is full.
         private let space = DispatchSemaphore(value: 0)
         let waits = Atomic<Int>(0)
+        /// Signalled when the thread ends.
+        let ended = DispatchSemaphore(value: 0)
 
         init(capacity: Int, index: Int, handler: @escaping @Sendable (PollResult) -> Void) {
             state = Mutex(State(ring: Ring(capacity: capacity)))
             NativeThread.spawn(name: "poll-results-\(index)") { [self] in
+                defer { ended.signal() }
                 while true {
                     let (entry, freed) = state.withLock { s -> (PollResult??, Bool) in
                         guard let entry = s.ring.pop() else {
