@@ -128,15 +128,7 @@ final class MetadataSkimTests: XCTestCase {
         var refused = 0
         for round in 0..<3000 {
             var body = bases[round % bases.count]
-            for _ in 0..<(1 + rng.next(4)) {
-                guard !body.isEmpty else { break }
-                switch rng.next(4) {
-                case 0: body[rng.next(body.count)] = interesting[rng.next(interesting.count)]
-                case 1: body.removeSubrange(rng.next(body.count)..<body.count)
-                case 2: body.insert(interesting[rng.next(interesting.count)], at: rng.next(body.count))
-                default: body.remove(at: rng.next(body.count))
-                }
-            }
+            ClassificationFuzzTests.mutate(&body, rng: &rng, interesting: interesting)
             let plan = Self.plans[round % Self.plans.count]
             let skimmed = Self.skim(body, plan)
             XCTAssertEqual(skimmed, Self.full(body, plan), "round \(round)")

@@ -173,14 +173,9 @@ private struct MetadataSkimmer {
     private mutating func object(depth: Int, keys: JSONKeySet, _ member: (inout MetadataSkimmer, Int, Int) -> Member)
         -> JSONValue?
     {
-        guard depth < JSONParser.maxDepth else { return nil }
-        pos += 1
         var kept = JSONObject()
-        skipper.skipWhitespace()
-        if pos < buf.count, buf[pos] == UInt8(ascii: "}") {
-            pos += 1
-            return .object(kept)
-        }
+        guard let empty = open(depth: depth, closing: UInt8(ascii: "}")) else { return nil }
+        if empty { return .object(kept) }
         while true {
             skipper.skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), let key = key() else { return nil }
@@ -202,16 +197,8 @@ private struct MetadataSkimmer {
             case .keep(nil):
                 return nil
             }
-            skipper.skipWhitespace()
-            guard pos < buf.count else { return nil }
-            if buf[pos] == UInt8(ascii: ",") {
-                pos += 1
-            } else if buf[pos] == UInt8(ascii: "}") {
-                pos += 1
-                return .object(kept)
-            } else {
-                return nil
-            }
+            guard let more = next(closing: UInt8(ascii: "}")) else { return nil }
+            if !more { return .object(kept) }
         }
     }
 
@@ -310,14 +297,9 @@ private struct MetadataSkimmer {
     }
 
     private mutating func items(keeping members: JSONKeySet, depth: Int) -> JSONValue? {
-        guard depth < JSONParser.maxDepth else { return nil }
-        pos += 1
         var out: [JSONValue] = []
-        skipper.skipWhitespace()
-        if pos < buf.count, buf[pos] == UInt8(ascii: "]") {
-            pos += 1
-            return .array(out)
-        }
+        guard let empty = open(depth: depth, closing: UInt8(ascii: "]")) else { return nil }
+        if empty { return .array(out) }
         while true {
             skipper.skipWhitespace()
             guard pos < buf.count else { return nil }
@@ -328,16 +310,30 @@ private struct MetadataSkimmer {
                 guard skipper.skipValue(depth: depth + 1) else { return nil }
                 out.append(.null)
             }
-            skipper.skipWhitespace()
-            guard pos < buf.count else { return nil }
-            if buf[pos] == UInt8(ascii: ",") {
-                pos += 1
-            } else if buf[pos] == UInt8(ascii: "]") {
-                pos += 1
-                return .array(out)
-            } else {
-                return nil
-            }
+            guard let more = next(closing: UInt8(ascii: "]")) else { return nil }
+            if !more { return .array(out) }
         }
+    }
+
+    /// Enters the object or array at `pos` (nested `depth` deep): true when it is empty (and
+    /// passed), false when members follow, nil when it nests too deep.
+    private mutating func open(depth: Int, closing: UInt8) -> Bool? {
+        guard depth < JSONParser.maxDepth else { return nil }
+        pos += 1
+        skipper.skipWhitespace()
+        guard pos < buf.count, buf[pos] == closing else { return false }
+        pos += 1
+        return true
+    }
+
+    /// After a member or an item: a comma (true: another follows), the closing bracket (false:
+    /// that was the last), or anything else (nil: not JSON).
+    private mutating func next(closing: UInt8) -> Bool? {
+        skipper.skipWhitespace()
+        guard pos < buf.count else { return nil }
+        let c = buf[pos]
+        guard c == UInt8(ascii: ",") || c == closing else { return nil }
+        pos += 1
+        return c == UInt8(ascii: ",")
     }
 }
