@@ -10,6 +10,7 @@
 #   BENCH_FLEET="1000 5000 10000"       simulated fleet sizes: fleet check sweep and dashboard (fleet)
 #   BENCH_PROFILE=mixed        simulate profile of the fleet (fleet)
 #   BENCH_DASH_WARMUP=20 BENCH_DASH_SECS=20   dashboard warm-up and measured seconds (fleet)
+#   BENCH_BASE_PORT=21000      first port of the simulated fleet (fleet)
 set -euo pipefail
 BIN=${1:?usage: bench.sh BIN_DIR}
 SECTIONS=${BENCH_SECTIONS:-"exporter bodies fleet"}
@@ -151,7 +152,7 @@ fi
 
 if section fleet; then
   max=0; for n in $FLEET_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
-  base=21000  # below the ephemeral port range (32768+)
+  base=${BENCH_BASE_PORT:-21000}  # below the ephemeral port range (32768+)
   [ $((base + max)) -le 32768 ] || { echo "   BENCH_FLEET up to $max does not fit below port 32768"; exit 1; }
   sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT: starts a simulator, sets SIMPID
     "$BIN/cephadm-exporter" simulate --count "$2" --first-host "$3" --base-port "$4" --config "$work/config.json" \
