@@ -40,28 +40,41 @@ final class ResultWorkersTests: XCTestCase {
     }
 
     func test_a_full_queue_makes_the_submitter_wait_and_loses_nothing() {
+        assertFullQueueWaits(capacity: 1, maxBytes: 1 << 20, body: [])
+    }
+
+    func test_queued_bodies_are_bounded_in_bytes_too() {
+        // Room for a hundred results but not for two bodies of 8 bytes.
+        assertFullQueueWaits(capacity: 100, maxBytes: 10, body: Array(repeating: 0x7B, count: 8))
+    }
+
+    private func assertFullQueueWaits(capacity: Int, maxBytes: Int, body: [UInt8],
+                                      file: StaticString = #filePath, line: UInt = #line) {
         let gate = DispatchSemaphore(value: 0)
         let handled = Mutex<[Double]>([])
-        let workers = ResultWorkers(count: 1, capacity: 1) { r in
+        let workers = ResultWorkers(count: 1, capacity: capacity, maxBytes: maxBytes) { r in
             gate.wait()
             handled.withLock { $0.append(r.startedAt) }
         }
         let submitted = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            for n in 0..<4 { workers.submit(ResultWorkersTests.result(0, n)) }
+            for n in 0..<4 {
+                let r = body.isEmpty ? ResultWorkersTests.result(0, n)
+                    : PollResult(hostIndex: 0, startedAt: Double(n), latencySecs: 0, outcome: .response(status: 200, dateHeader: nil, body: body))
+                workers.submit(r)
+            }
             submitted.signal()
         }
-        // The first result is taken and blocks in the handler, the second fills the queue: the
-        // submitter must wait for room before the third.
+        // The first result is taken and blocks in the handler, the second fills the queue (by
+        // count or by bytes): the submitter must wait for room before the third.
         let deadline = DispatchTime.now() + 60
         while workers.waits == 0 && DispatchTime.now() < deadline { usleep(1_000) }
-        XCTAssertGreaterThan(workers.waits, 0, "the submitter waited for room")
-        XCTAssertEqual(submitted.wait(timeout: .now()), .timedOut, "it is still waiting")
+        XCTAssertGreaterThan(workers.waits, 0, "the submitter waited for room", file: file, line: line)
+        XCTAssertEqual(submitted.wait(timeout: .now()), .timedOut, "it is still waiting", file: file, line: line)
         for _ in 0..<4 { gate.signal() }
-        XCTAssertEqual(submitted.wait(timeout: .now() + 60), .success)
+        XCTAssertEqual(submitted.wait(timeout: .now() + 60), .success, file: file, line: line)
         workers.stop()
-        let stopDeadline = DispatchTime.now() + 60
-        while handled.withLock({ $0.count }) < 4 && DispatchTime.now() < stopDeadline { usleep(1_000) }
-        XCTAssertEqual(handled.withLock { $0 }, [0, 1, 2, 3])
+        workers.join()
+        XCTAssertEqual(handled.withLock { $0 }, [0, 1, 2, 3], file: file, line: line)
     }
 }
