@@ -3,16 +3,19 @@
 # goals in the same run. Sections and sizes (environment):
 #   BENCH_SECTIONS="exporter bodies fleet"  which sections run (any subset, in this order)
 #   BENCH_SECS=10              wrk duration (exporter and bodies sections)
-#   BENCH_BODIES="small osd24 jbod60"   simulate profiles whose /v1/metadata body nginx serves (bodies)
+#   BENCH_BODIES="11k 34k 79k"   bodies nginx serves (bodies): 11k, 34k, 79k are built from the real
+#                              samples as issue 10 sized them (scripts/sample_body.py); small, osd24,
+#                              jbod60, mixed are `simulate --dump-body` of that profile
 #   BENCH_SWEEPS=200           fleet check --sweeps against nginx (bodies)
 #   BENCH_FLEET="1000 5000 10000"       simulated fleet sizes: fleet check sweep and dashboard (fleet)
 #   BENCH_PROFILE=mixed        simulate profile of the fleet (fleet)
 #   BENCH_DASH_WARMUP=20 BENCH_DASH_SECS=20   dashboard warm-up and measured seconds (fleet)
+#   BENCH_BASE_PORT=21000      first port of the simulated fleet (fleet)
 set -euo pipefail
 BIN=${1:?usage: bench.sh BIN_DIR}
 SECTIONS=${BENCH_SECTIONS:-"exporter bodies fleet"}
 SECS=${BENCH_SECS:-10}
-BODIES=${BENCH_BODIES:-"small osd24 jbod60"}
+BODIES=${BENCH_BODIES:-"11k 34k 79k"}
 SWEEPS=${BENCH_SWEEPS:-200}
 FLEET_SIZES=${BENCH_FLEET:-"1000 5000 10000"}
 PROFILE=${BENCH_PROFILE:-mixed}
@@ -117,17 +120,23 @@ if section exporter; then
 fi
 
 if section bodies; then
-  echo "== poller vs wrk: nginx (one worker) serving simulated /v1/metadata bodies on 64 loopback aliases"
+  echo "== poller vs wrk: nginx (one worker) serving /v1/metadata bodies on 64 loopback aliases"
   echo "   fleet check --sweeps $SWEEPS over 127.0.0.2-65 (64 kept-alive connections) vs wrk -t1 -c64 -d${SECS}s, same nginx, same run"
+  echo "   (11k 34k 79k: built from the samples with 5/7, 24/26, 60/62 disks/daemons; profiles: simulate --dump-body)"
   blocks=""; port=19510
   for p in $BODIES; do
-    "$BIN/cephadm-exporter" simulate --dump-body "$p" >"$work/body-$p.json"
+    case $p in
+      11k) python3 "$here/sample_body.py" 5 7 >"$work/body-$p.json" ;;
+      34k) python3 "$here/sample_body.py" 24 26 >"$work/body-$p.json" ;;
+      79k) python3 "$here/sample_body.py" 60 62 >"$work/body-$p.json" ;;
+      *) "$BIN/cephadm-exporter" simulate --dump-body "$p" >"$work/body-$p.json" ;;
+    esac
     blocks+="  server { listen $port ssl; location = /v1/metadata { default_type application/json; alias $work/body-$p.json; } }
 "
     port=$((port + 1))
   done
   start_nginx nginx-bodies "$blocks"
-  printf "   %-8s %8s %14s %12s %7s  %s\n" profile body "poller polls/s" "wrk req/s" ratio goal
+  printf "   %-8s %8s %14s %12s %7s  %s\n" body size "poller polls/s" "wrk req/s" ratio goal
   port=19510
   for p in $BODIES; do
     aliases $port >"$work/aliases-$p.txt"
@@ -135,7 +144,7 @@ if section bodies; then
       2>"$work/sweeps-$p.txt" >/dev/null || true
     wrk -t1 -c64 -d"${SECS}s" "https://127.0.0.2:$port/v1/metadata" >"$work/wrk-$p.txt"
     P=$(polls "$work/sweeps-$p.txt"); W=$(wrk_rps "$work/wrk-$p.txt")
-    printf "   %-8s %5s KB %14s %12s %6sx  >= 0.8x\n" "$p" "$(( $(stat -c %s "$work/body-$p.json") / 1024 ))" "$P" "$W" "$(ratio "$P" "$W")"
+    printf "   %-8s %5s KB %14s %12s %6sx  >= 0.8x\n" "$p" "$(( $(stat -c %s "$work/body-$p.json") / 1000 ))" "$P" "$W" "$(ratio "$P" "$W")"
     port=$((port + 1))
   done
   kill $NGX 2>/dev/null || true
@@ -143,7 +152,7 @@ fi
 
 if section fleet; then
   max=0; for n in $FLEET_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
-  base=21000  # below the ephemeral port range (32768+)
+  base=${BENCH_BASE_PORT:-21000}  # below the ephemeral port range (32768+)
   [ $((base + max)) -le 32768 ] || { echo "   BENCH_FLEET up to $max does not fit below port 32768"; exit 1; }
   sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT: starts a simulator, sets SIMPID
     "$BIN/cephadm-exporter" simulate --count "$2" --first-host "$3" --base-port "$4" --config "$work/config.json" \
@@ -190,6 +199,7 @@ if section fleet; then
     echo "   $n hosts: $(python3 -c "print(f'{$e - $s:.2f}')") s (goal at 10,000: < 5 s)  $(cut -c1-60 "$work/check-$n.txt")"
   done
 
+  declare -A dash_rss
   echo "== dashboard polling every 5 s (tmux; ${DASH_WARMUP} s warm-up, ${DASH_SECS} s measured; goal at 10,000: < 50% of a core, < 200 MiB)"
   for n in $FLEET_SIZES; do
     tmux -L bench-$$ kill-server 2>/dev/null || true
@@ -198,10 +208,16 @@ if section fleet; then
     sleep "$DASH_WARMUP"
     DASH=$(pgrep -f "^$BIN/fleet --hosts $work/hosts-$n.txt" | head -1)
     d0=$(cpu_ticks "$DASH"); s0=$(cpu_ticks "${sims[@]}"); sleep "$DASH_SECS"; d1=$(cpu_ticks "$DASH"); s1=$(cpu_ticks "${sims[@]}")
-    echo "   $n hosts: dashboard CPU $(percent "$d0" "$d1" "$DASH_SECS")% of a core, RSS $(rss_mib "$DASH") MiB;" \
+    rss=$(rss_mib "$DASH"); dash_rss[$n]=$rss
+    echo "   $n hosts: dashboard CPU $(percent "$d0" "$d1" "$DASH_SECS")% of a core, RSS $rss MiB;" \
       "simulator CPU $(percent "$s0" "$s1" "$DASH_SECS")%, RSS $(rss_mib "${sims[@]}") MiB"
     echo "      screen: $(tmux -L bench-$$ capture-pane -p | sed -n 2p | tr -s ' ')"
   done
+  min=$max; for n in $FLEET_SIZES; do [ "$n" -lt "$min" ] && min=$n; done
+  if [ "$min" -lt "$max" ]; then
+    echo "   dashboard RSS per host: $(python3 -c "print(f'{(${dash_rss[$max]} - ${dash_rss[$min]}) * 1024 / ($max - $min):.1f}')") KB" \
+      "(slope from $min to $max hosts: one kept-alive TLS connection and the host's state)"
+  fi
 
   echo "== the same dashboard ($n hosts): key-to-screen latency (tmux send-keys -> capture-pane)"
   samples=()

@@ -14,6 +14,19 @@ final class ClassificationFuzzTests: XCTestCase {
         }
     }
 
+    /// One to four random edits: a byte replaced, the tail cut, a byte inserted or removed.
+    static func mutate(_ body: inout [UInt8], rng: inout LCG, interesting: [UInt8]) {
+        for _ in 0..<(1 + rng.next(4)) {
+            guard !body.isEmpty else { break }
+            switch rng.next(4) {
+            case 0: body[rng.next(body.count)] = interesting[rng.next(interesting.count)]
+            case 1: body.removeSubrange(rng.next(body.count)..<body.count)
+            case 2: body.insert(interesting[rng.next(interesting.count)], at: rng.next(body.count))
+            default: body.remove(at: rng.next(body.count))
+            }
+        }
+    }
+
     func test_mutated_bodies_always_classify_and_fold() throws {
         let base = try MetadataBody.healthy().bytes
         var rng = LCG(state: 42)
@@ -22,15 +35,7 @@ final class ClassificationFuzzTests: XCTestCase {
         var statuses = Set<HostStatus>()
         for round in 0..<2000 {
             var body = base
-            for _ in 0..<(1 + rng.next(4)) {
-                guard !body.isEmpty else { break }
-                switch rng.next(4) {
-                case 0: body[rng.next(body.count)] = interesting[rng.next(interesting.count)]
-                case 1: body.removeSubrange(rng.next(body.count)..<body.count)
-                case 2: body.insert(interesting[rng.next(interesting.count)], at: rng.next(body.count))
-                default: body.remove(at: rng.next(body.count))
-                }
-            }
+            Self.mutate(&body, rng: &rng, interesting: interesting)
             let status = [200, 206, 500, 204, 401, 302][rng.next(6)]
             XCTAssertTrue(fleet.fold(Poll.response(0, status: status, body: body)), "round \(round)")
             statuses.insert(fleet.status(of: 0))

@@ -3,8 +3,8 @@ import XCTest
 @testable import FleetTUI
 
 final class ClassificationTests: XCTestCase {
-    private func classify(_ r: PollResult, _ t: Thresholds = Thresholds()) -> Classification {
-        HostClassifier.classify(r, thresholds: t)
+    private func classify(_ r: PollResult, _ t: Thresholds = Thresholds(), depth: DetailDepth = .summary) -> Classification {
+        HostClassifier.classify(r, thresholds: t, depth: depth)
     }
 
     func test_200_with_all_tasks_active_and_fresh_is_OK() throws {
@@ -176,7 +176,10 @@ final class ClassificationTests: XCTestCase {
         daemons.append(try Fixture.stoppedOSD())
         body.daemons = MetadataBody.record(at: Clock.now - 2, data: .array(daemons))
         body.errors = (1...8).map { "host stopped at 2023/11/14 22:0\($0):00" }
-        let detail = try XCTUnwrap(classify(Poll.response(0, body: body.bytes)).detail)
+        let detail = try XCTUnwrap(classify(Poll.response(0, body: body.bytes), depth: .full).detail)
+        XCTAssertTrue(detail.isComplete)
+        XCTAssertEqual(detail.hostname, "dummy")
+        XCTAssertEqual(detail.fsid, "dbb88f95-1cd6-482a-a735-23c832ee7795")
         let f = try XCTUnwrap(detail.facts)
         XCTAssertEqual(f.hostname, "dummy")
         XCTAssertEqual(f.operatingSystem, "Red Hat Enterprise Linux 8.3 (Ootpa)")
@@ -196,6 +199,30 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(detail.healthErrorCount, 8)
         XCTAssertEqual(detail.healthErrors.count, HostDetailBuilder.maxHealthErrors)
         XCTAssertEqual(detail.healthErrors.last, "host stopped at 2023/11/14 22:08:00")
+    }
+
+    func test_every_poll_keeps_the_name_fsid_and_health_but_not_the_facts() throws {
+        var body = try MetadataBody.healthy()
+        guard case .array(var daemons) = try Fixture.daemons() else { return XCTFail() }
+        daemons.append(try Fixture.stoppedOSD())
+        body.daemons = MetadataBody.record(at: Clock.now - 2, data: .array(daemons))
+        body.errors = ["disks stopped at 2023/11/14 22:01:00"]
+        let poll = Poll.response(0, body: body.bytes)
+        let summary = classify(poll)
+        let full = classify(poll, depth: .full)
+        XCTAssertEqual(summary.sample, full.sample, "the verdict does not depend on how much is decoded")
+        let detail = try XCTUnwrap(summary.detail)
+        XCTAssertFalse(detail.isComplete)
+        XCTAssertEqual(detail.hostname, "dummy")
+        XCTAssertEqual(detail.fsid, "dbb88f95-1cd6-482a-a735-23c832ee7795")
+        XCTAssertEqual(detail.healthErrors, ["disks stopped at 2023/11/14 22:01:00"])
+        XCTAssertNil(detail.facts)
+        XCTAssertNil(detail.daemons)
+        XCTAssertNil(detail.devices)
+        let complete = try XCTUnwrap(full.detail)
+        XCTAssertEqual(complete.hostname, detail.hostname)
+        XCTAssertEqual(complete.fsid, detail.fsid)
+        XCTAssertEqual(complete.healthErrors, detail.healthErrors)
     }
 
     private func diskBytes() throws -> Double {

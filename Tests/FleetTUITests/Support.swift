@@ -110,7 +110,10 @@ enum SampleFleet {
     /// `ceph orch host ls` labels: two racks, OSD hosts in both, one host without labels.
     static let labels: [[String]] = [["rack1"], ["rack1", "osd"], ["rack1"], ["rack1"], ["rack2"], ["rack2", "osd"], ["rack2"], []]
 
-    static func make(title: String = "prod-east", thresholds: Thresholds = Thresholds(), labelled: Bool = false) throws -> FleetState {
+    /// `depth`: `.full` (as the detail view shows a host once its data is decoded) or `.summary`
+    /// (what every poll keeps): the table must not tell them apart.
+    static func make(title: String = "prod-east", thresholds: Thresholds = Thresholds(), labelled: Bool = false,
+                     depth: DetailDepth = .full) throws -> FleetState {
         var entries = testHosts(names)
         entries[2] = HostEntry(displayName: "ceph-node03", address: "10.0.0.3", port: 9443, line: 3)
         if labelled {
@@ -121,21 +124,21 @@ enum SampleFleet {
         var fleet = FleetState(hosts: entries, defaultPort: 9443, title: title, thresholds: thresholds)
         let t = Clock.now
         func named(_ i: Int) throws -> JSONValue { Fixture.facts(try Fixture.rhelFacts(), named: names[i]) }
-        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2, facts: try named(0)).bytes, latency: 0.004))
+        fleet.fold(Poll.response(0, body: try MetadataBody.healthy(age: 2, facts: try named(0)).bytes, latency: 0.004), depth: depth)
         var degraded = try MetadataBody.healthy(age: 4, facts: try named(1))
         degraded.set("disks", "inactive")
         degraded.errors = ["disks stopped at 2023/11/14 22:20:01"]
         degraded.disks = ["scrape_errors": ["RuntimeError exception: Failed command: /usr/bin/podman run ceph-volume"], "data": nil]
-        fleet.fold(Poll.response(1, status: 206, body: degraded.bytes, latency: 0.012, exporterNow: t + 0.006 + 1.5))
-        fleet.fold(Poll.failure(2, .refused("connect 10.0.0.3:9443: Connection refused"), latency: 0.001))
-        fleet.fold(Poll.response(3, status: 401, body: Array("<html>".utf8), latency: 0.003))
-        fleet.fold(Poll.failure(4, .tls("certificate verify failed"), latency: 0.002))
-        fleet.fold(Poll.response(5, body: Array("<html>not json</html>".utf8), latency: 0.006))
+        fleet.fold(Poll.response(1, status: 206, body: degraded.bytes, latency: 0.012, exporterNow: t + 0.006 + 1.5), depth: depth)
+        fleet.fold(Poll.failure(2, .refused("connect 10.0.0.3:9443: Connection refused"), latency: 0.001), depth: depth)
+        fleet.fold(Poll.response(3, status: 401, body: Array("<html>".utf8), latency: 0.003), depth: depth)
+        fleet.fold(Poll.failure(4, .tls("certificate verify failed"), latency: 0.002), depth: depth)
+        fleet.fold(Poll.response(5, body: Array("<html>not json</html>".utf8), latency: 0.006), depth: depth)
         // The exporter's clock is 40 s behind; its daemons and disks data are 70 s old on that clock.
         let qemu = Fixture.facts(try Fixture.qemuFacts(), named: names[6])
         var stale = try MetadataBody.healthy(at: t - 40, age: 70, facts: qemu)
         stale.host = MetadataBody.record(at: t - 41, data: qemu)
-        fleet.fold(Poll.response(6, body: stale.bytes, latency: 0.250, exporterNow: t - 40))
+        fleet.fold(Poll.response(6, body: stale.bytes, latency: 0.250, exporterNow: t - 40), depth: depth)
         return fleet
     }
 }
@@ -145,20 +148,20 @@ enum SampleFleet {
 enum StoryFleet {
     static let end = Clock.now + 120
 
-    static func make(labelled: Bool = true) throws -> FleetState {
-        var fleet = try SampleFleet.make(labelled: labelled)
+    static func make(labelled: Bool = true, depth: DetailDepth = .full) throws -> FleetState {
+        var fleet = try SampleFleet.make(labelled: labelled, depth: depth)
         let t = Clock.now
         let facts = Fixture.facts(try Fixture.rhelFacts(), named: "ceph-node01")
-        fleet.fold(Poll.failure(0, .refused("connect ceph-node01:9443: Connection refused"), at: t + 60, latency: 0.001))
+        fleet.fold(Poll.failure(0, .refused("connect ceph-node01:9443: Connection refused"), at: t + 60, latency: 0.001), depth: depth)
         let qemu = Fixture.facts(try Fixture.qemuFacts(), named: "ceph-node07")
         var jumped = try MetadataBody.healthy(at: t + 90 + 5, age: 70, facts: qemu)
         jumped.host = MetadataBody.record(at: t + 94, data: qemu)
-        fleet.fold(Poll.response(6, body: jumped.bytes, at: t + 90, latency: 0.2, exporterNow: t + 95))
+        fleet.fold(Poll.response(6, body: jumped.bytes, at: t + 90, latency: 0.2, exporterNow: t + 95), depth: depth)
         let eight = Fixture.facts(try Fixture.rhelFacts(), named: "ceph-node08")
-        fleet.fold(Poll.response(7, body: try MetadataBody.healthy(at: t + 100, age: 1, facts: eight).bytes, at: t + 100, latency: 0.001))
+        fleet.fold(Poll.response(7, body: try MetadataBody.healthy(at: t + 100, age: 1, facts: eight).bytes, at: t + 100, latency: 0.001), depth: depth)
         var back = try MetadataBody.healthy(at: t + 120, age: 2, facts: facts)
         back.started = t + 110
-        fleet.fold(Poll.response(0, body: back.bytes, at: t + 120, latency: 0.003))
+        fleet.fold(Poll.response(0, body: back.bytes, at: t + 120, latency: 0.003), depth: depth)
         return fleet
     }
 }

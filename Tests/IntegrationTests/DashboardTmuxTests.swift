@@ -65,6 +65,23 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertFalse(screen.contains("STATUS"), "the dashboard must leave the terminal as it found it:\n\(screen)")
     }
 
+    /// Every poll keeps only a summary of each host; opening the detail view asks that host at
+    /// once and shows its facts, long before the next poll (the interval here is a minute).
+    func test_the_detail_view_asks_the_exporter_for_the_facts_when_it_opens() throws {
+        guard TmuxSession.available else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        let sim = try SimulatedFleetHarness(count: 1, behaviour: "healthy")
+        let cmd = "\(TestPaths.fleet) --hosts \(sim.hostsPath) --config \(sim.configPath) --interval 60; sleep 60"
+        let tmux = try TmuxSession(command: cmd, dir: sim.tempDir)
+        tmux.waitFor("the dashboard") { $0.contains("STATUS") }
+        try tmux.send("r")
+        var screen = tmux.waitFor("the first poll") { $0.contains("OK 1") && $0.contains(sim.names[0] + " ") }
+        XCTAssertFalse(screen.contains("Hardware"), screen)
+        try tmux.send("Enter")
+        screen = tmux.waitFor("the facts in the detail view", timeout: 20) { $0.contains("Esc back") && $0.contains("Hardware") }
+        XCTAssertTrue(screen.contains("CPU"), screen)
+        XCTAssertFalse(screen.contains("asking the exporter"), screen)
+    }
+
     /// The host rows of a table screen: below the three header lines, above the footer.
     func tableRows(_ screen: String) -> [Substring] {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)

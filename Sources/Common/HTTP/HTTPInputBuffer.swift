@@ -55,6 +55,12 @@ struct HTTPInputBuffer: Sendable {
         return line
     }
 
+    /// Counts `n` bytes that a parser took from its input before they reached this buffer
+    /// (body bytes copied straight to the body), so limits on a message's total still see them.
+    mutating func countTakenOutside(_ n: Int) {
+        consumed += n
+    }
+
     /// Takes up to `limit` raw bytes (body data).
     mutating func take(upTo limit: Int) -> Range<Int> {
         let n = min(limit, count)

@@ -49,7 +49,17 @@ public struct HTTPResponseParser: Sendable {
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
-        input.append(bytes)
+        // Bytes of a body of known length go straight to the body when nothing is buffered
+        // before them: one copy per byte instead of two (a metadata body is tens of KB).
+        var rest = bytes
+        if phase == .lengthBody, remaining > 0, input.isEmpty {
+            let direct = min(remaining, rest.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<direct]))
+            remaining -= direct
+            input.countTakenOutside(direct)
+            rest = UnsafeRawBufferPointer(rebasing: rest[direct...])
+        }
+        if !rest.isEmpty { input.append(rest) }
     }
 
     public mutating func append(_ bytes: [UInt8]) {

@@ -55,6 +55,24 @@ public struct JSONParser {
         }
     }
 
+    /// One value starting at `pos` (which moves past it), nested `depth` levels deep, with the
+    /// same rules and errors as `parse`: for `MetadataSkimmer`, which builds values only for
+    /// the parts of a document it keeps and validates the rest with `JSONSkipper`.
+    static func value(in buf: UnsafeBufferPointer<UInt8>, at pos: inout Int, depth: Int) throws(JSONParseError) -> JSONValue {
+        var p = JSONParser(buf: buf)
+        p.pos = pos
+        defer { pos = p.pos }
+        return try p.parseValue(depth: depth)
+    }
+
+    /// The string whose opening quote is at `pos` (which moves past its closing quote).
+    static func string(in buf: UnsafeBufferPointer<UInt8>, at pos: inout Int) throws(JSONParseError) -> String {
+        var p = JSONParser(buf: buf)
+        p.pos = pos
+        defer { pos = p.pos }
+        return try p.parseString()
+    }
+
     private let buf: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private var statistics = JSONParseStatistics()

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A JSON document that keeps object keys in insertion order, because Pacific's responses
 /// have a documented key order (records, health, gather-facts sorted keys) that clients see.
 public enum JSONValue: Sendable, Equatable {
@@ -47,7 +49,9 @@ public struct JSONObject: Sendable, Equatable {
 
     static func sameBytes(_ a: String, _ b: String) -> Bool {
         let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
         }
         if let fast, let result = fast { return result }
         return a.utf8.elementsEqual(b.utf8)

@@ -147,6 +147,10 @@ struct DashboardLoop {
         terminal.draw(frame.grid)
         lastDraw = Clock.monotonicNanos()
         pendingData = false
+        // Polls keep only a summary of each host; the host in the detail view is decoded in
+        // full, and asked at once when the view opens so its facts show without waiting.
+        let viewed = view.mode == .detail ? view.detailHost : nil
+        if monitor.setViewedHost(viewed), let viewed { poller.pollNow(viewed) }
     }
 
     private func context() -> RenderContext {

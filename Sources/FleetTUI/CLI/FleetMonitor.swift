@@ -6,6 +6,8 @@ import Synchronization
 final class FleetMonitor: Sendable {
     private let state: Mutex<FleetState>
     private let changed = Atomic<Bool>(true)
+    /// The host whose detail view is open (-1: none): its polls are decoded in full.
+    private let viewedHost = Atomic<Int>(-1)
     let thresholds: Thresholds
     let catalog: TaskCatalog
 
@@ -16,9 +18,16 @@ final class FleetMonitor: Sendable {
     }
 
     func fold(_ result: PollResult) {
-        let classification = HostClassifier.classify(result, thresholds: thresholds, catalog: catalog)
+        let depth: DetailDepth = result.hostIndex == viewedHost.load(ordering: .acquiring) ? .full : .summary
+        let classification = HostClassifier.classify(result, thresholds: thresholds, catalog: catalog, depth: depth)
         state.withLock { $0.fold(classification, hostIndex: result.hostIndex) }
         changed.store(true, ordering: .releasing)
+    }
+
+    /// Decode this host's polls in full from now on (nil: no detail view is open). Returns
+    /// true when the host changed, so the caller can ask for a poll at once.
+    func setViewedHost(_ host: Int?) -> Bool {
+        viewedHost.exchange(host ?? -1, ordering: .acquiringAndReleasing) != (host ?? -1)
     }
 
     /// A copy to draw from (copy-on-write: cheap until the poller's next fold).
@@ -57,7 +66,7 @@ enum PollerSetup {
         }
         let settings = PollerSettings(
             intervalSecs: intervalSecs, timeoutSecs: inputs.timeoutSecs, maxInFlight: min(inputs.maxInFlight, budget),
-            keepAlive: keepAlive)
+            keepAlive: keepAlive, resultThreads: ResultWorkers.defaultCount)
         let poller = try Poller(targets: targets, settings: settings, connectionBudget: budget) { result in
             monitor.fold(result)
         }

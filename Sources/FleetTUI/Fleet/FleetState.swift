@@ -100,7 +100,7 @@ struct FleetState: Sendable {
     /// exporter's facts report once known, else the host list entry.
     func name(of i: Int) -> String {
         let entry = hosts[i]
-        if !entry.nameFromInventory, let name = records[i].detail?.facts?.hostname,
+        if !entry.nameFromInventory, let name = records[i].detail?.hostname,
            name.contains(where: { !$0.isWhitespace })
         {
             return name
@@ -112,7 +112,7 @@ struct FleetState: Sendable {
     func endpoint(of i: Int) -> String { hosts[i].endpoint(defaultPort: defaultPort) }
 
     /// The fsid the host's cephadm daemons belong to, once its daemon list was decoded.
-    func fsid(of i: Int) -> String? { records[i].detail?.daemons?.fsid }
+    func fsid(of i: Int) -> String? { records[i].detail?.fsid }
 
     /// The fsid most hosts report, and whether every reporting host agrees on it.
     var fleetFsid: (fsid: String, unanimous: Bool)? {
@@ -122,10 +122,12 @@ struct FleetState: Sendable {
     }
 
     /// Classifies and folds one poll result; false (and no change) for an unknown host index.
+    /// `depth` `.full` also decodes what the detail view shows (the dashboard asks for it only
+    /// for the host whose detail is open).
     @discardableResult
-    mutating func fold(_ result: PollResult) -> Bool {
+    mutating func fold(_ result: PollResult, depth: DetailDepth = .summary) -> Bool {
         guard records.indices.contains(result.hostIndex) else { return false }
-        fold(HostClassifier.classify(result, thresholds: thresholds, catalog: catalog), hostIndex: result.hostIndex)
+        fold(HostClassifier.classify(result, thresholds: thresholds, catalog: catalog, depth: depth), hostIndex: result.hostIndex)
         return true
     }
 
@@ -137,8 +139,8 @@ struct FleetState: Sendable {
         totals[record.status] -= 1
         totals[sample.status] += 1
         if let detail = classification.detail {
-            updateFsid(from: record.detail?.daemons?.fsid, to: detail.daemons?.fsid)
-            if detail.facts?.hostname != record.detail?.facts?.hostname { nameGeneration &+= 1 }
+            updateFsid(from: record.detail?.fsid, to: detail.fsid)
+            if detail.hostname != record.detail?.hostname { nameGeneration &+= 1 }
             record.detail = detail
         }
         record.sample = sample

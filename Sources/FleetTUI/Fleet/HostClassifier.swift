@@ -8,15 +8,20 @@ struct Classification: Sendable {
 }
 
 /// Turns one `PollResult` into a status. Pure: the same result and thresholds give the same sample.
+/// The verdict does not depend on `depth`: a summary skims the body (`MetadataDocument.skim`,
+/// which refuses and accepts exactly what `decode` does), a full classification decodes it all
+/// for the detail view.
 enum HostClassifier {
-    static func classify(_ result: PollResult, thresholds: Thresholds, catalog: TaskCatalog = .standard) -> Classification {
+    static func classify(_ result: PollResult, thresholds: Thresholds, catalog: TaskCatalog = .standard,
+                         depth: DetailDepth = .summary) -> Classification
+    {
         switch result.outcome {
         case .failed(let failure):
             return Classification(sample: sample(result, failureStatus(failure), error: failureText(failure)),
                                   detail: nil)
         case .response(let status, let dateHeader, let body):
             return classifyResponse(result, status: status, dateHeader: dateHeader, body: body, thresholds: thresholds,
-                                    catalog: catalog)
+                                    catalog: catalog, depth: depth)
         }
     }
 
@@ -41,7 +46,7 @@ enum HostClassifier {
     }
 
     private static func classifyResponse(_ result: PollResult, status: Int, dateHeader: String?, body: [UInt8],
-                                         thresholds: Thresholds, catalog: TaskCatalog) -> Classification
+                                         thresholds: Thresholds, catalog: TaskCatalog, depth: DetailDepth) -> Classification
     {
         // The Date header has one-second resolution and is truncated, so the middle of that
         // second is the best estimate of the exporter's clock; the local clock at the response
@@ -77,7 +82,10 @@ enum HostClassifier {
 
         let snapshot: MetadataDocument
         do {
-            snapshot = try MetadataDocument.decode(body, catalog: catalog)
+            switch depth {
+            case .summary: snapshot = try MetadataDocument.skim(body, catalog: catalog, plan: HostDetailBuilder.skimPlan)
+            case .full: snapshot = try MetadataDocument.decode(body, catalog: catalog)
+            }
         } catch {
             // A 500 means the exporter itself says it is broken, whatever the body looks like.
             let s: HostStatus = status == 500 ? .down : .bad
@@ -89,13 +97,13 @@ enum HostClassifier {
         // Ages computed from absurd times would read 0 s: such a host is BAD, never OK. Its detail
         // is kept so that the operator can see what it sent.
         if let problem = PlausibleTime.problem(in: snapshot, catalog: catalog, localNow: localNow) {
-            return Classification(sample: make(.bad, problem), detail: HostDetailBuilder.build(snapshot))
+            return Classification(sample: make(.bad, problem), detail: HostDetailBuilder.build(snapshot, depth: depth))
         }
         let evaluated = catalog.specsByName.map {
             evaluate($0, snapshot: snapshot, exporterNow: exporterNow, thresholds: thresholds)
         }
         let tasks = evaluated.map(\.health)
-        let detail = HostDetailBuilder.build(snapshot)
+        let detail = HostDetailBuilder.build(snapshot, depth: depth)
         let allInactive = tasks.allSatisfy { $0.state == .inactive }
         if status == 500 || allInactive {
             var text = "all tasks inactive (HTTP \(status))"

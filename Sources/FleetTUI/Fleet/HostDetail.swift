@@ -1,7 +1,11 @@
 import Common
 
-/// What the detail view shows beyond the table row, reduced from a metadata body to a few
-/// hundred bytes: the dashboard keeps one per host for 5,000 hosts, never whole bodies.
+/// What the dashboard keeps of a host's last metadata beyond the table row, a few hundred
+/// bytes: the exporter's health, and the two things the table needs from the tasks' data (the
+/// facts' `hostname` names the host, the daemons' fsid groups it). Every poll skims the body for
+/// just these (`MetadataDocument.skim`). The facts, daemon and device summaries are decoded only
+/// for the host whose detail view is open (`DetailDepth.full`); the dashboard never keeps
+/// whole bodies.
 struct HostDetail: Sendable, Equatable {
     let exporterStartedEpochSecs: Double?
     let httpServer: TaskActivity?
@@ -10,9 +14,23 @@ struct HostDetail: Sendable, Equatable {
     let healthErrorCount: Int
     /// The exporter sent `task_detail` (ours does; Pacific does not).
     let hasTaskDetail: Bool
+    /// The facts' `hostname`, clipped.
+    let hostname: String?
+    /// The fsid most cephadm daemons on the host belong to, clipped.
+    let fsid: String?
+    /// Whether `facts`, `daemons` and `devices` were decoded (the body was read in full).
+    let isComplete: Bool
     let facts: HostFacts?
     let daemons: DaemonSummary?
     let devices: DeviceSummary?
+}
+
+/// How much of a body a classification decodes.
+enum DetailDepth: Sendable, Equatable {
+    /// Health, records and the table's few facts (`HostDetailBuilder.skimPlan`): every poll.
+    case summary
+    /// Everything the detail view shows: the host whose detail is open.
+    case full
 }
 
 struct HostFacts: Sendable, Equatable {
@@ -70,24 +88,63 @@ enum HostDetailBuilder {
     static let maxListed = 8
     static let maxHealthErrors = 5
 
-    static func build(_ snapshot: MetadataDocument) -> HostDetail {
+    /// What a summary keeps of the tasks' data: the facts' `hostname`, and of each daemon the
+    /// two members the fsid is chosen by.
+    static let skimPlan = MetadataSkimPlan(objectMembers: [.host: [hostnameKey]], itemMembers: [.daemons: fsidKeys])
+    static let hostnameKey = "hostname"
+    static let fsidKeys = ["style", "fsid"]
+
+    /// The detail of a decoded document: `.summary` reads what `skimPlan` keeps (a skimmed
+    /// document has nothing more), `.full` also summarizes facts, daemons and devices.
+    static func build(_ snapshot: MetadataDocument, depth: DetailDepth) -> HostDetail {
         let errors = snapshot.health.errors
+        let hostData = snapshot.record(.host).data?.json?.objectValue
+        let daemonItems = snapshot.record(.daemons).data?.json?.arrayValue
+        let full = depth == .full
         return HostDetail(
             exporterStartedEpochSecs: snapshot.health.startedEpochSecs,
             httpServer: snapshot.health.httpServer,
             healthErrors: errors.suffix(maxHealthErrors).map { RemoteText.clip($0) },
             healthErrorCount: errors.count,
             hasTaskDetail: snapshot.health.taskDetail != nil,
-            facts: snapshot.record(.host).data?.json?.objectValue.map(facts),
-            daemons: snapshot.record(.daemons).data?.json?.arrayValue.map(daemons),
-            devices: snapshot.record(.disks).data?.json?.arrayValue.map(devices))
+            hostname: hostData.flatMap(hostname),
+            fsid: daemonItems.flatMap(fsid),
+            isComplete: full,
+            facts: full ? hostData.map(facts) : nil,
+            daemons: full ? daemonItems.map(daemons) : nil,
+            devices: full ? snapshot.record(.disks).data?.json?.arrayValue.map(devices) : nil)
+    }
+
+    static func hostname(_ facts: JSONObject) -> String? {
+        facts[hostnameKey]?.stringValue.map { RemoteText.clip($0, limit: 120) }
+    }
+
+    /// The fsid most cephadm daemons on the host belong to; ties go to the smaller fsid so the
+    /// choice does not depend on dictionary order.
+    static func fsid(_ items: [JSONValue]) -> String? {
+        // Runs of the same fsid (nearly always one run: every daemon of the host) are counted
+        // before they go into the dictionary, so a poll hashes one fsid, not one per daemon.
+        var counts: [String: Int] = [:]
+        var run: (fsid: String, count: Int)?
+        for item in items where item["style"]?.stringValue == "cephadm:v1" {
+            guard let fsid = item["fsid"]?.stringValue, !fsid.isEmpty else { continue }
+            if let r = run, r.fsid == fsid {
+                run = (fsid, r.count + 1)
+            } else {
+                if let r = run { counts[r.fsid, default: 0] += r.count }
+                run = (fsid, 1)
+            }
+        }
+        if let r = run { counts[r.fsid, default: 0] += r.count }
+        let top = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+        return top.map { RemoteText.clip($0, limit: 64) }
     }
 
     static func facts(_ o: JSONObject) -> HostFacts {
         func text(_ key: String) -> String? { o[key]?.stringValue.map { RemoteText.clip($0, limit: 120) } }
         func int(_ key: String) -> Int? { o[key]?.intValue }
         var f = HostFacts()
-        f.hostname = text("hostname")
+        f.hostname = hostname(o)
         f.operatingSystem = text("operating_system")
         f.kernel = text("kernel")
         f.arch = text("arch")
@@ -125,7 +182,6 @@ enum HostDetailBuilder {
         var running = 0
         var notRunning: [String] = []
         var versions: [String] = []
-        var fsidCounts: [String: Int] = [:]
         for item in items {
             let state = item["state"]?.stringValue ?? "unknown"
             if state == "running" {
@@ -137,14 +193,9 @@ enum HostDetailBuilder {
             if let v = item["version"]?.stringValue, !v.isEmpty, !versions.contains(v), versions.count < 3 {
                 versions.append(RemoteText.clip(v, limit: 32))
             }
-            if item["style"]?.stringValue == "cephadm:v1", let fsid = item["fsid"]?.stringValue, !fsid.isEmpty {
-                fsidCounts[fsid, default: 0] += 1
-            }
         }
-        // Ties go to the smaller fsid so the choice does not depend on dictionary order.
-        let fsid = fsidCounts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
         return DaemonSummary(total: items.count, running: running, notRunning: notRunning,
-                             versions: versions, fsid: fsid.map { RemoteText.clip($0, limit: 64) })
+                             versions: versions, fsid: fsid(items))
     }
 
     static func devices(_ items: [JSONValue]) -> DeviceSummary {

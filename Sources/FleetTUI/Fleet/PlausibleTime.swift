@@ -21,16 +21,16 @@ enum PlausibleTime {
     /// positive number of seconds up to a day, as a message naming the field; nil when all are
     /// plausible.
     static func problem(in document: MetadataDocument, catalog: TaskCatalog, localNow: Double) -> String? {
-        var fields: [(String, Double)] = []
-        if let started = document.health.startedEpochSecs { fields.append(("health.started_epoch_secs", started)) }
-        for name in catalog.names {
-            if let t = document.record(name).scrapeTimestamp { fields.append(("\(name).scrape_timestamp", t)) }
-            if let t = document.health.taskDetail?[name]?.lastSuccessEpochSecs {
-                fields.append(("health.task_detail.\(name).last_success_epoch_secs", t))
-            }
+        // Checked on every poll: the field names are spelled out only for a problem.
+        func implausible(_ field: @autoclosure () -> String, _ value: Double?) -> String? {
+            guard let value, !isPlausible(value, localNow: localNow) else { return nil }
+            return "implausible time: \(field()) is \(JSONWriter.formatDouble(value)) (\(window))"
         }
-        for (field, value) in fields where !isPlausible(value, localNow: localNow) {
-            return "implausible time: \(field) is \(JSONWriter.formatDouble(value)) (\(window))"
+        if let p = implausible("health.started_epoch_secs", document.health.startedEpochSecs) { return p }
+        for name in catalog.names {
+            if let p = implausible("\(name).scrape_timestamp", document.record(name).scrapeTimestamp) { return p }
+            if let p = implausible("health.task_detail.\(name).last_success_epoch_secs",
+                                   document.health.taskDetail?[name]?.lastSuccessEpochSecs) { return p }
         }
         for name in catalog.names {
             if let interval = document.health.taskDetail?[name]?.intervalSecs, !(interval > 0 && interval <= longestIntervalSecs) {

@@ -27,18 +27,21 @@ struct PollerSettings: Sendable {
     var path = "/v1/metadata"
     /// Keep connections open between polls (dashboard); a one-shot check does not.
     var keepAlive = true
+    /// Threads that classify results (read the bodies) beside the loop thread; 0: on the loop.
+    var resultThreads = 0
 }
 
 /// Polls every host on one event loop thread: one kept-alive TLS connection per host,
 /// a deadline per request, start times spread across the interval, bounded concurrency,
-/// backoff for hosts that fail. Results go to `onResult` on the poller thread.
+/// backoff for hosts that fail. Results go to `onResult` on a result worker thread (in order
+/// for each host; on the poller thread when `resultThreads` is 0).
 final class Poller: @unchecked Sendable {
     // @unchecked: all mutable state below is touched only on the loop thread; the public
     // controls hop onto it with `loop.execute`.
     private let loop: EventLoop
     private var settings: PollerSettings
     private let targets: [PollTarget]
-    private let onResult: @Sendable (PollResult) -> Void
+    private let results: ResultWorkers
     private var hosts: [HostSlot] = []
     private var waiting: [Int] = []
     private var waitingHead = 0
@@ -52,6 +55,11 @@ final class Poller: @unchecked Sendable {
     /// misbehaving host from making the poller buffer more than this per connection.
     private let responseLimits = HTTPResponseLimits(maxBodyBytes: 8 << 20)
     private let running = Atomic<Bool>(false)
+    /// Signalled once the loop thread has closed its connections and the result workers have
+    /// handled what they held: `stop` waits for it, so the process never exits (and OpenSSL
+    /// never cleans up) under a thread that is still in a TLS call.
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
 
     private final class HostSlot {
         let target: PollTarget
@@ -78,7 +86,7 @@ final class Poller: @unchecked Sendable {
         self.settings = settings
         self.targets = targets
         self.connectionBudget = max(1, connectionBudget)
-        self.onResult = onResult
+        self.results = ResultWorkers(count: settings.resultThreads, handler: onResult)
     }
 
     /// Starts the loop thread; the first poll of each host happens at its spread offset, or at
@@ -94,10 +102,18 @@ final class Poller: @unchecked Sendable {
             }
             loop.run()
             for slot in hosts { slot.connection?.disconnect() }
+            results.stop()
+            results.join()
+            finished.signal()
         }
     }
 
-    func stop() { loop.stop() }
+    /// Stops polling and returns once the poller's threads are done (at once if never started).
+    func stop() {
+        loop.stop()
+        guard running.load(ordering: .acquiring), !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finished.wait()
+    }
 
     func setPaused(_ value: Bool) { loop.execute { [self] in paused = value } }
 
@@ -105,6 +121,14 @@ final class Poller: @unchecked Sendable {
     func pollAllNow() {
         loop.execute { [self] in
             for slot in hosts where !slot.busy { schedule(slot, after: 0) }
+        }
+    }
+
+    /// Polls one host now (its detail view opened), unless a poll of it is under way.
+    func pollNow(_ index: Int) {
+        loop.execute { [self] in
+            guard hosts.indices.contains(index), !hosts[index].busy, !hosts[index].queued else { return }
+            schedule(hosts[index], after: 0)
         }
     }
 
@@ -213,7 +237,7 @@ final class Poller: @unchecked Sendable {
             slot.connection?.disconnect()
             openConnections -= 1
         }
-        onResult(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
+        results.submit(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
         schedule(slot, after: PollSchedule.nextDelay(intervalSecs: settings.intervalSecs, consecutiveFailures: slot.failures))
         startWaiting()
     }
@@ -254,7 +278,7 @@ final class Poller: @unchecked Sendable {
                     self.begin(slot)
                 case .failure(let e):
                     slot.failures += 1
-                    self.onResult(PollResult(hostIndex: t.index, startedAt: started, latencySecs: 0, outcome: .failed(.resolve("\(e)"))))
+                    self.results.submit(PollResult(hostIndex: t.index, startedAt: started, latencySecs: 0, outcome: .failed(.resolve("\(e)"))))
                     self.schedule(slot, after: PollSchedule.nextDelay(intervalSecs: self.settings.intervalSecs, consecutiveFailures: slot.failures))
                     self.startWaiting()
                 }

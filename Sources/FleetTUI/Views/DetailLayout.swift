@@ -126,7 +126,14 @@ enum DetailLayout {
             }
         }
 
-        // Host facts.
+        // Host facts: decoded only while this view is open (the dashboard asks the exporter
+        // at once; until the answer arrives there is only the summary every poll keeps).
+        if !detail.isComplete {
+            out.append(Line())
+            let name = detail.hostname.map { $0 + " · " } ?? ""
+            out.append(Line("Host", name + "facts, daemons and devices: asking the exporter…", .role(.dim)))
+            if let fsid = detail.fsid { out.append(Line("Daemons", "fsid " + fsid, .role(.dim))) }
+        }
         if let f = detail.facts {
             out.append(Line())
             out.append(contentsOf: factLines(f))

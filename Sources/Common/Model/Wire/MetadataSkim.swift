@@ -1,0 +1,339 @@
+import Glibc
+
+/// Which parts of the tasks' `data` a skim keeps. Everything else in `data` is validated and
+/// dropped: a poller that only judges health reads a 79 KB body without building a tree for the
+/// 75 KB of facts, daemons and disks in it.
+public struct MetadataSkimPlan: Sendable, Equatable {
+    /// For a task whose `data` is an object: the members kept (e.g. the facts' `hostname`).
+    public let objectMembers: [TaskName: [String]]
+    /// For a task whose `data` is an array: the members kept of each object item (e.g. the
+    /// daemons' `style` and `fsid`); items that are not objects become `null`.
+    public let itemMembers: [TaskName: [String]]
+
+    /// The same, as byte keys for the skimmer.
+    let objectKeys: [TaskName: JSONKeySet]
+    let itemKeys: [TaskName: JSONKeySet]
+
+    public init(objectMembers: [TaskName: [String]] = [:], itemMembers: [TaskName: [String]] = [:]) {
+        self.objectMembers = objectMembers.filter { !$0.value.isEmpty }
+        self.itemMembers = itemMembers.filter { !$0.value.isEmpty }
+        objectKeys = self.objectMembers.mapValues(JSONKeySet.init)
+        itemKeys = self.itemMembers.mapValues(JSONKeySet.init)
+    }
+
+    public static func == (a: MetadataSkimPlan, b: MetadataSkimPlan) -> Bool {
+        a.objectMembers == b.objectMembers && a.itemMembers == b.itemMembers
+    }
+}
+
+/// A few object keys looked for in raw bytes: matched by length, then byte for byte (JSON's
+/// and the parser's rule), without making a String of keys that are dropped.
+struct JSONKeySet: Sendable {
+    private let keys: [[UInt8]]
+    let names: [String]
+
+    init(_ keys: [String]) {
+        names = keys
+        self.keys = keys.map { Array($0.utf8) }
+    }
+
+    /// The index of the key whose quoted text is at `quoted` in `buf` (decoded first when it
+    /// holds an escape).
+    func index(ofKeyAt quoted: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, escaped: Bool) -> Int? {
+        guard escaped else {
+            return index(of: UnsafeBufferPointer(rebasing: buf[(quoted.lowerBound + 1)..<(quoted.upperBound - 1)]))
+        }
+        var at = quoted.lowerBound
+        guard var text = try? JSONParser.string(in: buf, at: &at) else { return nil }
+        return text.withUTF8 { index(of: $0) }
+    }
+
+    /// The index of the key equal to `bytes`, if any.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for i in keys.indices where keys[i].count == bytes.count {
+            let same = keys[i].withUnsafeBufferPointer { k in
+                k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress!, k.count) == 0
+            }
+            if same { return i }
+        }
+        return nil
+    }
+}
+
+extension MetadataDocument {
+    /// `decode`, without building the tasks' `data` beyond what `plan` keeps: the same
+    /// verdict and the same error for every body (a body that is not JSON is refused as
+    /// `decode` refuses it), and on success exactly `decode(body).pruned(plan)`. Health and
+    /// the records' own fields are decoded in full; `data` keeps its kind (null, object,
+    /// array or the scalar itself), so shape checks and "has data" are unchanged.
+    public static func skim(_ body: [UInt8], catalog: TaskCatalog = .standard, plan: MetadataSkimPlan = MetadataSkimPlan())
+        throws(MetadataWireError) -> MetadataDocument
+    {
+        let skimmed: JSONValue? = body.withUnsafeBufferPointer { buf in
+            var skimmer = MetadataSkimmer(buf: buf, catalog: catalog, plan: plan)
+            return skimmer.document()
+        }
+        if let skimmed { return try decode(skimmed, catalog: catalog) }
+        // Not JSON: the full parser says where and why. (Should it accept what the skimmer
+        // refused, its verdict stands: the skimmer never makes a good body bad.)
+        return try decode(body, catalog: catalog).pruned(plan)
+    }
+
+    /// This document with each task's `data` cut down as `plan` says (what `skim` returns).
+    public func pruned(_ plan: MetadataSkimPlan) -> MetadataDocument {
+        var out = self
+        for (task, record) in records {
+            guard case .value(let data)? = record.data else { continue }
+            out.records[task]?.data = .value(Self.prune(data, task: task, plan: plan))
+        }
+        return out
+    }
+
+    static func prune(_ data: JSONValue, task: TaskName, plan: MetadataSkimPlan) -> JSONValue {
+        switch data {
+        case .object(let o):
+            return .object(keeping(plan.objectMembers[task] ?? [], of: o))
+        case .array(let items):
+            guard let members = plan.itemMembers[task] else { return .array([]) }
+            return .array(items.map { item in
+                guard case .object(let o) = item else { return .null }
+                return .object(keeping(members, of: o))
+            })
+        default:
+            return data
+        }
+    }
+
+    private static func keeping(_ members: [String], of o: JSONObject) -> JSONObject {
+        var kept = JSONObject()
+        for (key, value) in o.entries where members.contains(where: { JSONObject.sameBytes($0, key) }) { kept[key] = value }
+        return kept
+    }
+}
+
+/// Walks a `/v1/metadata` body: the document, `health` and each record are read into values
+/// (through `JSONParser`, so their errors and number rules are the parser's), the tasks' `data`
+/// is validated by `JSONSkipper` except for the members the plan keeps. Only the keys the wire
+/// model knows are stored, so an object with many unknown keys costs linear time, as in the
+/// parser. Returns nil when the body is not valid JSON.
+private struct MetadataSkimmer {
+    let buf: UnsafeBufferPointer<UInt8>
+    let catalog: TaskCatalog
+    let plan: MetadataSkimPlan
+    private var skipper: JSONSkipper
+    /// Reused for every kept object (one per daemon: no allocation each).
+    private var captures: [JSONSkipper.Capture] = []
+
+    init(buf: UnsafeBufferPointer<UInt8>, catalog: TaskCatalog, plan: MetadataSkimPlan) {
+        self.buf = buf
+        self.catalog = catalog
+        self.plan = plan
+        skipper = JSONSkipper(buf, at: 0)
+    }
+
+    private var pos: Int {
+        get { skipper.pos }
+        set { skipper.pos = newValue }
+    }
+
+    /// A record's members: its own fields (read in full), then `data`.
+    private static let recordKeys = JSONKeySet([WireKey.scrapeTimestamp, WireKey.scrapeDurationSecs, WireKey.scrapeErrors,
+                                                WireKey.data])
+    private static let recordDataIndex = 3
+
+    mutating func document() -> JSONValue? {
+        skipper.skipWhitespace()
+        let value: JSONValue?
+        if pos < buf.count, buf[pos] == UInt8(ascii: "{") {
+            // `health`, then the tasks' records.
+            let rootKeys = JSONKeySet([WireKey.health] + catalog.specs.map(\.name.rawValue))
+            value = object(depth: 0, keys: rootKeys) { skimmer, index, depth in
+                if index == 0 { return .keep(try? skimmer.parsed(depth: depth)) }
+                return .keep(skimmer.record(skimmer.catalog.specs[index - 1].name, depth: depth))
+            }
+        } else {
+            // Not an object: what it is matters only for the error message.
+            value = try? parsed(depth: 0)
+        }
+        guard let value else { return nil }
+        skipper.skipWhitespace()
+        return pos == buf.count ? value : JSONValue?.none
+    }
+
+    /// What to do with a member's value.
+    private enum Member {
+        case skip
+        /// Store this value (nil: the value was not valid JSON).
+        case keep(JSONValue?)
+    }
+
+    /// The object at `pos`, with the members `member` keeps: it is asked for each key in
+    /// `keys` (given its index), the others are validated and dropped. Duplicate keys keep their
+    /// first position and last value, as in the parser.
+    private mutating func object(depth: Int, keys: JSONKeySet, _ member: (inout MetadataSkimmer, Int, Int) -> Member)
+        -> JSONValue?
+    {
+        var kept = JSONObject()
+        guard let empty = open(depth: depth, closing: UInt8(ascii: "}")) else { return nil }
+        if empty { return .object(kept) }
+        while true {
+            skipper.skipWhitespace()
+            guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), let key = key() else { return nil }
+            skipper.skipWhitespace()
+            guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { return nil }
+            pos += 1
+            skipper.skipWhitespace()
+            let decision: Member
+            if let index = key.withBytes(in: buf, { keys.index(of: $0) }) {
+                decision = member(&self, index, depth + 1)
+            } else {
+                decision = .skip
+            }
+            switch decision {
+            case .skip:
+                guard skipper.skipValue(depth: depth + 1) else { return nil }
+            case .keep(let value?):
+                kept[key.text(in: buf)] = value
+            case .keep(nil):
+                return nil
+            }
+            guard let more = next(closing: UInt8(ascii: "}")) else { return nil }
+            if !more { return .object(kept) }
+        }
+    }
+
+    /// A key: where its bytes are when it has no escapes (all of a real body's keys), else its
+    /// decoded text. Nothing is allocated for keys that are compared and dropped.
+    private enum Key {
+        case raw(Range<Int>)
+        case decoded(String)
+
+        func withBytes<R>(in buf: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            switch self {
+            case .raw(let range): return body(UnsafeBufferPointer(rebasing: buf[range]))
+            case .decoded(var text): return text.withUTF8 { body($0) }
+            }
+        }
+
+        func text(in buf: UnsafeBufferPointer<UInt8>) -> String {
+            switch self {
+            case .raw(let range): return String(decoding: UnsafeBufferPointer(rebasing: buf[range]), as: UTF8.self)
+            case .decoded(let text): return text
+            }
+        }
+    }
+
+    private mutating func key() -> Key? {
+        let quote = pos
+        guard skipper.skipString() else { return nil }
+        if !skipper.stringHadEscape { return .raw((quote + 1)..<(pos - 1)) }
+        var at = quote
+        defer { pos = at }
+        return (try? JSONParser.string(in: buf, at: &at)).map { .decoded($0) }
+    }
+
+    /// `empty` when the value at `pos` is valid JSON, else nil. (Spelled out: `JSONValue` is
+    /// `ExpressibleByNilLiteral`, so a bare `nil` in a conditional could mean JSON null.)
+    private mutating func skipped(depth: Int, as empty: JSONValue) -> JSONValue? {
+        guard skipper.skipValue(depth: depth) else { return JSONValue?.none }
+        return empty
+    }
+
+    private mutating func parsed(depth: Int) throws(JSONParseError) -> JSONValue {
+        var at = pos
+        defer { pos = at }
+        return try JSONParser.value(in: buf, at: &at, depth: depth)
+    }
+
+    /// A task's record: its own fields in full, `data` skimmed. A record that is an array (a
+    /// shape error either way) is validated and kept empty: the error only says "an array".
+    private mutating func record(_ task: TaskName, depth: Int) -> JSONValue? {
+        guard pos < buf.count else { return nil }
+        switch buf[pos] {
+        case UInt8(ascii: "{"):
+            return object(depth: depth, keys: Self.recordKeys) { skimmer, index, depth in
+                if index == Self.recordDataIndex { return .keep(skimmer.data(task, depth: depth)) }
+                return .keep(try? skimmer.parsed(depth: depth))
+            }
+        case UInt8(ascii: "["):
+            return skipped(depth: depth, as: .array([]))
+        default:
+            return try? parsed(depth: depth)
+        }
+    }
+
+    /// A task's `data`: an object keeps the plan's members, an array its items reduced to the
+    /// plan's members (or nothing), a scalar is read as it is.
+    private mutating func data(_ task: TaskName, depth: Int) -> JSONValue? {
+        guard pos < buf.count else { return nil }
+        switch buf[pos] {
+        case UInt8(ascii: "{"):
+            guard let members = plan.objectKeys[task] else {
+                return skipped(depth: depth, as: .object(JSONObject()))
+            }
+            return keptMembers(members, depth: depth)
+        case UInt8(ascii: "["):
+            guard let members = plan.itemKeys[task] else {
+                return skipped(depth: depth, as: .array([]))
+            }
+            return items(keeping: members, depth: depth)
+        default:
+            return try? parsed(depth: depth)
+        }
+    }
+
+    /// The object at `pos` reduced to `members`: validated in one pass that notes where the
+    /// members' values are, then those values read (duplicates: first position, last value).
+    private mutating func keptMembers(_ members: JSONKeySet, depth: Int) -> JSONValue? {
+        captures.removeAll(keepingCapacity: true)
+        guard skipper.skipValue(depth: depth, capturing: members, into: &captures) else { return nil }
+        var kept = JSONObject()
+        for capture in captures {
+            var at = capture.value.lowerBound
+            guard let value = try? JSONParser.value(in: buf, at: &at, depth: depth + 1) else { return nil }
+            kept[members.names[capture.key]] = value
+        }
+        return .object(kept)
+    }
+
+    private mutating func items(keeping members: JSONKeySet, depth: Int) -> JSONValue? {
+        var out: [JSONValue] = []
+        guard let empty = open(depth: depth, closing: UInt8(ascii: "]")) else { return nil }
+        if empty { return .array(out) }
+        while true {
+            skipper.skipWhitespace()
+            guard pos < buf.count else { return nil }
+            if buf[pos] == UInt8(ascii: "{") {
+                guard let item = keptMembers(members, depth: depth + 1) else { return nil }
+                out.append(item)
+            } else {
+                guard skipper.skipValue(depth: depth + 1) else { return nil }
+                out.append(.null)
+            }
+            guard let more = next(closing: UInt8(ascii: "]")) else { return nil }
+            if !more { return .array(out) }
+        }
+    }
+
+    /// Enters the object or array at `pos` (nested `depth` deep): true when it is empty (and
+    /// passed), false when members follow, nil when it nests too deep.
+    private mutating func open(depth: Int, closing: UInt8) -> Bool? {
+        guard depth < JSONParser.maxDepth else { return nil }
+        pos += 1
+        skipper.skipWhitespace()
+        guard pos < buf.count, buf[pos] == closing else { return false }
+        pos += 1
+        return true
+    }
+
+    /// After a member or an item: a comma (true: another follows), the closing bracket (false:
+    /// that was the last), or anything else (nil: not JSON).
+    private mutating func next(closing: UInt8) -> Bool? {
+        skipper.skipWhitespace()
+        guard pos < buf.count else { return nil }
+        let c = buf[pos]
+        guard c == UInt8(ascii: ",") || c == closing else { return nil }
+        pos += 1
+        return c == UInt8(ascii: ",")
+    }
+}

@@ -1,0 +1,203 @@
+import Common
+import Foundation
+import XCTest
+@testable import FleetTUI
+
+/// The skim every poll does must give the verdict, the error and the fields of the full decode
+/// (`skim(body) == decode(body).pruned(plan)`, errors identical) on every fixture, on the fuzz
+/// corpora and on mutated bodies; a body that is not JSON is BAD either way.
+final class MetadataSkimTests: XCTestCase {
+    typealias Outcome = Result<MetadataDocument, MetadataWireError>
+
+    static let plans: [MetadataSkimPlan] = [
+        HostDetailBuilder.skimPlan,
+        MetadataSkimPlan(),
+        MetadataSkimPlan(objectMembers: [.host: ["hostname", "interfaces", "cpu_load"]],
+                         itemMembers: [.daemons: ["name", "state"], .disks: ["path", "sys_api"]]),
+    ]
+
+    static func skim(_ body: [UInt8], _ plan: MetadataSkimPlan) -> Outcome {
+        Result { () throws(MetadataWireError) in try MetadataDocument.skim(body, plan: plan) }
+    }
+
+    static func full(_ body: [UInt8], _ plan: MetadataSkimPlan) -> Outcome {
+        Result { () throws(MetadataWireError) in try MetadataDocument.decode(body).pruned(plan) }
+    }
+
+    func assertSame(_ body: [UInt8], _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) {
+        for plan in Self.plans {
+            let skimmed = Self.skim(body, plan)
+            let decoded = Self.full(body, plan)
+            XCTAssertEqual(skimmed, decoded, "\(what()): skim and decode differ", file: file, line: line)
+        }
+    }
+
+    /// Bodies an exporter sends: ours, Pacific's shape, before the first scrape, after failures.
+    static func fixtureBodies() throws -> [(String, [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        out.append(("healthy", try MetadataBody.healthy().bytes))
+        var detail = try MetadataBody.healthy()
+        detail.taskDetail = ["host": ["interval_secs": 10, "restarts": 2, "consecutive_failures": 0,
+                                      "last_success_epoch_secs": .double(Clock.now - 2)],
+                             "disks": ["interval_secs": 60.5, "restarts": 0, "consecutive_failures": 1,
+                                       "last_success_epoch_secs": nil]]
+        out.append(("task detail", detail.bytes))
+        out.append(("before the first scrape", MetadataBody().bytes))
+        var failed = MetadataBody()
+        failed.disks = ["scrape_errors": ["RuntimeError exception: Failed command"], "data": nil]
+        out.append(("failed first scrape", failed.bytes))
+        var stopped = try MetadataBody.healthy()
+        guard case .array(var daemons) = try Fixture.daemons() else { throw XCTSkip("fixture") }
+        daemons.append(try Fixture.stoppedOSD())
+        daemons.append(42)
+        stopped.daemons = MetadataBody.record(at: Clock.now - 2, data: .array(daemons))
+        stopped.set("disks", "inactive")
+        stopped.errors = (1...30).map { "disks stopped at 2023/11/14 22:\($0):00" }
+        out.append(("stopped osd, inactive disks", stopped.bytes))
+        let qemu = try MetadataBody.healthy(facts: Fixture.qemuFacts())
+        out.append(("qemu facts", qemu.bytes))
+        out.append(("indented", Array(JSONWriter.pretty(try MetadataBody.healthy().json).utf8)))
+        // Wrong shapes that must be refused with the same message.
+        var wrong = try MetadataBody.healthy()
+        wrong.daemons = MetadataBody.record(at: Clock.now, data: ["not": "a list"])
+        out.append(("daemons data an object", wrong.bytes))
+        wrong = try MetadataBody.healthy()
+        wrong.host = MetadataBody.record(at: Clock.now, data: ["a", "list"])
+        out.append(("host data a list", wrong.bytes))
+        wrong.host = MetadataBody.record(at: Clock.now, data: "a string that is much longer than forty characters, cut")
+        out.append(("host data a string", wrong.bytes))
+        wrong.host = [1, 2, 3]
+        out.append(("host record a list", wrong.bytes))
+        wrong.host = 17.5
+        out.append(("host record a number", wrong.bytes))
+        wrong = try MetadataBody.healthy()
+        wrong.host = ["scrape_timestamp": "yesterday", "data": [:]]
+        out.append(("string timestamp", wrong.bytes))
+        for text in [#"[1, 2]"#, #""just a string""#, "null", #"{"health": 5}"#, #"{}"#,
+                     #"{"health": {"tasks": {}}, "host": {}, "daemons": {}, "disks": {}}"#] {
+            out.append((text, Array(text.utf8)))
+        }
+        // Duplicate keys: first position, last value, at every level the skim looks at.
+        let duplicated = String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
+            .replacingOccurrences(of: #""hostname": "dummy""#, with: #""hostname": "first", "hostname": "dummy", "hostname": "last""#)
+            .replacingOccurrences(of: #""style": "cephadm:v1""#, with: #""style": "legacy", "style": "cephadm:v1""#)
+        out.append(("duplicate hostnames and styles", Array(duplicated.utf8)))
+        out.append(("duplicate records", Array((String(decoding: try MetadataBody.healthy().bytes.dropLast(), as: UTF8.self)
+            + #", "host": {"scrape_timestamp": 1700000000.5}, "health": {"tasks": {"host": "active", "daemons": "active", "disks": "inactive"}}}"#).utf8)))
+        out.append(("escaped keys", Array(String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
+            .replacingOccurrences(of: #""hostname""#, with: #""host\u006eame""#)
+            .replacingOccurrences(of: #""data""#, with: #""d\u0061ta""#).utf8)))
+        return out
+    }
+
+    func test_skim_equals_decode_on_every_fixture() throws {
+        for (name, body) in try Self.fixtureBodies() { assertSame(body, name) }
+    }
+
+    func test_skim_keeps_only_what_the_plan_names() throws {
+        let body = try MetadataBody.healthy()
+        let doc = try MetadataDocument.skim(body.bytes, plan: HostDetailBuilder.skimPlan)
+        XCTAssertEqual(doc.health, try MetadataDocument.decode(body.bytes).health)
+        XCTAssertEqual(doc.record(.host).data, .value(["hostname": "dummy"]))
+        let items = try XCTUnwrap(doc.record(.daemons).data?.json?.arrayValue)
+        XCTAssertEqual(items.count, 3)
+        XCTAssertEqual(items.first?.objectValue?.keys, ["style", "fsid"])
+        XCTAssertEqual(doc.record(.disks).data, .value([]))
+        XCTAssertTrue(doc.record(.disks).hasData, "an emptied list is still data")
+        XCTAssertEqual(doc.record(.disks).scrapeDurationSecs, 3.2)
+    }
+
+    func test_skim_matches_decode_on_the_fuzz_corpora() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz").appendingPathComponent("corpus")
+        var files = 0
+        for target in ["metadata-decoder", "json-parser"] {
+            let dir = root.appendingPathComponent(target)
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+                assertSame(Array(try Data(contentsOf: dir.appendingPathComponent(name))), "\(target)/\(name)")
+                files += 1
+            }
+        }
+        XCTAssertGreaterThan(files, 15)
+    }
+
+    func test_skim_matches_decode_on_mutated_bodies() throws {
+        var rng = ClassificationFuzzTests.LCG(state: 1234)
+        let interesting: [UInt8] = Array("{}[]\",:0123456789-.eE\\ntrufalseu".utf8) + [0, 0x1F, 0x7F, 0xC3, 0xFF]
+        let bases = try Self.fixtureBodies().prefix(6).map(\.1)
+        var refused = 0
+        for round in 0..<3000 {
+            var body = bases[round % bases.count]
+            ClassificationFuzzTests.mutate(&body, rng: &rng, interesting: interesting)
+            let plan = Self.plans[round % Self.plans.count]
+            let skimmed = Self.skim(body, plan)
+            XCTAssertEqual(skimmed, Self.full(body, plan), "round \(round)")
+            if case .failure = skimmed { refused += 1 }
+        }
+        XCTAssertGreaterThan(refused, 1000, "mutations must reach the refusals")
+    }
+
+    func test_every_malformed_body_is_bad_with_the_parsers_message() throws {
+        let good = String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
+        let malformed = [
+            good + "x", String(good.dropLast()), good.replacingOccurrences(of: #""dummy""#, with: #""dum\qmy""#),
+            good.replacingOccurrences(of: #""rev": "SC60""#, with: #""rev": SC60"#),
+            good.replacingOccurrences(of: "]}", with: "],}"), good.replacingOccurrences(of: "0x1af4", with: "0x1a\u{01}f4"),
+            good.replacingOccurrences(of: "true", with: "tru"), "<html>", "", "   ",
+            String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
+            #"{"health": {"tasks": {}}, "host": {"data": "#, #"{"health": {"tasks": {}}, "host": {"data": [1 2]}}"#,
+        ]
+        for text in malformed {
+            let body = Array(text.utf8)
+            guard case .failure(let error) = Self.skim(body, HostDetailBuilder.skimPlan) else {
+                XCTFail("accepted: \(text.prefix(80))")
+                continue
+            }
+            XCTAssertEqual(Self.full(body, HostDetailBuilder.skimPlan), .failure(error))
+            let c = HostClassifier.classify(Poll.response(0, body: body), thresholds: Thresholds())
+            XCTAssertEqual(c.sample.status, .bad, "\(text.prefix(80))")
+        }
+    }
+
+    /// Many keys cost what their bytes cost: the skim stores none of the unknown ones, and a kept
+    /// member repeated 50,000 times stays one entry.
+    func test_many_and_repeated_keys_are_handled() throws {
+        let keys = (0..<50_000).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ")
+        let repeated = Array(repeating: #""hostname": "h""#, count: 50_000).joined(separator: ", ")
+        var body = try MetadataBody.healthy()
+        body.host = MetadataBody.record(at: Clock.now - 2, data: ["placeholder": 1])
+        let text = String(decoding: body.bytes, as: UTF8.self)
+            .replacingOccurrences(of: #""placeholder": 1"#, with: keys + ", " + repeated)
+        let doc = try MetadataDocument.skim(Array(text.utf8), plan: HostDetailBuilder.skimPlan)
+        XCTAssertEqual(doc.record(.host).data, .value(["hostname": "h"]))
+        assertSame(Array(text.utf8), "50,000 keys")
+    }
+
+    func test_a_fleet_folded_from_summaries_shows_the_same_table_and_check() throws {
+        let full = try StoryFleet.make(depth: .full)
+        let summary = try StoryFleet.make(depth: .summary)
+        for i in full.hosts.indices {
+            XCTAssertEqual(summary.records[i].sample, full.records[i].sample)
+            XCTAssertEqual(summary.name(of: i), full.name(of: i))
+            XCTAssertEqual(summary.fsid(of: i), full.fsid(of: i))
+        }
+        XCTAssertEqual(summary.fleetFsid?.fsid, full.fleetFsid?.fsid)
+        let context = RenderContext(now: StoryFleet.end)
+        let size = TerminalSize(columns: 160, lines: 30)
+        XCTAssertEqual(DashboardLayout.render(summary, view: ViewState(), size: size, context: context).grid.text(),
+                       DashboardLayout.render(full, view: ViewState(), size: size, context: context).grid.text())
+        XCTAssertEqual(FleetCheck.run(summary, options: CheckOptions(format: .json), now: StoryFleet.end).output,
+                       FleetCheck.run(full, options: CheckOptions(format: .json), now: StoryFleet.end).output)
+    }
+
+    func test_the_detail_view_asks_for_the_facts_until_they_are_decoded() throws {
+        let fleet = try SampleFleet.make(depth: .summary)
+        var view = ViewState()
+        view.selectedHost = 0
+        view.mode = .detail
+        let text = DashboardLayout.render(fleet, view: view, size: TerminalSize(columns: 120, lines: 40),
+                                          context: RenderContext(now: Clock.now)).grid.text()
+        XCTAssertTrue(text.contains("Host      ceph-node01 · facts, daemons and devices: asking the exporter…"), text)
+        XCTAssertFalse(text.contains("Red Hat"), text)
+    }
+}
