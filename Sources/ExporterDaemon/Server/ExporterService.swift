@@ -61,7 +61,8 @@ final class ExporterService: @unchecked Sendable {
             logger.error("cannot create the event loop: \(error)")
             return 1
         }
-        let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, logger: logger)
+        let handler = ExporterHTTPHandler(cache: cache, token: credentials.token, logger: logger,
+                                          certificateNotAfter: credentials.tlsContext.certificate?.notAfterEpoch)
         var configuration = HTTPServerConfiguration()
         configuration.maxConnections = settings.maxConnections
         let server = HTTPServer(loop: loop, tlsContext: credentials.tlsContext, configuration: configuration, delegate: handler)
@@ -141,6 +142,7 @@ final class ExporterService: @unchecked Sendable {
             credentials = fresh
             server?.replaceTLSContext(fresh.tlsContext)
             handler.replaceToken(fresh.token)
+            handler.replaceCertificate(notAfter: fresh.tlsContext.certificate?.notAfterEpoch)
             logger.info(changed.isEmpty ? "reload: crt, key and token unchanged" : "reload: new \(changed.joined(separator: ", ")) in use for new connections")
         }
     }

@@ -44,7 +44,8 @@ final class SimulatedFleet {
             }
             let cache = MetadataCache(startedEpochSecs: now - Double(i % 600), intervals: intervals)
             let exporter = ExporterHTTPHandler(
-                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger)
+                cache: cache, token: behaviour == .wrongToken ? "not-the-fleet-token-\(i)" : token, logger: logger,
+                certificateNotAfter: tls.certificate?.notAfterEpoch)
             let handler: HTTPServerDelegate = behaviour == .slow
                 ? SlowHostDelegate(wrapping: exporter, loop: loop, delaySecs: slowDelaySecs) : exporter
             let server = HTTPServer(loop: loop, tlsContext: tls, configuration: HTTPServerConfiguration(), delegate: handler)
