@@ -11,7 +11,13 @@ public struct HTTPServerStatistics: Sendable, Equatable {
     /// Connections closed before finishing their handshake to make room for a new one.
     public internal(set) var evictedConnections: UInt64 = 0
 
-    public init() {}
+    public init(responsesByStatus: [Int: UInt64] = [:], openConnections: Int = 0, refusedConnections: UInt64 = 0,
+                evictedConnections: UInt64 = 0) {
+        self.responsesByStatus = responsesByStatus
+        self.openConnections = openConnections
+        self.refusedConnections = refusedConnections
+        self.evictedConnections = evictedConnections
+    }
 
     mutating func countResponse(_ status: Int) { responsesByStatus[status, default: 0] &+= 1 }
 }
