@@ -59,6 +59,15 @@ final class MetricsEndpointTests: XCTestCase {
         }
     }
 
+    func test_fleet_check_openmetrics_is_lint_clean_for_node_exporters_textfile_collector() throws {
+        let sim = try SimulatedFleetHarness(count: 20, seed: 3)
+        let r = try sim.fleet(["check", "--hosts", sim.hostsPath, "--config", sim.configPath, "--openmetrics"])
+        XCTAssertEqual(r.status, 2, "the check's exit status: seed 3 has down and auth hosts\n" + r.stderr)
+        XCTAssertNil(try Promtool.lint(r.stdout, in: sim.tempDir))
+        XCTAssertTrue(r.stdout.contains(#"cephadm_fleet_hosts{status="AUTH"} \#(sim.count(of: "wrong-token"))"#), r.stdout)
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.hasPrefix("cephadm_fleet_host_status{") && $0.hasSuffix(" 1") }.count, 20)
+    }
+
     private func fetch(_ sim: SimulatedFleetHarness, host: Int) throws -> String {
         let config = try JSONParser.parse(try String(contentsOfFile: sim.configPath, encoding: .utf8))
         let client = try TestHTTPSClient(port: sim.basePort + host, trusting: config["crt"]?.stringValue ?? "")

@@ -5,6 +5,7 @@ import Glibc
 enum CheckCommand {
     static let options: [OptionSpec] = FleetInputs.options + [
         .flag("--json", help: "print a JSON document instead of the table"),
+        .flag("--openmetrics", help: "print the fleet's view as metrics (Prometheus text format) for node_exporter's textfile collector"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
         .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1", range: 1...1_000_000),
         .flag("--help", "-h", help: "show this help"),
@@ -59,7 +60,8 @@ enum CheckCommand {
             let polls = monitor.completedSweeps * inputs.hosts.count
             Console.err("\(monitor.completedSweeps) sweeps of \(inputs.hosts.count) hosts in \(DecimalText.fixed(secs, 3))s: \(Int(Double(polls) / secs)) polls/s")
         }
-        let options = CheckOptions(format: p.has("--json") ? .json : .text, quiet: p.has("--quiet"))
+        let options = CheckOptions(format: p.has("--openmetrics") ? .openMetrics : p.has("--json") ? .json : .text,
+                                   quiet: p.has("--quiet"))
         let report = FleetCheck.run(monitor.snapshot(), options: options, now: Clock.wallSeconds())
         Console.out(report.output, newline: false)
         return report.exitCode
