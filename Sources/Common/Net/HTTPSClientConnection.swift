@@ -3,14 +3,17 @@ import Glibc
 /// One kept-alive HTTPS connection to one host, driven by an `EventLoop`: the thin driver that
 /// performs what its `ClientConnectionMachine` asks for with a socket, OpenSSL and epoll.
 /// Deadlines, retries, reuse, limits and the share of a loop turn live in the machine.
-/// Loop-confined.
+/// Without a TLS context it speaks plain HTTP over TCP (the machine's handshake step then
+/// completes at once). Loop-confined.
 public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
-    private let tls: TLSContext
+    private let tls: TLSContext?
+    /// The name the server's certificate must carry; nil to trust the certificate as is.
+    private let serverName: String?
     private var machine: ClientConnectionMachine
     private var fd: Int32 = -1
-    private var stream: TLSStream?
+    private var stream: ClientStream?
     private var completion: ((Result<ClientResponse, ClientFailure>) -> Void)?
     private var timer: UInt64?
     private var interest: UInt32 = 0
@@ -20,12 +23,15 @@ public final class HTTPSClientConnection: EventHandler {
     private var driving = false
 
     /// `readBuffer`: pass one shared by all connections of the loop (see `ReadBuffer`).
-    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, limits: HTTPResponseLimits = .default,
-                turn: TurnBudget = .client, readBuffer: ReadBuffer = ReadBuffer()) {
+    /// `tls`: nil for plain HTTP. `serverName`: check that the certificate names it (with a
+    /// context from `TLSContext.client(authorities:)`).
+    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext?, serverName: String? = nil,
+                limits: HTTPResponseLimits = .default, turn: TurnBudget = .client, readBuffer: ReadBuffer = ReadBuffer()) {
         self.loop = loop
         self.readBuffer = readBuffer
         self.address = address
         self.tls = tls
+        self.serverName = serverName
         self.machine = ClientConnectionMachine(rules: .init(limits: limits, turn: turn))
     }
 
@@ -83,7 +89,7 @@ public final class HTTPSClientConnection: EventHandler {
             case .awaitConnect:
                 return watch(IOEvents.write)
             case .handshake:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 switch stream.handshake() {
                 case .done: machine.handshakeCompleted()
                 case .wantRead: return watch(IOEvents.read)
@@ -92,7 +98,7 @@ public final class HTTPSClientConnection: EventHandler {
                 case .failed(let why): machine.handshakeFailed(why)
                 }
             case .write:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 switch machine.withUnwrittenRequest({ stream.write($0) }) {
                 case .done(let n): machine.wrote(n)
                 case .wantWrite: return watch(IOEvents.write)
@@ -101,7 +107,7 @@ public final class HTTPSClientConnection: EventHandler {
                 case .failed(let why): machine.ioFailed(why)
                 }
             case .read:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 switch readBuffer.bytes.withUnsafeMutableBytes({ stream.read(into: $0) }) {
                 case .done(let n):
                     readBuffer.bytes.withUnsafeBytes { machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -139,7 +145,13 @@ public final class HTTPSClientConnection: EventHandler {
         case .success(let newFD):
             fd = newFD
             do {
-                stream = try TLSStream(context: tls, fd: fd, isServer: false)
+                if let tls {
+                    let tlsStream = try TLSStream(context: tls, fd: fd, isServer: false)
+                    if let serverName { tlsStream.expectServerName(serverName) }
+                    stream = tlsStream
+                } else {
+                    stream = PlainStream(fd: fd)
+                }
                 interest = IOEvents.write
                 try loop.register(fd: fd, events: interest, handler: self)
             } catch {

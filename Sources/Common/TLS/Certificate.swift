@@ -32,6 +32,19 @@ public final class Certificate: @unchecked Sendable {
         return Certificate(handle: x509, pem: pem)
     }
 
+    /// Every certificate of a PEM bundle that parses, in order (a CA file).
+    public static func parseAll(pem: String) -> [Certificate] {
+        let bytes = Array(pem.utf8)
+        var out: [Certificate] = []
+        bytes.withUnsafeBytes { raw in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(clamping: raw.count)) else { return }
+            defer { BIO_free(bio) }
+            while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) { out.append(Certificate(handle: x509, pem: "")) }
+        }
+        ERR_clear_error()  // the end of the bundle leaves "no start line" on the queue
+        return out
+    }
+
     /// Seconds since the epoch at which the certificate stops being valid (nil if unreadable).
     public var notAfterEpoch: Int? { cshim_X509_get_notAfter(handle).flatMap(Self.epoch) }
 

@@ -59,6 +59,38 @@ public final class TLSContext: @unchecked Sendable {
         return TLSContext(handle: ctx, certificate: cert)
     }
 
+    /// A client context that verifies servers the usual way, against certificate authorities:
+    /// those of a PEM bundle (every certificate in it), or the system's when nil. Connections
+    /// made with it also check the server's name (`TLSStream.expectServerName`). For services
+    /// other than the exporters (a Prometheus server).
+    public static func client(authorities bundlePEM: String?) throws(TLSError) -> TLSContext {
+        let ctx = try newContext(server: false)
+        if let bundlePEM {
+            let certificates = Certificate.parseAll(pem: bundlePEM)
+            guard !certificates.isEmpty else {
+                SSL_CTX_free(ctx)
+                throw TLSError("no PEM certificate in the CA file (no '-----BEGIN CERTIFICATE-----' block that parses)")
+            }
+            guard let store = SSL_CTX_get_cert_store(ctx) else {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("no certificate store")
+            }
+            for c in certificates where X509_STORE_add_cert(store, c.handle) != 1 {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("trusting a certificate of the CA file failed")
+            }
+            // Any certificate of the file anchors a chain, a self-signed server certificate
+            // included (as curl does): the file is what the operator chose to trust.
+            X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+        } else if SSL_CTX_set_default_verify_paths(ctx) != 1 {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("the system's certificate authorities cannot be loaded")
+        }
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
+        return TLSContext(handle: ctx, certificate: nil)
+    }
+
     private static func newContext(server: Bool) throws(TLSError) -> OpaquePointer {
         guard let ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()) else {
             throw TLSError.fromQueue("SSL_CTX_new failed")

@@ -28,6 +28,18 @@ public final class TLSStream {
 
     deinit { SSL_free(ssl) }
 
+    /// A client connection: send `name` as SNI (unless it is an IP address) and accept only a
+    /// certificate issued for it (a DNS name, or an IP address in its subjectAltName). Call
+    /// before the handshake.
+    public func expectServerName(_ name: String) {
+        if SocketAddress(ip: name, port: 0) != nil {
+            _ = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name)
+        } else {
+            _ = cshim_SSL_set_tlsext_host_name(ssl, name)
+            _ = SSL_set1_host(ssl, name)
+        }
+    }
+
     public func handshake() -> TLSIOResult {
         ERR_clear_error()
         let rc = SSL_do_handshake(ssl)
