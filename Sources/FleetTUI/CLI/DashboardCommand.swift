@@ -9,7 +9,7 @@ enum DashboardCommand {
     ]
 
     static let help = HelpText.render(
-        usage: "fleet [dashboard] --hosts FILE [--config FILE] [options]",
+        usage: "fleet [dashboard] --hosts FILE [--config FILE] [options]\n       fleet [dashboard] --prometheus URL [options]",
         summary: "Poll /v1/metadata on every host and show the fleet's health: status, per-task state and data age,\nlatency (last and p95), clock skew and the last error per host, and every change as an event.",
         options: options,
         footer: """
@@ -21,10 +21,10 @@ enum DashboardCommand {
             """)
 
     static func run(_ args: [String]) -> Int32 {
-        let (p, inputs): (ParsedArguments, FleetInputs)
+        let (p, source): (ParsedArguments, FleetInputs.Source)
         switch FleetInputs.commandLine(args, options: options, help: help) {
         case .success(nil): return 0
-        case .success(let parsed?): (p, inputs) = parsed
+        case .success(let parsed?): (p, source) = parsed
         case .failure(let error):
             Console.err("fleet: \(error)")
             return 2
@@ -42,13 +42,23 @@ enum DashboardCommand {
         // restored by the loop itself. Blocked before the poller thread exists.
         let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
         let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
-        let monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title,
-                                              thresholds: inputs.thresholds, flapRule: settings.flapRule))
-        let poller: Poller
+        let monitor: FleetMonitor
+        let fleetSource: any FleetSource
+        let intervalSecs: Double
         do {
-            let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: true, intervalSecs: inputs.intervalSecs)
-            poller = made
-            for n in notes { Console.err(n) }
+            switch source {
+            case .hosts(let inputs):
+                monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title,
+                                                  thresholds: inputs.thresholds, flapRule: settings.flapRule))
+                let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: true, intervalSecs: inputs.intervalSecs)
+                fleetSource = made
+                intervalSecs = inputs.intervalSecs
+                for n in notes { Console.err(n) }
+            case .prometheus(let inputs):
+                monitor = FleetMonitor(FleetState(hosts: [], title: inputs.title, thresholds: inputs.thresholds, flapRule: settings.flapRule))
+                fleetSource = try PrometheusSource(settings: inputs.settings, monitor: monitor, intervalSecs: inputs.intervalSecs)
+                intervalSecs = inputs.intervalSecs
+            }
         } catch {
             Console.err("fleet: \(error)")
             return 2
@@ -58,12 +68,12 @@ enum DashboardCommand {
             Console.err("fleet: \(error)")
             return 2
         }
-        poller.start(spread: true)
+        fleetSource.start(spread: true)
         defer {
             terminal.restore()
-            poller.stop()
+            fleetSource.stop()
         }
-        var loop = DashboardLoop(terminal: terminal, monitor: monitor, poller: poller, intervalSecs: inputs.intervalSecs,
+        var loop = DashboardLoop(terminal: terminal, monitor: monitor, source: fleetSource, intervalSecs: intervalSecs,
                                  eventLog: eventLog, exportDirectory: settings.exportDirectory)
         loop.run(signalFD: sigfd)
         return 0
@@ -76,7 +86,7 @@ enum DashboardCommand {
 struct DashboardLoop {
     let terminal: NcursesTerminal
     let monitor: FleetMonitor
-    let poller: Poller
+    let source: any FleetSource
     let eventLog: EventLogFile?
     let exportDirectory: String
     var view: ViewState
@@ -86,12 +96,12 @@ struct DashboardLoop {
     private var nextEventToLog = 0
     private let local = DashboardLoop.localTime()
 
-    init(terminal: NcursesTerminal, monitor: FleetMonitor, poller: Poller, intervalSecs: Double,
+    init(terminal: NcursesTerminal, monitor: FleetMonitor, source: any FleetSource, intervalSecs: Double,
          eventLog: EventLogFile?, exportDirectory: String)
     {
         self.terminal = terminal
         self.monitor = monitor
-        self.poller = poller
+        self.source = source
         self.eventLog = eventLog
         self.exportDirectory = exportDirectory
         self.view = ViewState(intervalSecs: intervalSecs)
@@ -107,9 +117,9 @@ struct DashboardLoop {
                 if key == .resize { terminal.invalidate() }
                 switch view.handle(key) {
                 case .quit: return
-                case .refreshNow: poller.pollAllNow()
-                case .pauseChanged(let paused): poller.setPaused(paused)
-                case .intervalChanged(let secs): poller.setInterval(secs)
+                case .refreshNow: source.pollAllNow()
+                case .pauseChanged(let paused): source.setPaused(paused)
+                case .intervalChanged(let secs): source.setInterval(secs)
                 case .export(let format): export(format)
                 case .none, .redraw: break
                 }
@@ -118,6 +128,10 @@ struct DashboardLoop {
             if monitor.takeChanged() {
                 pendingData = true
                 logEvents()
+            }
+            if let problem = monitor.takeSourceProblem() {
+                view.notice = problem
+                mustDraw = true
             }
             let sinceDraw = Clock.monotonicNanos() &- lastDraw
             if mustDraw || (pendingData && sinceDraw > 250_000_000) || sinceDraw > 1_000_000_000 {
