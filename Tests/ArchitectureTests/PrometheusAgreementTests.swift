@@ -14,8 +14,8 @@ final class PrometheusAgreementTests: XCTestCase {
 
     /// The exporter states the simulator's behaviours stand for.
     func states() -> [(String, MetadataCache)] {
-        func cache(_ build: (MetadataCache) -> Void) -> MetadataCache {
-            let c = MetadataCache(startedEpochSecs: now - 600, intervals: [.host: 5, .daemons: 20, .disks: 20])
+        func cache(startedAgo: Double = 600, _ build: (MetadataCache) -> Void) -> MetadataCache {
+            let c = MetadataCache(startedEpochSecs: now - startedAgo, intervals: [.host: 5, .daemons: 20, .disks: 20])
             build(c)
             c.update(health: { $0.httpServer = .active })
             return c
@@ -34,7 +34,11 @@ final class PrometheusAgreementTests: XCTestCase {
             ("dead-task", cache { c in for t in TaskCatalog.standard.names { scraped(c, t, age: 2) }; failed(c, .disks) }),
             ("all-dead", cache { c in for t in TaskCatalog.standard.names { scraped(c, t, age: 2); failed(c, t) } }),
             ("stale", cache { c in for t in TaskCatalog.standard.names { scraped(c, t, age: 90) } }),
-            ("pending", cache { c in
+            ("pending", cache(startedAgo: 3) { c in
+                c.update(health: { h in for t in TaskCatalog.standard.names { h.tasks[t] = .active } })
+                scraped(c, .host, age: 1)
+            }),
+            ("no data long after start", cache { c in
                 c.update(health: { h in for t in TaskCatalog.standard.names { h.tasks[t] = .active } })
                 scraped(c, .host, age: 1)
             }),
@@ -72,7 +76,7 @@ final class PrometheusAgreementTests: XCTestCase {
             seen[name] = scraped.sample.status
         }
         XCTAssertEqual(seen, ["healthy": .ok, "dead-task": .degraded, "all-dead": .down, "stale": .degraded, "pending": .ok,
-                              "errors": .degraded])
+                              "no data long after start": .degraded, "errors": .degraded])
     }
 }
 
