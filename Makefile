@@ -6,7 +6,7 @@ BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/nul
 # cephadm: Debian's Pacific 16.2.15, the reference the conformance tests compare against (small).
 # prometheus: Debian's 2.42 with promtool, for the Prometheus tests (lint, rules, a real scrape).
 APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server cephadm prometheus
-BENCH_PACKAGES := wrk nginx-light curl python3
+BENCH_PACKAGES := wrk nginx-light curl python3 prometheus
 # ceph-volume (in ceph-osd) needs udevadm, which the package forgets to depend on.
 CONFORMANCE_PACKAGES := ceph-osd udev
 SOAK_PACKAGES := python3 tmux
