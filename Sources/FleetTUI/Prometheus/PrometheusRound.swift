@@ -87,17 +87,6 @@ enum PrometheusRound {
         return HostEntry(displayName: instance, address: address, port: port, line: line)
     }
 
-    /// A label value inside a PromQL string literal.
-    static func escaped(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// A label value inside a PromQL string literal (the exposition format's escapes).
+    static func escaped(_ value: String) -> String { ExpositionText.escapedLabelValue(value) }
 }

@@ -76,19 +76,31 @@ public struct ExpositionText {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }
             append(label)
             append("=\"")
-            for b in value.utf8 {
-                switch b {
-                case UInt8(ascii: "\\"): append("\\\\")
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\n"): append("\\n")
-                // The format has no escape for other control bytes, and a parser may refuse them.
-                case 0x00..<0x20, 0x7F: bytes.append(0x20)
-                default: bytes.append(b)
-                }
-            }
+            Self.escapeLabelValue(value, into: &bytes)
             bytes.append(UInt8(ascii: "\""))
         }
         append("} ")
+    }
+
+    /// A label value between its quotes: `\\`, `\"` and `\n` escaped. PromQL string literals
+    /// take the same escapes, so a query naming a label value uses this too.
+    public static func escapedLabelValue(_ value: String) -> String {
+        var out: [UInt8] = []
+        escapeLabelValue(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func escapeLabelValue(_ value: String, into out: inout [UInt8]) {
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            // The format has no escape for other control bytes, and a parser may refuse them.
+            case 0x00..<0x20, 0x7F: out.append(0x20)
+            default: out.append(b)
+            }
+        }
     }
 
     private mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
