@@ -130,6 +130,16 @@ final class MetricsRouteTests: XCTestCase {
         XCTAssertEqual(ProcessStats.bootTime(procStat: "cpu  1 2 3\nbtime 1700000000\nprocesses 5\n"), 1_700_000_000)
     }
 
+    func test_proc_is_read_at_most_once_a_second_however_often_metrics_is_asked_for() throws {
+        let first = try XCTUnwrap(ProcessStats.recent(maxAgeSecs: 60))
+        var x = 0.0
+        for i in 0..<3_000_000 { x += Double(i).squareRoot() }  // some CPU time in between
+        XCTAssertGreaterThan(x, 0)
+        XCTAssertEqual(ProcessStats.recent(maxAgeSecs: 60), first, "within the age: the same reading")
+        let fresh = try XCTUnwrap(ProcessStats.recent(maxAgeSecs: 0))
+        XCTAssertGreaterThanOrEqual(fresh.cpuSeconds, first.cpuSeconds)
+    }
+
     func test_this_process_can_be_read() throws {
         let p = try XCTUnwrap(ProcessStats.current())
         XCTAssertGreaterThan(p.residentBytes, Double(1 << 20))

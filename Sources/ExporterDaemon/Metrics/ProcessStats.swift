@@ -1,4 +1,6 @@
+import Common
 import Glibc
+import Synchronization
 
 /// The standard `process_` figures of this process, from `/proc/self` (as every Prometheus client
 /// library reads them): CPU time, memory, descriptors and start time. Read per `/metrics`
@@ -33,6 +35,19 @@ struct ProcessStats: Sendable, Equatable {
         }
         return nil
     }
+
+    /// This process as of at most `maxAgeSecs` ago: `/proc` is read at most that often, however
+    /// often `/metrics` is asked for (a client asking in a loop, or a simulator's thousands of
+    /// exporters, all in one process).
+    static func recent(maxAgeSecs: Double = 1) -> ProcessStats? {
+        let now = Clock.monotonicNanos()
+        if let (at, stats) = latest.withLock({ $0 }), now &- at < Clock.nanos(fromSeconds: maxAgeSecs) { return stats }
+        let stats = current()
+        latest.withLock { $0 = (now, stats) }
+        return stats
+    }
+
+    private static let latest = Mutex<(at: UInt64, stats: ProcessStats?)?>(nil)
 
     /// This process now; nil when `/proc` cannot be read.
     static func current() -> ProcessStats? {

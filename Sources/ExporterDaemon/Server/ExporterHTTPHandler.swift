@@ -15,7 +15,7 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     /// Where `/metrics` reads what changes per request; tests pass fixed ones.
     struct LiveSources: Sendable {
         var wallClock: @Sendable () -> Double = { Clock.wallSeconds() }
-        var process: @Sendable () -> ProcessStats? = { ProcessStats.current() }
+        var process: @Sendable () -> ProcessStats? = { ProcessStats.recent() }
     }
 
     /// `clock` (monotonic nanoseconds) paces the client log's rate limit; tests pass their own.
