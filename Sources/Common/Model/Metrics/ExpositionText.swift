@@ -15,23 +15,7 @@ public struct ExpositionText {
     }
 
     /// `# HELP` and `# TYPE` of a family: write it once, before its samples.
-    public mutating func header(_ family: MetricFamily) {
-        append("# HELP ")
-        append(family.name)
-        bytes.append(0x20)
-        for b in family.help.utf8 {
-            switch b {
-            case UInt8(ascii: "\\"): append("\\\\")
-            case UInt8(ascii: "\n"): append("\\n")
-            default: bytes.append(b)
-            }
-        }
-        append("\n# TYPE ")
-        append(family.name)
-        bytes.append(0x20)
-        append(family.kind.rawValue)
-        bytes.append(0x0A)
-    }
+    public mutating func header(_ family: MetricFamily) { bytes.append(contentsOf: family.headerBytes) }
 
     /// One sample; `labels` in the order given (names must be valid label names: ours are constants).
     public mutating func sample(_ family: MetricFamily, _ labels: [(String, String)] = [], _ value: Double) {
