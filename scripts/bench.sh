@@ -252,7 +252,7 @@ if section prometheus; then
       grep -v '^#' "$work/prom-sim-$k.txt" | awk '{print $1}' >>"$work/prom-hosts.txt"
     done
     {
-      echo "global: {scrape_interval: ${PROM_INTERVAL}s, scrape_timeout: 10s}"
+      echo "global: {scrape_interval: ${PROM_INTERVAL}s, scrape_timeout: $(( PROM_INTERVAL < 10 ? PROM_INTERVAL : 10 ))s}"
       echo "scrape_configs:"
       echo "  - job_name: cephadm-exporter"
       echo "    scheme: https"
@@ -268,6 +268,7 @@ if section prometheus; then
     PROM=$!; pids+=($PROM)
     q() { curl -s --data-urlencode "query=$1" http://127.0.0.1:19090/api/v1/query | python3 -c "import json,sys; r=json.load(sys.stdin)['data']['result']; print(r[0]['value'][1] if r else 'nan')"; }
     for _ in $(seq 1 600); do  # until every target was scraped twice
+      kill -0 $PROM 2>/dev/null || { cat "$work/prom-$n.log"; exit 1; }
       [ "$(q "count(count_over_time(up{job=\"cephadm-exporter\"}[10m]) >= 2)" 2>/dev/null)" = "$n" ] && break
       sleep 1
     done
