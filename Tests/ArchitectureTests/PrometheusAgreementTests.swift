@@ -66,8 +66,17 @@ final class PrometheusAgreementTests: XCTestCase {
             let samples = try ExpositionSamples.parse(String(decoding: get("/metrics").body, as: UTF8.self),
                                                       instance: "stor01:9443", job: "cephadm-exporter", at: now)
             let up = PrometheusSample(labels: ["__name__": "up", "instance": "stor01:9443", "job": "cephadm-exporter"], value: 1, timestamp: now)
-            let scrapeTime = PrometheusSample(labels: ["instance": "stor01:9443", "job": "cephadm-exporter"], value: now - 0.001, timestamp: now)
-            let readings = PrometheusRound.readings(series: samples + [up], scrapeTimes: [scrapeTime], targets: nil, job: "cephadm-exporter")
+            // What each of the round's queries returns from a server holding these samples.
+            var round = PrometheusRound(job: "cephadm-exporter")
+            for series in PrometheusRound.Series.allCases {
+                let (metric, labels) = series.source
+                let answer = (samples + [up]).filter { $0.name == metric }.map { sample in
+                    let kept = sample.labels.filter { $0.key == "instance" || labels.contains($0.key) }
+                    return PrometheusSample(labels: kept, value: series == .scrapedAt ? now - 0.001 : sample.value, timestamp: now)
+                }
+                round.add(answer, as: series)
+            }
+            let readings = round.readings
             let scraped = try XCTUnwrap(HostClassifier.classify(try XCTUnwrap(readings.first), thresholds: Thresholds()), name)
             XCTAssertEqual(scraped.sample.status, polled.sample.status,
                            "\(name): polled \(polled.sample.error ?? "OK"), Prometheus \(scraped.sample.error ?? "OK")")

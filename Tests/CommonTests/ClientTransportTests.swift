@@ -121,6 +121,10 @@ final class ClientTransportTests: XCTestCase {
                                             serverName: "127.0.0.1")
         guard case .failure(.tls) = l.send(otherCA, "GET /x HTTP/1.1\r\n\r\n") else { return XCTFail("an unknown CA must fail") }
         XCTAssertThrowsError(try TLSContext.client(authorities: "not a certificate"))
+        let parsed = Certificate.parseAll(pem: bundle)
+        XCTAssertEqual(parsed.count, 2)
+        XCTAssertEqual(parsed.last?.fingerprint, try Certificate.parse(pem: g.certificatePEM).fingerprint)
+        XCTAssertEqual(try parsed.last.map { try Certificate.parse(pem: $0.pem).fingerprint }, parsed.last?.fingerprint, "each keeps its own PEM")
         withExtendedLifetime(server) {}
     }
 }

@@ -73,10 +73,36 @@ final class PrometheusAPITests: XCTestCase {
                                          lastError: "server returned HTTP status 401 Unauthorized")])
     }
 
-    func test_the_series_query_names_the_job_safely() {
-        XCTAssertEqual(PrometheusRound.scrapeTimeQuery(job: #"my "job""#), #"timestamp(up{job="my \"job\""})"#)
-        XCTAssertTrue(PrometheusRound.seriesQuery(job: "cephadm-exporter").hasSuffix(#"",job="cephadm-exporter"}"#))
-        XCTAssertTrue(PrometheusRound.seriesQuery(job: "j").contains("cephadm_exporter_task_active|"))
+    func test_each_query_keeps_only_the_labels_it_needs_and_names_the_job_safely() {
+        XCTAssertEqual(PrometheusRound.Series.scrapedAt.query(job: #"my "job""#), #"max by (instance) (timestamp(up{job="my \"job\""}))"#)
+        XCTAssertEqual(PrometheusRound.Series.taskActive.query(job: "cephadm-exporter"),
+                       #"max by (instance, task) (cephadm_exporter_task_active{job="cephadm-exporter"})"#)
+        XCTAssertEqual(PrometheusRound.Series.hostInfo.query(job: "j"),
+                       #"max by (instance, hostname, kernel, os, arch) (cephadm_exporter_host_info{job="j"})"#)
+    }
+
+    func test_answers_fill_each_targets_reading() {
+        var round = PrometheusRound(job: "cephadm-exporter")
+        round.add(targets: [PrometheusTarget(labels: ["instance": "b:9443", "job": "cephadm-exporter"], health: "down", lastError: "EOF"),
+                            PrometheusTarget(labels: ["instance": "x:1", "job": "other"], health: "up", lastError: "")])
+        func sample(_ instance: String, _ value: Double, _ labels: [String: String] = [:]) -> PrometheusSample {
+            PrometheusSample(labels: labels.merging(["instance": instance]) { a, _ in a }, value: value, timestamp: 1)
+        }
+        round.add([sample("a:9443", 1), sample("b:9443", 0)], as: .up)
+        round.add([sample("a:9443", 1_700_000_000)], as: .scrapedAt)
+        round.add([sample("a:9443", 1, ["task": "disks"]), sample("a:9443", 0, ["task": ""])], as: .taskActive)
+        round.add([sample("a:9443", 3, ["task": "disks"])], as: .taskScrapeErrors)
+        round.add([sample("a:9443", 4, ["type": "hdd"])], as: .hostDisks)
+        round.add([sample("a:9443", 1, ["hostname": "stor01", "os": "Debian"])], as: .hostInfo)
+        let r = round.readings
+        XCTAssertEqual(r.map(\.instance), ["a:9443", "b:9443"], "only the job's targets, sorted")
+        XCTAssertEqual(r[0].up, true)
+        XCTAssertEqual(r[0].scrapedAt, 1_700_000_000)
+        XCTAssertEqual(r[0].tasks, [.disks: .init(active: true, scrapeErrors: 3)], "a sample without a task name is ignored")
+        XCTAssertEqual(r[0].disks, ["hdd": 4])
+        XCTAssertEqual(r[0].hostInfo, ["hostname": "stor01", "os": "Debian"])
+        XCTAssertEqual(r[1].up, false)
+        XCTAssertEqual(r[1].lastError, "EOF")
     }
 
     func test_instances_become_host_entries_as_host_list_lines_do() {

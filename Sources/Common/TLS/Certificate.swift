@@ -39,10 +39,18 @@ public final class Certificate: @unchecked Sendable {
         bytes.withUnsafeBytes { raw in
             guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(clamping: raw.count)) else { return }
             defer { BIO_free(bio) }
-            while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) { out.append(Certificate(handle: x509, pem: "")) }
+            while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) { out.append(Certificate(handle: x509, pem: pemText(of: x509))) }
         }
         ERR_clear_error()  // the end of the bundle leaves "no start line" on the queue
         return out
+    }
+
+    /// One certificate as PEM (each of a bundle gets its own text).
+    private static func pemText(of x509: OpaquePointer) -> String {
+        guard let bio = BIO_new(BIO_s_mem()) else { return "" }
+        defer { BIO_free(bio) }
+        PEM_write_bio_X509(bio, x509)
+        return String(decoding: bioContents(bio), as: UTF8.self)
     }
 
     /// Seconds since the epoch at which the certificate stops being valid (nil if unreadable).

@@ -62,22 +62,32 @@ final class PrometheusClient {
     }
 
     /// One look at the job's targets: the targets API (optional: not every server that speaks
-    /// the query API has it), then the two instant queries at one evaluation time.
+    /// the query API has it), then one instant query per series, all at one evaluation time.
     func round(at time: Double, completion: @escaping (Result<[PrometheusTargetReading], PrometheusError>) -> Void) {
-        let job = settings.job, e = settings.endpoint
-        get(PrometheusAPI.targetsPath(e)) { [weak self] targetsResult in
+        get(PrometheusAPI.targetsPath(settings.endpoint)) { [weak self] result in
             guard let self else { return }
-            let targets = try? targetsResult.get()
-            let parsedTargets = targets.flatMap { try? PrometheusAPI.targets(status: $0.head.status, body: $0.body) }
-            if case .failure(let f) = targetsResult { return completion(.failure(f)) }
-            self.query(PrometheusRound.seriesQuery(job: job), at: time) { series in
-                switch series {
-                case .failure(let f): completion(.failure(f))
-                case .success(let samples):
-                    self.query(PrometheusRound.scrapeTimeQuery(job: job), at: time) { times in
-                        completion(times.map { PrometheusRound.readings(series: samples, scrapeTimes: $0, targets: parsedTargets, job: job) })
-                    }
+            switch result {
+            case .failure(let f): completion(.failure(f))
+            case .success(let response):
+                var round = PrometheusRound(job: settings.job)
+                if let targets = try? PrometheusAPI.targets(status: response.head.status, body: response.body) {
+                    round.add(targets: targets)
                 }
+                self.next(PrometheusRound.Series.allCases[...], into: round, at: time, completion: completion)
+            }
+        }
+    }
+
+    private func next(_ remaining: ArraySlice<PrometheusRound.Series>, into round: PrometheusRound, at time: Double,
+                      completion: @escaping (Result<[PrometheusTargetReading], PrometheusError>) -> Void) {
+        guard let series = remaining.first else { return completion(.success(round.readings)) }
+        query(series.query(job: settings.job), at: time) { [weak self] result in
+            switch result {
+            case .failure(let f): completion(.failure(f))
+            case .success(let samples):
+                var round = round
+                round.add(samples, as: series)
+                self?.next(remaining.dropFirst(), into: round, at: time, completion: completion)
             }
         }
     }

@@ -1,50 +1,75 @@
 import Common
 
-/// One look at the fleet through Prometheus: the queries it sends, and the readings per target
-/// it makes of their answers. Pure.
-enum PrometheusRound {
-    /// The series the fleet reads, by name: enough to judge a host as a poll does.
-    static let seriesNames = [
-        "up", "scrape_duration_seconds", ExporterMetric.time.name, ExporterMetric.startTime.name, ExporterMetric.hostInfo.name,
-        ExporterMetric.hostDisks.name, ExporterMetric.hostMemoryTotal.name, ExporterMetric.taskActive.name,
-        ExporterMetric.taskLastScrape.name, ExporterMetric.taskInterval.name, ExporterMetric.taskScrapeErrors.name,
-        ExporterMetric.taskRestarts.name,
-    ]
+/// One look at the fleet through Prometheus: the instant queries it sends (one per series it
+/// reads, all at one evaluation time, each keeping only the labels it needs, so no answer holds
+/// the whole fleet's series at once), and the readings per target it builds from the answers.
+/// Pure.
+struct PrometheusRound {
+    /// What a query's samples are: the reading's field they fill.
+    enum Series: CaseIterable, Sendable {
+        case up, scrapedAt, scrapeDuration, exporterTime, exporterStarted, hostInfo, hostDisks, memoryTotal
+        case taskActive, taskLastScrape, taskInterval, taskScrapeErrors, taskRestarts
 
-    /// Every series of `seriesNames` of the job's targets, in one instant query.
-    static func seriesQuery(job: String) -> String {
-        "{__name__=~\"\(seriesNames.joined(separator: "|"))\",job=\"\(escaped(job))\"}"
+        /// The metric, and the labels kept beside `instance`.
+        var source: (metric: String, labels: [String]) {
+            switch self {
+            case .up, .scrapedAt: return ("up", [])
+            case .scrapeDuration: return ("scrape_duration_seconds", [])
+            case .exporterTime: return (ExporterMetric.time.name, [])
+            case .exporterStarted: return (ExporterMetric.startTime.name, [])
+            case .hostInfo: return (ExporterMetric.hostInfo.name, ExporterMetric.hostInfo.labels)
+            case .hostDisks: return (ExporterMetric.hostDisks.name, ExporterMetric.hostDisks.labels)
+            case .memoryTotal: return (ExporterMetric.hostMemoryTotal.name, [])
+            case .taskActive: return (ExporterMetric.taskActive.name, [ExporterMetric.taskLabel])
+            case .taskLastScrape: return (ExporterMetric.taskLastScrape.name, [ExporterMetric.taskLabel])
+            case .taskInterval: return (ExporterMetric.taskInterval.name, [ExporterMetric.taskLabel])
+            case .taskScrapeErrors: return (ExporterMetric.taskScrapeErrors.name, [ExporterMetric.taskLabel])
+            case .taskRestarts: return (ExporterMetric.taskRestarts.name, [ExporterMetric.taskLabel])
+            }
+        }
+
+        /// `max by (instance, ...) (metric{job="J"})`: the job's series, without the labels the
+        /// fleet does not read (`__name__`, `job`). `scrapedAt` is `up`'s own timestamp: when
+        /// each target's last scrape started.
+        func query(job: String) -> String {
+            let (metric, labels) = source
+            var selector = "\(metric){job=\"\(PrometheusRound.escaped(job))\"}"
+            if self == .scrapedAt { selector = "timestamp(\(selector))" }
+            return "max by (\((["instance"] + labels).joined(separator: ", "))) (\(selector))"
+        }
     }
 
-    /// When each target's last scrape started (`up` carries the scrape's own timestamp).
-    static func scrapeTimeQuery(job: String) -> String { "timestamp(up{job=\"\(escaped(job))\"})" }
+    let job: String
+    private var byInstance: [String: PrometheusTargetReading] = [:]
 
-    /// Readings per target, sorted by instance. `targets` (the targets API, when the server
-    /// has one) adds the scrape errors and targets not scraped yet.
-    static func readings(series: [PrometheusSample], scrapeTimes: [PrometheusSample], targets: [PrometheusTarget]?,
-                         job: String) -> [PrometheusTargetReading] {
-        var byInstance: [String: PrometheusTargetReading] = [:]
-        func update(_ instance: String, _ change: (inout PrometheusTargetReading) -> Void) {
-            var r = byInstance[instance] ?? PrometheusTargetReading(instance: instance)
-            change(&r)
-            byInstance[instance] = r
-        }
-        for target in targets ?? [] where target.labels["job"] == job {
+    init(job: String) { self.job = job }
+
+    /// The targets API's answer: each target's last scrape error, and targets not scraped yet.
+    mutating func add(targets: [PrometheusTarget]) {
+        for target in targets where target.labels["job"] == job {
             guard let instance = target.labels["instance"] else { continue }
             update(instance) { $0.lastError = target.lastError }
         }
-        for s in scrapeTimes {
-            guard let instance = s.labels["instance"], s.value.isFinite else { continue }
-            update(instance) { $0.scrapedAt = s.value }
-        }
-        for s in series {
-            guard let instance = s.labels["instance"], let name = s.name else { continue }
-            update(instance) { r in apply(s, name: name, to: &r) }
-        }
-        return byInstance.keys.sorted().compactMap { byInstance[$0] }
     }
 
-    private static func apply(_ s: PrometheusSample, name: String, to r: inout PrometheusTargetReading) {
+    /// The answer of `series.query(job:)`.
+    mutating func add(_ samples: [PrometheusSample], as series: Series) {
+        for s in samples {
+            guard let instance = s.labels["instance"] else { continue }
+            update(instance) { r in Self.apply(s, series, to: &r) }
+        }
+    }
+
+    /// One reading per target, sorted by instance.
+    var readings: [PrometheusTargetReading] { byInstance.keys.sorted().compactMap { byInstance[$0] } }
+
+    private mutating func update(_ instance: String, _ change: (inout PrometheusTargetReading) -> Void) {
+        var r = byInstance[instance] ?? PrometheusTargetReading(instance: instance)
+        change(&r)
+        byInstance[instance] = r
+    }
+
+    private static func apply(_ s: PrometheusSample, _ series: Series, to r: inout PrometheusTargetReading) {
         let v = s.value
         let finite: Double? = v.isFinite ? v : nil
         func task(_ change: (inout PrometheusTargetReading.TaskReading) -> Void) {
@@ -52,23 +77,23 @@ enum PrometheusRound {
             change(&r.tasks[TaskName(t), default: .init()])
         }
         func count() -> Int? { finite.flatMap { $0 >= 0 && $0 < 1e15 ? Int($0) : nil } }
-        switch name {
-        case "up": r.up = v == 1
-        case "scrape_duration_seconds": r.scrapeDurationSecs = finite
-        case ExporterMetric.time.name: r.exporterTime = finite
-        case ExporterMetric.startTime.name: r.exporterStarted = finite
-        case ExporterMetric.hostInfo.name:
+        switch series {
+        case .up: r.up = v == 1
+        case .scrapedAt: r.scrapedAt = finite
+        case .scrapeDuration: r.scrapeDurationSecs = finite
+        case .exporterTime: r.exporterTime = finite
+        case .exporterStarted: r.exporterStarted = finite
+        case .hostInfo:
             var labels = s.labels
-            for k in ["__name__", "job", "instance"] { labels[k] = nil }
+            labels["instance"] = nil
             r.hostInfo = labels
-        case ExporterMetric.hostDisks.name: if let type = s.labels["type"], let finite { r.disks[type] = finite }
-        case ExporterMetric.hostMemoryTotal.name: r.memoryTotalBytes = finite
-        case ExporterMetric.taskActive.name: task { $0.active = v == 1 }
-        case ExporterMetric.taskLastScrape.name: task { $0.lastScrape = finite }
-        case ExporterMetric.taskInterval.name: task { $0.interval = finite }
-        case ExporterMetric.taskScrapeErrors.name: let n = count(); task { $0.scrapeErrors = n }
-        case ExporterMetric.taskRestarts.name: let n = count(); task { $0.restarts = n }
-        default: break
+        case .hostDisks: if let type = s.labels["type"], let finite { r.disks[type] = finite }
+        case .memoryTotal: r.memoryTotalBytes = finite
+        case .taskActive: task { $0.active = v == 1 }
+        case .taskLastScrape: task { $0.lastScrape = finite }
+        case .taskInterval: task { $0.interval = finite }
+        case .taskScrapeErrors: let n = count(); task { $0.scrapeErrors = n }
+        case .taskRestarts: let n = count(); task { $0.restarts = n }
         }
     }
 
