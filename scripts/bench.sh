@@ -276,10 +276,11 @@ if section prometheus; then
     scrape=$(python3 -c "
 import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' % tuple(a))" $(q 'quantile(0.5, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'quantile(0.99, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'max(scrape_duration_seconds{job="cephadm-exporter"})'))
     promcpu="$(percent "$p0" "$p1" $((2 * PROM_INTERVAL)))%, $(rss_mib $PROM) MiB"
+    bytes() { q 'sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/query"}) + sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/targets"})'; }
+    b0=$(bytes)
     s=$(date +%s.%N); "$BIN/fleet" check --prometheus http://127.0.0.1:19090 --quiet >"$work/pcheck-$n.txt" || true; e=$(date +%s.%N)
+    b1=$(bytes)
     pcheck="$(python3 -c "print(f'{$e - $s:.2f}')") s ($(grep -o '[0-9]*/[0-9]* hosts ok' "$work/pcheck-$n.txt"))"
-    curl -s --data-urlencode "query=$(python3 -c "print('{__name__=~\"up|scrape_duration_seconds|cephadm_exporter_(time_seconds|start_time_seconds|host_info|host_disks|host_memory_total_bytes|task_active|task_last_scrape_timestamp_seconds|task_interval_seconds|task_scrape_errors|task_restarts_total)\",job=\"cephadm-exporter\"}')")" \
-      http://127.0.0.1:19090/api/v1/query -o "$work/pquery-$n.json"
     tmux -L bench-$$ kill-server 2>/dev/null || true; sleep 1
     tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --prometheus http://127.0.0.1:19090 --interval 5"
     sleep "$DASH_WARMUP"
@@ -291,7 +292,7 @@ import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' %
     s=$(date +%s.%N); "$BIN/fleet" check --hosts "$work/prom-hosts.txt" --config "$work/config.json" --timeout 10 --quiet >/dev/null || true; e=$(date +%s.%N)
     direct="$(python3 -c "print(f'{$e - $s:.2f}')") s"
     printf "   %6s  %-22s %-26s %-18s %-20s %s\n" "$n" "$scrape" "$promcpu" "$pcheck" "$dash" "$direct"
-    echo "          one round of the fleet's queries: $(( $(stat -c %s "$work/pquery-$n.json") / 1024 )) KB of JSON"
+    echo "          one look (targets API and the instant queries): $(python3 -c "print(f'{($b1 - $b0) / 1048576:.1f}')") MiB of JSON from Prometheus"
     kill "${sims[@]}" 2>/dev/null || true; wait "${sims[@]}" 2>/dev/null || true
   done
 fi

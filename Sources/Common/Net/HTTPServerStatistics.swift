@@ -2,7 +2,7 @@
 /// its loop thread (plain counters, no atomics); a delegate reads it on that same thread while
 /// answering a request (`HTTPResponder.serverStatistics`).
 public struct HTTPServerStatistics: Sendable, Equatable {
-    /// Responses handed to connections, by status code (parse errors and refusals included).
+    /// Responses handed to connections, by status code (401s, 404s, 501s and parse errors included).
     public internal(set) var responsesByStatus: [Int: UInt64] = [:]
     /// Connections open when read.
     public internal(set) var openConnections = 0
