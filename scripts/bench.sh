@@ -77,9 +77,9 @@ TOKEN=$(json "$work/config.json" token)
 json "$work/config.json" crt >"$work/crt.pem"
 json "$work/config.json" key >"$work/key.pem"
 aliases() { for i in $(seq 2 65); do echo "127.0.0.$i:$1"; done; }  # 64 loopback addresses, one port
-sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT: starts a simulator, sets SIMPID
+sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT [BIND]: starts a simulator, sets SIMPID
   "$BIN/cephadm-exporter" simulate --count "$2" --first-host "$3" --base-port "$4" --config "$work/config.json" \
-    --profile "$PROFILE" --behaviour healthy --hosts-out "$5" 2>"$1" &
+    --profile "$PROFILE" --behaviour healthy --hosts-out "$5" --bind "${6:-127.0.0.1}" 2>"$1" &
   SIMPID=$!; pids+=($SIMPID)
   for _ in $(seq 1 1200); do
     grep -q "started in" "$1" 2>/dev/null && return 0
@@ -238,6 +238,8 @@ if section prometheus; then
   max=0; for n in $PROM_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
   base=21000
   [ $((base + max)) -le 32768 ] || { echo "   BENCH_PROM_FLEET up to $max does not fit below port 32768"; exit 1; }
+  # Its own loopback address: the fleet section (or another bench) may hold 127.0.0.1's ports.
+  P=127.0.0.3
   python3 -c "import json; c=json.load(open('$work/config.json')); open('$work/prom.crt','w').write(c['crt']); open('$work/prom.token','w').write(c['token'])"
   chmod 600 "$work/prom.token"
   echo "== Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') scraping a simulated fleet every ${PROM_INTERVAL}s (https, token; the example job), vs polling directly"
@@ -247,7 +249,7 @@ if section prometheus; then
     sims=(); : >"$work/prom-hosts.txt"
     for k in $(seq 0 $((procs - 1))); do
       first=$((k * chunk)); m=$(( n - first < chunk ? n - first : chunk ))
-      sim "$work/prom-sim-$k.log" "$m" "$first" $((base + first)) "$work/prom-sim-$k.txt"
+      sim "$work/prom-sim-$k.log" "$m" "$first" $((base + first)) "$work/prom-sim-$k.txt" $P
       sims+=($SIMPID)
       grep -v '^#' "$work/prom-sim-$k.txt" | awk '{print $1}' >>"$work/prom-hosts.txt"
     done
@@ -263,10 +265,10 @@ if section prometheus; then
       sed 's/^/          - /' "$work/prom-hosts.txt"
     } >"$work/prom-$n.yml"
     rm -rf "$work/tsdb-$n"
-    prometheus --config.file "$work/prom-$n.yml" --storage.tsdb.path "$work/tsdb-$n" --web.listen-address 127.0.0.1:19090 \
+    prometheus --config.file "$work/prom-$n.yml" --storage.tsdb.path "$work/tsdb-$n" --web.listen-address $P:19090 \
       --log.level warn 2>"$work/prom-$n.log" &
     PROM=$!; pids+=($PROM)
-    q() { curl -s --data-urlencode "query=$1" http://127.0.0.1:19090/api/v1/query | python3 -c "import json,sys; r=json.load(sys.stdin)['data']['result']; print(r[0]['value'][1] if r else 'nan')"; }
+    q() { curl -s --data-urlencode "query=$1" http://$P:19090/api/v1/query | python3 -c "import json,sys; r=json.load(sys.stdin)['data']['result']; print(r[0]['value'][1] if r else 'nan')"; }
     for _ in $(seq 1 600); do  # until every target was scraped twice
       kill -0 $PROM 2>/dev/null || { cat "$work/prom-$n.log"; exit 1; }
       [ "$(q "count(count_over_time(up{job=\"cephadm-exporter\"}[10m]) >= 2)" 2>/dev/null)" = "$n" ] && break
@@ -278,27 +280,27 @@ import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' %
     promcpu="$(percent "$p0" "$p1" $((2 * PROM_INTERVAL)))%, $(rss_mib $PROM) MiB"
     bytes() { q 'sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/query"}) + sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/targets"})'; }
     b0=$(bytes)
-    s=$(date +%s.%N); "$BIN/fleet" check --prometheus http://127.0.0.1:19090 --quiet >"$work/pcheck-$n.txt" || true; e=$(date +%s.%N)
+    s=$(date +%s.%N); "$BIN/fleet" check --prometheus http://$P:19090 --quiet >"$work/pcheck-$n.txt" || true; e=$(date +%s.%N)
     b1=$(bytes)
     # The same answers fetched by curl and thrown away: Prometheus' share of the check's time.
     J='{job="cephadm-exporter"}'
     s=$(date +%s.%N)
-    curl -s -o /dev/null "http://127.0.0.1:19090/api/v1/targets?state=active"
+    curl -s -o /dev/null "http://$P:19090/api/v1/targets?state=active"
     for expr in "max by (instance) (up$J)" "max by (instance) (timestamp(up$J))" "max by (instance) (scrape_duration_seconds$J)" \
       "max by (instance) (cephadm_exporter_time_seconds$J)" "max by (instance) (cephadm_exporter_start_time_seconds$J)" \
       "max by (instance, hostname, kernel, os, arch) (cephadm_exporter_host_info$J)" "max by (instance, type) (cephadm_exporter_host_disks$J)" \
       "max by (instance) (cephadm_exporter_host_memory_total_bytes$J)" "max by (instance, task) (cephadm_exporter_task_active$J)" \
       "max by (instance, task) (cephadm_exporter_task_last_scrape_timestamp_seconds$J)" "max by (instance, task) (cephadm_exporter_task_interval_seconds$J)" \
       "max by (instance, task) (cephadm_exporter_task_scrape_errors$J)" "max by (instance, task) (cephadm_exporter_task_restarts_total$J)"; do
-      curl -s -o /dev/null --data-urlencode "query=$expr" http://127.0.0.1:19090/api/v1/query
+      curl -s -o /dev/null --data-urlencode "query=$expr" http://$P:19090/api/v1/query
     done
     e=$(date +%s.%N)
     fetch=$(python3 -c "print(f'{$e - $s:.2f}')")
     pcheck="$(python3 -c "print(f'{$e - $s:.2f}')") s ($(grep -o '[0-9]*/[0-9]* hosts ok' "$work/pcheck-$n.txt"))"
     tmux -L bench-$$ kill-server 2>/dev/null || true; sleep 1
-    tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --prometheus http://127.0.0.1:19090 --interval 5"
+    tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --prometheus http://$P:19090 --interval 5"
     sleep "$DASH_WARMUP"
-    DASH=$(pgrep -f "^$BIN/fleet --prometheus http://127.0.0.1:19090" | head -1)
+    DASH=$(pgrep -f "^$BIN/fleet --prometheus http://$P:19090" | head -1)
     d0=$(cpu_ticks "$DASH"); sleep "$DASH_SECS"; d1=$(cpu_ticks "$DASH")
     dash="$(percent "$d0" "$d1" "$DASH_SECS")%, $(rss_mib "$DASH") MiB"
     tmux -L bench-$$ kill-server 2>/dev/null || true
