@@ -4,8 +4,9 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
 # cephadm: Debian's Pacific 16.2.15, the reference the conformance tests compare against (small).
-APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server cephadm
-BENCH_PACKAGES := wrk nginx-light curl python3
+# prometheus: Debian's 2.42 with promtool, for the Prometheus tests (lint, rules, a real scrape).
+APT_PACKAGES := libssl-dev libncursesw5-dev pkg-config tmux openssh-server cephadm prometheus
+BENCH_PACKAGES := wrk nginx-light curl python3 prometheus
 # ceph-volume (in ceph-osd) needs udevadm, which the package forgets to depend on.
 CONFORMANCE_PACKAGES := ceph-osd udev
 SOAK_PACKAGES := python3 tmux

@@ -11,9 +11,11 @@
 #   BENCH_PROFILE=mixed        simulate profile of the fleet (fleet)
 #   BENCH_DASH_WARMUP=20 BENCH_DASH_SECS=20   dashboard warm-up and measured seconds (fleet)
 #   BENCH_BASE_PORT=21000      first port of the simulated fleet (fleet)
+#   BENCH_PROM_FLEET="1000 5000 10000"  simulated fleet sizes scraped by a real Prometheus (prometheus)
+#   BENCH_PROM_INTERVAL=15     Prometheus' scrape interval in seconds (prometheus)
 set -euo pipefail
 BIN=${1:?usage: bench.sh BIN_DIR}
-SECTIONS=${BENCH_SECTIONS:-"exporter bodies fleet"}
+SECTIONS=${BENCH_SECTIONS:-"exporter bodies fleet prometheus"}
 SECS=${BENCH_SECS:-10}
 BODIES=${BENCH_BODIES:-"11k 34k 79k"}
 SWEEPS=${BENCH_SWEEPS:-200}
@@ -21,6 +23,8 @@ FLEET_SIZES=${BENCH_FLEET:-"1000 5000 10000"}
 PROFILE=${BENCH_PROFILE:-mixed}
 DASH_WARMUP=${BENCH_DASH_WARMUP:-20}
 DASH_SECS=${BENCH_DASH_SECS:-20}
+PROM_SIZES=${BENCH_PROM_FLEET:-"1000 5000 10000"}
+PROM_INTERVAL=${BENCH_PROM_INTERVAL:-15}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/cephadm-bench.XXXXXX)
 pids=()
@@ -76,6 +80,17 @@ TOKEN=$(json "$work/config.json" token)
 json "$work/config.json" crt >"$work/crt.pem"
 json "$work/config.json" key >"$work/key.pem"
 aliases() { for i in $(seq 2 65); do echo "127.0.0.$i:$1"; done; }  # 64 loopback addresses, one port
+sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT [BIND]: starts a simulator, sets SIMPID
+  "$BIN/cephadm-exporter" simulate --count "$2" --first-host "$3" --base-port "$4" --config "$work/config.json" \
+    --profile "$PROFILE" --behaviour healthy --hosts-out "$5" --bind "${6:-127.0.0.1}" 2>"$1" &
+  SIMPID=$!; pids+=($SIMPID)
+  for _ in $(seq 1 1200); do
+    grep -q "started in" "$1" 2>/dev/null && return 0
+    kill -0 $SIMPID 2>/dev/null || { cat "$1"; return 1; }
+    sleep 0.05
+  done
+  cat "$1"; return 1
+}
 
 if section exporter; then
   fsid=bench
@@ -100,6 +115,18 @@ if section exporter; then
   printf "   exporter %10s req/s  p50 %s  p99 %s\n" "$E" "$(wrk_pct "$work/wrk-exp.txt" 50%)" "$(wrk_pct "$work/wrk-exp.txt" 99%)"
   printf "   nginx    %10s req/s  p50 %s  p99 %s\n" "$N" "$(wrk_pct "$work/wrk-ngx.txt" 50%)" "$(wrk_pct "$work/wrk-ngx.txt" 99%)"
   echo "   ratio exporter/nginx: $(ratio "$E" "$N")x (target >= 0.8)"
+
+  echo "== /metrics beside /v1/metadata on the same exporter: wrk -t2 -c64 -d${SECS}s each"
+  curl -sk -H "Authorization: Bearer $TOKEN" https://127.0.0.1:19501/metrics -o "$work/metrics.txt"
+  wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $TOKEN" https://127.0.0.1:19501/metrics >"$work/wrk-metrics.txt"
+  wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $TOKEN" https://127.0.0.1:19501/v1/metadata >"$work/wrk-exp2.txt"
+  M=$(wrk_rps "$work/wrk-metrics.txt"); E2=$(wrk_rps "$work/wrk-exp2.txt")
+  printf "   /metrics     %10s req/s  p50 %s  p99 %s  (%s bytes, %s samples; promtool check metrics: %s)\n" "$M" \
+    "$(wrk_pct "$work/wrk-metrics.txt" 50%)" "$(wrk_pct "$work/wrk-metrics.txt" 99%)" "$(stat -c %s "$work/metrics.txt")" \
+    "$(grep -vc '^#' "$work/metrics.txt")" "$(promtool check metrics <"$work/metrics.txt" >/dev/null 2>&1 && echo clean || echo NOT CLEAN)"
+  printf "   /v1/metadata %10s req/s  p50 %s  p99 %s  (%s bytes)\n" "$E2" \
+    "$(wrk_pct "$work/wrk-exp2.txt" 50%)" "$(wrk_pct "$work/wrk-exp2.txt" 99%)" "$(stat -c %s "$work/metadata.json")"
+  echo "   ratio /metrics / /v1/metadata: $(ratio "$M" "$E2")x"
 
   echo "== fresh TLS handshake + request, sequential, 300 connections (python client, no resumption)"
   read -r hp50 hp99 < <(python3 "$here/handshake_latency.py" 19501 /v1/metadata "$TOKEN" "$work/crt.pem" 300)
@@ -154,17 +181,6 @@ if section fleet; then
   max=0; for n in $FLEET_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
   base=${BENCH_BASE_PORT:-21000}  # below the ephemeral port range (32768+)
   [ $((base + max)) -le 32768 ] || { echo "   BENCH_FLEET up to $max does not fit below port 32768"; exit 1; }
-  sim() {  # sim LOG COUNT FIRST BASE HOSTS-OUT: starts a simulator, sets SIMPID
-    "$BIN/cephadm-exporter" simulate --count "$2" --first-host "$3" --base-port "$4" --config "$work/config.json" \
-      --profile "$PROFILE" --behaviour healthy --hosts-out "$5" 2>"$1" &
-    SIMPID=$!; pids+=($SIMPID)
-    for _ in $(seq 1 1200); do
-      grep -q "started in" "$1" 2>/dev/null && return 0
-      kill -0 $SIMPID 2>/dev/null || { cat "$1"; return 1; }
-      sleep 0.05
-    done
-    cat "$1"; return 1
-  }
 
   echo "== simulated fleet: cephadm-exporter simulate --count $max --profile $PROFILE (one process, listening only)"
   s=$(date +%s.%N)
@@ -232,4 +248,83 @@ if section fleet; then
     samples+=($(( ($(date +%s%N) - t0) / 1000000 )))
   done
   echo "   key to screen (ms, 10 sort keys, includes tmux round trips): $(printf "%s\n" "${samples[@]}" | sort -n | tr '\n' ' ')(target < 50)"
+fi
+
+if section prometheus; then
+  max=0; for n in $PROM_SIZES; do [ "$n" -gt "$max" ] && max=$n; done
+  base=21000
+  [ $((base + max)) -le 32768 ] || { echo "   BENCH_PROM_FLEET up to $max does not fit below port 32768"; exit 1; }
+  # Its own loopback address: the fleet section (or another bench) may hold 127.0.0.1's ports.
+  P=127.0.0.3
+  python3 -c "import json; c=json.load(open('$work/config.json')); open('$work/prom.crt','w').write(c['crt']); open('$work/prom.token','w').write(c['token'])"
+  chmod 600 "$work/prom.token"
+  echo "== Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') scraping a simulated fleet every ${PROM_INTERVAL}s (https, token; the example job), vs polling directly"
+  printf "   %6s  %-22s %-26s %-18s %-20s %s\n" hosts "scrape p50/p99/max" "Prometheus CPU, RSS" "check --prometheus" "dashboard CPU, RSS" "check --hosts"
+  for n in $PROM_SIZES; do
+    per=$(( ($(ulimit -n) - 256) / 2 )); procs=$(( (n + per - 1) / per )); chunk=$(( (n + procs - 1) / procs ))
+    sims=(); : >"$work/prom-hosts.txt"
+    for k in $(seq 0 $((procs - 1))); do
+      first=$((k * chunk)); m=$(( n - first < chunk ? n - first : chunk ))
+      sim "$work/prom-sim-$k.log" "$m" "$first" $((base + first)) "$work/prom-sim-$k.txt" $P
+      sims+=($SIMPID)
+      grep -v '^#' "$work/prom-sim-$k.txt" | awk '{print $1}' >>"$work/prom-hosts.txt"
+    done
+    {
+      echo "global: {scrape_interval: ${PROM_INTERVAL}s, scrape_timeout: $(( PROM_INTERVAL < 10 ? PROM_INTERVAL : 10 ))s}"
+      echo "scrape_configs:"
+      echo "  - job_name: cephadm-exporter"
+      echo "    scheme: https"
+      echo "    authorization: {type: Bearer, credentials_file: $work/prom.token}"
+      echo "    tls_config: {ca_file: $work/prom.crt, server_name: cephadm-exporter}"
+      echo "    static_configs:"
+      echo "      - targets:"
+      sed 's/^/          - /' "$work/prom-hosts.txt"
+    } >"$work/prom-$n.yml"
+    rm -rf "$work/tsdb-$n"
+    prometheus --config.file "$work/prom-$n.yml" --storage.tsdb.path "$work/tsdb-$n" --web.listen-address $P:19090 \
+      --log.level warn 2>"$work/prom-$n.log" &
+    PROM=$!; pids+=($PROM)
+    q() { curl -s --data-urlencode "query=$1" http://$P:19090/api/v1/query | python3 -c "import json,sys; r=json.load(sys.stdin)['data']['result']; print(r[0]['value'][1] if r else 'nan')"; }
+    for _ in $(seq 1 600); do  # until every target was scraped twice
+      kill -0 $PROM 2>/dev/null || { cat "$work/prom-$n.log"; exit 1; }
+      [ "$(q "count(count_over_time(up{job=\"cephadm-exporter\"}[10m]) >= 2)" 2>/dev/null)" = "$n" ] && break
+      sleep 1
+    done
+    p0=$(cpu_ticks $PROM); sleep $((2 * PROM_INTERVAL)); p1=$(cpu_ticks $PROM)
+    scrape=$(python3 -c "
+import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' % tuple(a))" $(q 'quantile(0.5, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'quantile(0.99, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'max(scrape_duration_seconds{job="cephadm-exporter"})'))
+    promcpu="$(percent "$p0" "$p1" $((2 * PROM_INTERVAL)))%, $(rss_mib $PROM) MiB"
+    bytes() { q 'sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/query"}) + sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/targets"})'; }
+    b0=$(bytes)
+    s=$(date +%s.%N); "$BIN/fleet" check --prometheus http://$P:19090 --quiet >"$work/pcheck-$n.txt" || true; e=$(date +%s.%N)
+    b1=$(bytes)
+    # The same answers fetched by curl and thrown away: Prometheus' share of the check's time.
+    J='{job="cephadm-exporter"}'
+    s=$(date +%s.%N)
+    curl -s -o /dev/null "http://$P:19090/api/v1/targets?state=active"
+    for expr in "max by (instance) (up$J)" "max by (instance) (timestamp(up$J))" "max by (instance) (scrape_duration_seconds$J)" \
+      "max by (instance) (cephadm_exporter_time_seconds$J)" "max by (instance) (cephadm_exporter_start_time_seconds$J)" \
+      "max by (instance, hostname, kernel, os, arch) (cephadm_exporter_host_info$J)" "max by (instance, type) (cephadm_exporter_host_disks$J)" \
+      "max by (instance) (cephadm_exporter_host_memory_total_bytes$J)" "max by (instance, task) (cephadm_exporter_task_active$J)" \
+      "max by (instance, task) (cephadm_exporter_task_last_scrape_timestamp_seconds$J)" "max by (instance, task) (cephadm_exporter_task_interval_seconds$J)" \
+      "max by (instance, task) (cephadm_exporter_task_scrape_errors$J)" "max by (instance, task) (cephadm_exporter_task_restarts_total$J)"; do
+      curl -s -o /dev/null --data-urlencode "query=$expr" http://$P:19090/api/v1/query
+    done
+    e=$(date +%s.%N)
+    fetch=$(python3 -c "print(f'{$e - $s:.2f}')")
+    pcheck="$(python3 -c "print(f'{$e - $s:.2f}')") s ($(grep -o '[0-9]*/[0-9]* hosts ok' "$work/pcheck-$n.txt"))"
+    tmux -L bench-$$ kill-server 2>/dev/null || true; sleep 1
+    tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --prometheus http://$P:19090 --interval 5"
+    sleep "$DASH_WARMUP"
+    DASH=$(pgrep -f "^$BIN/fleet --prometheus http://$P:19090" | head -1)
+    d0=$(cpu_ticks "$DASH"); sleep "$DASH_SECS"; d1=$(cpu_ticks "$DASH")
+    dash="$(percent "$d0" "$d1" "$DASH_SECS")%, $(rss_mib "$DASH") MiB"
+    tmux -L bench-$$ kill-server 2>/dev/null || true
+    kill $PROM; wait $PROM 2>/dev/null || true
+    s=$(date +%s.%N); "$BIN/fleet" check --hosts "$work/prom-hosts.txt" --config "$work/config.json" --timeout 10 --quiet >/dev/null || true; e=$(date +%s.%N)
+    direct="$(python3 -c "print(f'{$e - $s:.2f}')") s"
+    printf "   %6s  %-22s %-26s %-18s %-20s %s\n" "$n" "$scrape" "$promcpu" "$pcheck" "$dash" "$direct"
+    echo "          one look (targets API and the instant queries): $(python3 -c "print(f'{($b1 - $b0) / 1048576:.1f}')") MiB of JSON from Prometheus; curl fetches it in $fetch s"
+    kill "${sims[@]}" 2>/dev/null || true; wait "${sims[@]}" 2>/dev/null || true
+  done
 fi

@@ -47,7 +47,7 @@ final class FourthTaskTests: XCTestCase {
         let verifier = TokenVerifier(token: "a-test-token")
         func get(_ target: String) -> HTTPServerResponse {
             MetadataRouter.respond(method: "GET", target: target, authorization: "Bearer a-test-token", verifier: verifier,
-                                   snapshot: cache.snapshot()).0
+                                   snapshot: cache.snapshot(), live: { LiveMetrics(now: clock.wallSeconds()) }).0
         }
         let own = get("/v1/metadata/smart")
         XCTAssertEqual(own.status, 200)
@@ -61,6 +61,9 @@ final class FourthTaskTests: XCTestCase {
         XCTAssertEqual(document["health"]?["tasks"]?.objectValue?.keys, ["daemons", "disks", "host", "smart", "http_server"])
         XCTAssertEqual(document["health"]?["task_detail"]?["smart"]?["interval_secs"]?.doubleValue, 60)
         XCTAssertTrue(String(decoding: MetadataRouter.helpPage(catalog), as: UTF8.self).contains("/v1/metadata/smart"))
+        let metrics = String(decoding: get("/metrics").body, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("cephadm_exporter_task_active{task=\"smart\"} 1\n"), metrics)
+        XCTAssertTrue(metrics.contains("cephadm_exporter_task_interval_seconds{task=\"smart\"} 60\n"), metrics)
 
         // Fleet: the same catalog decodes the served body, judges the task and shows its column.
         let decoded = try MetadataDocument.decode(all.body, catalog: catalog)

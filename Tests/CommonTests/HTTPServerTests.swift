@@ -12,10 +12,13 @@ final class HTTPServerTests: XCTestCase {
         let deferSecs = Mutex<Double>(0)
         weak var loop: EventLoop?
         let events = Mutex<[String]>([])
+        /// The server's counters as the last request saw them.
+        let statistics = Mutex<HTTPServerStatistics?>(nil)
         func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
             HTTPServerResponse(status: 200, contentType: "text/plain", body: Array("you asked for \(request.target)".utf8))
         }
         func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
+            statistics.withLock { $0 = responder.serverStatistics }
             let response = respond(to: request, peer: peer)
             let delay = deferSecs.withLock { $0 }
             guard delay > 0, let loop else { return response }
@@ -150,6 +153,36 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(try c.readUntilClose(orBytes: Int.max).contains("you asked for /in"))
         XCTAssertNotNil(secondsUntilClosed(idle[0]), "the oldest idle connection was evicted")
         XCTAssertTrue(r.delegate.events.withLock { $0.contains("closed 127.0.0.1: evicted at the connection limit before finishing its TLS handshake") })
+    }
+
+    func test_the_server_counts_responses_by_status_open_connections_and_refusals() throws {
+        let r = try Running {
+            $0.maxConnections = 2
+            $0.maxConnectionsPerAddress = 3
+        }
+        defer { r.stop() }
+        let bad = try TLSClient(port: r.port, pem: r.certificatePEM)
+        try bad.send("GET /x HTTP/9.9\r\n\r\n")
+        XCTAssertTrue(try bad.readUntilClose(orBytes: Int.max).hasPrefix("HTTP/1.1 505"), "a 505, then the connection closes")
+        let c = try TLSClient(port: r.port, pem: r.certificatePEM)
+        for target in ["/1", "/2"] {
+            try c.send("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertTrue(try c.readUntilClose(orBytes: 1).contains("you asked for \(target)"))
+        }
+        let other = try TLSClient(port: r.port, pem: r.certificatePEM)
+        _ = other
+        usleep(100_000)
+        let refused = rawConnect(r.port)
+        defer { close(refused) }
+        XCTAssertNotNil(secondsUntilClosed(refused))
+        try c.send("GET /stats HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertTrue(try c.readUntilClose(orBytes: 1).contains("/stats"))
+        let seen = try XCTUnwrap(r.delegate.statistics.withLock { $0 })
+        // The request asking sees the responses before its own.
+        XCTAssertEqual(seen.responsesByStatus, [505: 1, 200: 2])
+        XCTAssertEqual(seen.openConnections, 2)
+        XCTAssertEqual(seen.refusedConnections, 1)
+        XCTAssertEqual(seen.evictedConnections, 0)
     }
 
     func test_one_address_cannot_take_more_than_its_share() throws {

@@ -18,7 +18,7 @@ final class MetadataRouterTests: XCTestCase {
     func route(_ target: String, method: String = "GET", authorization: String? = "Bearer MyAccessToken",
                active: [TaskName] = TaskCatalog.standard.names) -> HTTPServerResponse {
         MetadataRouter.respond(method: method, target: target, authorization: authorization, verifier: verifier,
-                               snapshot: cache(active: active).snapshot()).0
+                               snapshot: cache(active: active).snapshot(), live: { LiveMetrics(now: 1001) }).0
     }
 
     func test_metadata_status_is_200_206_500_by_inactive_task_count() {

@@ -136,6 +136,8 @@ final class SupervisorTests: XCTestCase {
         XCTAssertTrue(clock.waitForWaiters(2))
         XCTAssertEqual(cache.health().taskDetail?[.disks]?.restarts, 2)
         XCTAssertEqual(task.calls.load(ordering: .relaxed), 3)
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.consecutiveFailures, 0, "the success reset the run")
+        XCTAssertEqual(cache.health().taskDetail?[.disks]?.failures, 2, "the total is kept (/metrics: task_failures_total)")
     }
 
     func test_never_policy_leaves_the_task_stopped() {

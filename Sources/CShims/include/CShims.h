@@ -34,6 +34,7 @@ static inline long cshim_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int v) { re
 static inline long cshim_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
 static inline long cshim_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_session_cache_mode(ctx, mode); }
 static inline long cshim_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) { return SSL_CTX_set1_groups_list(ctx, list); }
+static inline long cshim_SSL_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
 static inline long cshim_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline void cshim_OPENSSL_free(void *p) { OPENSSL_free(p); }
 static inline ASN1_TIME *cshim_X509_get_notBefore(X509 *x) { return X509_getm_notBefore(x); }

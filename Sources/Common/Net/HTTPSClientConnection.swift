@@ -3,16 +3,18 @@ import Glibc
 /// One kept-alive HTTPS connection to one host, driven by an `EventLoop`: the thin driver that
 /// performs what its `ClientConnectionMachine` asks for with a socket, OpenSSL and epoll.
 /// Deadlines, retries, reuse, limits and the share of a loop turn live in the machine.
-/// Loop-confined (checked in debug builds where it is used and driven).
+/// Without a TLS context it speaks plain HTTP over TCP (the machine's handshake step then
+/// completes at once). Loop-confined (checked in debug builds where it is used and driven).
 public final class HTTPSClientConnection: EventHandler {
     public let address: SocketAddress
     private let loop: EventLoop
-    private var tls: TLSContext
-    /// The host the certificate must name when `tls` checks peer names (per-host mode).
+    private var tls: TLSContext?
+    /// The host the certificate must name when `tls` checks peer names (per-host mode, or a
+    /// Prometheus server's name).
     private var expectedPeerName: String?
     private var machine: ClientConnectionMachine
     private var fd: Int32 = -1
-    private var stream: TLSStream?
+    private var stream: ClientStream?
     private var completion: ((Result<ClientResponse, ClientFailure>) -> Void)?
     private var timer: UInt64?
     private var interest: UInt32 = 0
@@ -22,9 +24,9 @@ public final class HTTPSClientConnection: EventHandler {
     private var driving = false
 
     /// `readBuffer`: pass one shared by all connections of the loop (see `ReadBuffer`).
-    /// `expectedPeerName`: the host name (or address) the server's certificate must name, for a
-    /// context that `checksPeerName`.
-    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext, expectedPeerName: String? = nil,
+    /// `tls`: nil for plain HTTP. `expectedPeerName`: the host name (or address) the server's
+    /// certificate must name, for a context that `checksPeerName`.
+    public init(loop: EventLoop, address: SocketAddress, tls: TLSContext?, expectedPeerName: String? = nil,
                 limits: HTTPResponseLimits = .default, turn: TurnBudget = .client, readBuffer: ReadBuffer = ReadBuffer()) {
         self.loop = loop
         self.expectedPeerName = expectedPeerName
@@ -98,14 +100,14 @@ public final class HTTPSClientConnection: EventHandler {
             case .awaitConnect:
                 return watch(IOEvents.write)
             case .handshake:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 if let interest = machine.report(handshake: stream.handshake()) { return watch(interest) }
             case .write:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 let result = machine.withUnwrittenRequest { stream.write($0) }
                 if let interest = machine.report(write: result) { return watch(interest) }
             case .read:
-                guard let stream else { machine.ioFailed("no TLS session"); continue }
+                guard let stream else { machine.ioFailed("no connection"); continue }
                 let result = readBuffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
                 if let interest = readBuffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .yield:
@@ -137,7 +139,11 @@ public final class HTTPSClientConnection: EventHandler {
         case .success(let newFD):
             fd = newFD
             do {
-                stream = try TLSStream(context: tls, fd: fd, isServer: false, expectedPeerName: expectedPeerName)
+                if let tls {
+                    stream = try TLSStream(context: tls, fd: fd, isServer: false, expectedPeerName: expectedPeerName)
+                } else {
+                    stream = PlainStream(fd: fd)
+                }
                 interest = IOEvents.write
                 try loop.register(fd: fd, events: interest, handler: self)
             } catch {

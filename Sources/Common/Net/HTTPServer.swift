@@ -64,6 +64,7 @@ public final class HTTPServer {
     private(set) var shuttingDown = false
     private var drained: (() -> Void)?
     private var dateCache = HTTPDateCache()
+    private var counters = HTTPServerStatistics()
     /// Scratch space for every connection's reads (loop-confined).
     let readBuffer = ReadBuffer(size: 16 * 1024)
 
@@ -78,6 +79,15 @@ public final class HTTPServer {
             limits: configuration.limits, requestTimeoutSecs: configuration.requestTimeoutSecs,
             idleTimeoutSecs: configuration.idleTimeoutSecs, serverName: configuration.serverName, turn: configuration.turn)
     }
+
+    /// The counters so far and the connections open now (loop thread).
+    var statistics: HTTPServerStatistics {
+        var s = counters
+        s.openConnections = connections.count
+        return s
+    }
+
+    func countResponse(_ status: Int) { counters.countResponse(status) }
 
     func currentDate() -> String {
         dateCache.string(forEpochSeconds: Clock.wallTime().seconds)
@@ -141,6 +151,7 @@ public final class HTTPServer {
         switch table.admit(from: address) {
         case .refuse(let why):
             close(fd)
+            counters.refusedConnections &+= 1
             delegate?.serverEvent(.connectionRefused, .warning, "\(why): refusing \(address)")
             return
         case .admitEvicting(let victim):
@@ -148,6 +159,7 @@ public final class HTTPServer {
                 delegate?.serverEvent(.connectionEvicted, .warning, "connection limit (\(configuration.maxConnections)) reached: closing the oldest "
                     + "connection still in its TLS handshake (from \(old.peer.ip)) for one from \(address)")
                 old.evict()
+                counters.evictedConnections &+= 1
             }
             table.remove(victim)
         case .admit:

@@ -60,7 +60,7 @@ final class ServerConnection: EventHandler {
     func deliver(_ response: HTTPServerResponse, to number: UInt64) {
         server.loop.assertOnLoopThread("HTTPResponder.send")
         guard !isClosed, machine.isAwaitingAnswer(number) else { return }
-        machine.respond(response, date: server.currentDate())
+        respond(response)
         drive()
     }
 
@@ -89,14 +89,14 @@ final class ServerConnection: EventHandler {
                 }
                 let responder = HTTPResponder(connection: self, number: machine.answerNumber)
                 if let response = delegate.answer(head, peer: peer, responder: responder) {
-                    machine.respond(response, date: server.currentDate())
+                    respond(response)
                 }
             case .answerError(let error):
                 guard let delegate = server.delegate else {
                     machine.ioFailed("the server has no delegate")
                     continue
                 }
-                machine.respond(delegate.respond(toParseError: error, peer: peer), date: server.currentDate())
+                respond(delegate.respond(toParseError: error, peer: peer))
             case .awaitAnswer:
                 // Watch nothing: with a level-triggered read interest, a client that has sent
                 // everything (or closed) would wake the loop on every turn while nobody reads.
@@ -115,6 +115,14 @@ final class ServerConnection: EventHandler {
             }
         }
     }
+
+    /// Every answer goes through here, so the server counts each status once.
+    private func respond(_ response: HTTPServerResponse) {
+        server.countResponse(response.status)
+        machine.respond(response, date: server.currentDate())
+    }
+
+    var serverStatistics: HTTPServerStatistics { server.statistics }
 
     private func watch(_ events: UInt32) {
         guard events != interest else { return }
@@ -155,4 +163,8 @@ public struct HTTPResponder {
     public func send(_ response: HTTPServerResponse) {
         connection.deliver(response, to: number)
     }
+
+    /// The server's counters as of now, for a metrics page (read on the loop thread, where the
+    /// delegate is called).
+    public var serverStatistics: HTTPServerStatistics { connection.serverStatistics }
 }

@@ -5,7 +5,8 @@ import CShims
 /// key (and, under mutual TLS, the CAs a client certificate must come from). A client context
 /// either trusts exactly one certificate, without a hostname check, as the documented Python
 /// client of the exporter does (shared mode), or trusts the fleet's CAs and then every
-/// connection must name the host it expects (`checksPeerName`; per-host mode).
+/// connection must name the host it expects (`checksPeerName`; per-host mode). A client context
+/// for other services (a Prometheus server) verifies against CAs and checks names the usual way.
 /// @unchecked Sendable: the SSL_CTX is fully configured in `init` and only read afterwards
 /// (`SSL_new` on it is thread-safe).
 public final class TLSContext: @unchecked Sendable {
@@ -14,14 +15,18 @@ public final class TLSContext: @unchecked Sendable {
     /// A client context trusting CAs: each connection checks the peer's subjectAltName against
     /// the name it was opened for (`TLSStream(expectedPeerName:)`), which it must give.
     public let checksPeerName: Bool
+    /// The peers are the fleet's exporters (a name mismatch then means a host serving another
+    /// host's credentials), not some other service such as a Prometheus server.
+    public let peersAreFleetHosts: Bool
     /// A server context that requires a client certificate issued by its CAs.
     public let requiresClientCertificate: Bool
 
     private init(handle: OpaquePointer, certificate: Certificate?, checksPeerName: Bool = false,
-                 requiresClientCertificate: Bool = false) {
+                 peersAreFleetHosts: Bool = true, requiresClientCertificate: Bool = false) {
         self.handle = handle
         self.certificate = certificate
         self.checksPeerName = checksPeerName
+        self.peersAreFleetHosts = peersAreFleetHosts
         self.requiresClientCertificate = requiresClientCertificate
     }
 
@@ -129,6 +134,38 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
         return TLSContext(handle: ctx, certificate: clientCert, checksPeerName: true)
+    }
+
+    /// A client context that verifies servers the usual way, against certificate authorities:
+    /// those of a PEM bundle (every certificate in it), or the system's when nil. Connections
+    /// made with it must say which name they expect (`TLSStream(expectedPeerName:)`). For
+    /// services other than the exporters (a Prometheus server).
+    public static func client(authorities bundlePEM: String?) throws(TLSError) -> TLSContext {
+        let ctx = try newContext(server: false)
+        if let bundlePEM {
+            let certificates: [Certificate]
+            do { certificates = try Certificate.parseAll(pem: bundlePEM) } catch {
+                SSL_CTX_free(ctx)
+                throw TLSError("the CA file: \(error.message)")
+            }
+            guard let store = SSL_CTX_get_cert_store(ctx) else {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("no certificate store")
+            }
+            for c in certificates where X509_STORE_add_cert(store, c.handle) != 1 {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue("trusting a certificate of the CA file failed")
+            }
+            // Any certificate of the file anchors a chain, a self-signed server certificate
+            // included (as curl does): the file is what the operator chose to trust.
+            X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+        } else if SSL_CTX_set_default_verify_paths(ctx) != 1 {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("the system's certificate authorities cannot be loaded")
+        }
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
+        return TLSContext(handle: ctx, certificate: nil, checksPeerName: true, peersAreFleetHosts: false)
     }
 
     private static func newContext(server: Bool) throws(TLSError) -> OpaquePointer {

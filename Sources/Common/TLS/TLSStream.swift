@@ -20,6 +20,7 @@ public final class TLSStream {
     public private(set) var handshakeDone = false
     /// The host name or address the peer's certificate must name (per-host mode), for messages.
     private let expectedPeerName: String?
+    private let peersAreFleetHosts: Bool
 
     /// `expectedPeerName`: for a client context that `checksPeerName`, the host this connection
     /// means to reach (a name is matched against DNS subjectAltNames, an IP literal against IP
@@ -37,10 +38,12 @@ public final class TLSStream {
             }
             try Self.expect(name, on: ssl)
         }
+        peersAreFleetHosts = context.peersAreFleetHosts
     }
 
     /// Makes verification require a subjectAltName naming `name`: an IP entry for an IP literal,
-    /// else a DNS entry (no partial wildcards; the subject's CN never counts).
+    /// else a DNS entry (no partial wildcards; the subject's CN never counts), which is also sent
+    /// as SNI (a server behind a proxy that routes by name needs it).
     private static func expect(_ name: String, on ssl: OpaquePointer) throws(TLSError) {
         guard let param = SSL_get0_param(ssl) else { throw TLSError.fromQueue("no verification parameters") }
         let ok: Int32
@@ -49,6 +52,7 @@ public final class TLSStream {
         } else {
             X509_VERIFY_PARAM_set_hostflags(param, UInt32(X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
             ok = X509_VERIFY_PARAM_set1_host(param, name, 0)
+            _ = cshim_SSL_set_tlsext_host_name(ssl, name)
         }
         guard ok == 1 else { throw TLSError.fromQueue("cannot check certificates against '\(name)'") }
     }
@@ -103,6 +107,7 @@ public final class TLSStream {
         let reason = String(cString: X509_verify_cert_error_string(r))
         guard let expected = expectedPeerName,
               r == Int(X509_V_ERR_HOSTNAME_MISMATCH) || r == Int(X509_V_ERR_IP_ADDRESS_MISMATCH) else { return reason }
+        guard peersAreFleetHosts else { return "\(reason) (it does not name \(expected))" }
         let owner = peerLeafCommonName.map { "'\($0)'" } ?? "another host"
         return "\(reason): the certificate was issued for \(owner), not for \(expected) (this exporter serves another host's credentials)"
     }

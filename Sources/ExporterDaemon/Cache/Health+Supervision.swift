@@ -13,7 +13,7 @@ extension Health {
         for spec in catalog.specs {
             tasks[spec.name] = .inactive
             details[spec.name] = TaskDetail(intervalSecs: intervals[spec.name] ?? spec.defaultIntervalSecs,
-                                            restarts: 0, consecutiveFailures: 0)
+                                            restarts: 0, consecutiveFailures: 0, failures: 0)
         }
         self.init(startedEpochSecs: startedEpochSecs, tasks: tasks, httpServer: .inactive, errors: [], taskDetail: details)
     }
@@ -32,6 +32,8 @@ extension Health {
 
     mutating func recordFailure(of task: TaskName, consecutive: Int) {
         taskDetail?[task]?.consecutiveFailures = consecutive
+        let failures = taskDetail?[task]?.failures ?? 0
+        taskDetail?[task]?.failures = failures + 1
     }
 
     mutating func recordRestart(of task: TaskName) {

@@ -10,10 +10,15 @@ final class CacheSnapshot: Sendable {
     /// `{"health": ..., "host": ..., "daemons": ..., "disks": ...}` spliced from the parts'
     /// bytes, so a task update serializes only that task.
     let metadataBody: [UInt8]
+    /// The scrape-driven part of `/metrics` (task metrics, start time, build and host facts);
+    /// a request appends only its counters (`LiveMetrics`).
+    let metricsBody: [UInt8]
 
-    init(catalog: TaskCatalog, health: Health, taskBodies: [TaskName: [UInt8]], healthBody: [UInt8]) {
+    init(catalog: TaskCatalog, health: Health, records: [TaskName: TaskRecord], taskBodies: [TaskName: [UInt8]],
+         healthBody: [UInt8], facts: HostFactsGauges?) {
         (self.catalog, self.health, self.taskBodies, self.healthBody) = (catalog, health, taskBodies, healthBody)
         metadataBody = MetadataDocument.splice(health: healthBody, records: catalog.names.map { ($0, taskBodies[$0] ?? []) })
+        metricsBody = SnapshotMetrics.body(catalog: catalog, health: health, records: records, facts: facts)
     }
 }
 
@@ -26,6 +31,9 @@ final class MetadataCache: Sendable {
         var records: [TaskName: TaskRecord]
         var taskBodies: [TaskName: [UInt8]]
         var healthBody: [UInt8]
+        /// From the host task's data; re-read only when those bytes change.
+        var facts: HostFactsGauges?
+        var factsSource: [UInt8] = []
     }
 
     let catalog: TaskCatalog
@@ -43,7 +51,8 @@ final class MetadataCache: Sendable {
         }
         let s = State(health: health, records: records, taskBodies: bodies, healthBody: health.serialized())
         state = Mutex(s)
-        current = Mutex(CacheSnapshot(catalog: catalog, health: health, taskBodies: bodies, healthBody: s.healthBody))
+        current = Mutex(CacheSnapshot(catalog: catalog, health: health, records: records, taskBodies: bodies,
+                                      healthBody: s.healthBody, facts: nil))
     }
 
     /// The current bytes (a reference copy: O(1)).
@@ -59,11 +68,17 @@ final class MetadataCache: Sendable {
                 let r = record(s.records[task] ?? .empty)
                 s.records[task] = r
                 s.taskBodies[task] = r.serialized()
+                if task == .host, case .serialized(let facts)? = r.data, facts != s.factsSource {
+                    // A failed scrape (data null) keeps the last facts: the host is still the same host.
+                    s.facts = HostFactsGauges(factsJSON: facts)
+                    s.factsSource = facts
+                }
             }
             let before = s.health
             change(&s.health)
             if s.health != before { s.healthBody = s.health.serialized() }
-            let snap = CacheSnapshot(catalog: catalog, health: s.health, taskBodies: s.taskBodies, healthBody: s.healthBody)
+            let snap = CacheSnapshot(catalog: catalog, health: s.health, records: s.records, taskBodies: s.taskBodies,
+                                     healthBody: s.healthBody, facts: s.facts)
             current.withLock { $0 = snap }
         }
     }

@@ -8,24 +8,41 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
     /// Every line about a client goes through here: escaped, bounded, rate-limited per kind.
     private let clientLog: ClientEventLog
     private let verifier: Mutex<TokenVerifier>
+    private let sources: LiveSources
+
+    /// Where `/metrics` reads what changes per request; tests pass fixed ones.
+    struct LiveSources: Sendable {
+        var wallClock: @Sendable () -> Double = { Clock.wallSeconds() }
+        var process: @Sendable () -> ProcessStats? = { ProcessStats.recent() }
+    }
 
     /// `clock` (monotonic nanoseconds) paces the client log's rate limit; tests pass their own.
     /// `previousToken`: the token before a rotation, accepted until its expiry.
     init(cache: MetadataCache, token: String, previousToken: PreviousToken? = nil, logger: Logger,
-         clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }) {
+         clock: @escaping @Sendable () -> UInt64 = { Clock.monotonicNanos() }, sources: LiveSources = LiveSources()) {
         self.cache = cache
         self.clientLog = ClientEventLog(logger: logger, clock: clock)
         self.verifier = Mutex(TokenVerifier(token: token, previous: previousToken))
+        self.sources = sources
     }
 
     func replaceToken(_ token: String, previous: PreviousToken?) {
         verifier.withLock { $0 = TokenVerifier(token: token, previous: previous) }
     }
 
+    /// With the responder, `/metrics` also reports the server's counters.
+    func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
+        respond(to: request, peer: peer, responder: responder)
+    }
+
     func respond(to request: HTTPRequestHead, peer: SocketAddress) -> HTTPServerResponse {
+        respond(to: request, peer: peer, responder: nil)
+    }
+
+    private func respond(to request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder?) -> HTTPServerResponse {
         let (response, outcome) = MetadataRouter.respond(
             method: request.method, target: request.target, authorization: request.header("Authorization"),
-            verifier: verifier.withLock { $0 }, snapshot: cache.snapshot())
+            verifier: verifier.withLock { $0 }, snapshot: cache.snapshot(), live: { liveMetrics(responder) })
         switch outcome {
         case .served:
             break
@@ -43,12 +60,18 @@ final class ExporterHTTPHandler: HTTPServerDelegate, Sendable {
         // Methods are checked before anything else (Pacific: Q2): a POST with a body is a 501.
         if case .bodyNotAccepted(let method, _) = error, method != "GET" {
             clientLog.record(.notImplemented, peer: peer.ip, detail: "request with a body", method: method)
-            return MetadataRouter.respond(method: method, target: "", authorization: nil,
-                                          verifier: TokenVerifier(token: ""), snapshot: cache.snapshot()).0
+            return MetadataRouter.respond(method: method, target: "", authorization: nil, verifier: TokenVerifier(token: ""),
+                                          snapshot: cache.snapshot(), live: { liveMetrics(nil) }).0
         }
         // The summary names the kind of problem only, never the bytes (they may hold a token).
         clientLog.record(ClientEventKind(status: error.status) ?? .badRequest, peer: peer.ip, detail: error.logSummary)
         return MetadataRouter.errorPage(error.status, reason: error.reason)
+    }
+
+    /// What `/metrics` adds to the snapshot's part for this request (on the loop thread).
+    private func liveMetrics(_ responder: HTTPResponder?) -> LiveMetrics {
+        LiveMetrics(now: sources.wallClock(), certificateNotAfter: cache.health().certificateExpiryEpochSecs,
+                    server: responder?.serverStatistics, process: sources.process())
     }
 
     /// The target without its query string.

@@ -11,8 +11,9 @@ enum MetadataRouter {
         case unsupportedMethod
     }
 
+    /// `live` gives this request's counters; it is called only for `/metrics`.
     static func respond(method: String, target: String, authorization: String?, verifier: TokenVerifier,
-                        snapshot: CacheSnapshot) -> (HTTPServerResponse, Outcome) {
+                        snapshot: CacheSnapshot, live: () -> LiveMetrics) -> (HTTPServerResponse, Outcome) {
         guard method == "GET" else {
             // The method goes into the status line and the page: escaped and bounded like every
             // other piece of a request that reaches the outside.
@@ -26,6 +27,10 @@ enum MetadataRouter {
         }
         if target == "/" {
             return (HTTPServerResponse(status: 200, contentType: "text/html; charset=utf-8", body: helpPage(snapshot.catalog)), .served)
+        }
+        if target == ExporterMetric.path {
+            let body = live().body(after: snapshot.metricsBody)
+            return (HTTPServerResponse(status: 200, contentType: ExpositionText.contentType, body: body), .served)
         }
         guard let route = snapshot.catalog.route(forTarget: target) else {
             return (notFound(snapshot.catalog), .served)
@@ -63,12 +68,13 @@ enum MetadataRouter {
                                   body: Array(html.utf8), close: true)
     }
 
-    /// The HTML page `/` serves, listing every route (only authorised clients see it).
+    /// The HTML page `/` serves, listing every route (only authorised clients see it): the
+    /// catalog's JSON routes, then `/metrics` (not in Pacific's 404 text, which stays its own).
     static func helpPage(_ catalog: TaskCatalog) -> [UInt8] {
         var rows = ""
-        for route in catalog.routes {
-            let rel = String(route.path.dropFirst())
-            rows += "<tr><td><a href=\"\(rel)\">\(route.path)</a></td><td>GET</td><td>JSON</td></tr>\n"
+        for (path, kind) in catalog.routes.map({ ($0.path, "JSON") }) + [(ExporterMetric.path, "Prometheus text")] {
+            let rel = String(path.dropFirst())
+            rows += "<tr><td><a href=\"\(rel)\">\(path)</a></td><td>GET</td><td>\(kind)</td></tr>\n"
         }
         let html = """
             <!DOCTYPE html>

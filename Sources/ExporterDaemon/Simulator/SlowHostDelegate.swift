@@ -19,7 +19,9 @@ final class SlowHostDelegate: HTTPServerDelegate {
     }
 
     func answer(_ request: HTTPRequestHead, peer: SocketAddress, responder: HTTPResponder) -> HTTPServerResponse? {
-        let response = inner.respond(to: request, peer: peer)
+        // The inner delegate answers now (its `/metrics` sees the server's counters); only the
+        // sending is delayed.
+        guard let response = inner.answer(request, peer: peer, responder: responder) else { return nil }
         guard delaySecs > 0 else { return response }
         loop.schedule(after: delaySecs) { responder.send(response) }
         return nil

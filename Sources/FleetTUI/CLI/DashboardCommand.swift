@@ -9,7 +9,7 @@ enum DashboardCommand {
     ]
 
     static let help = HelpText.render(
-        usage: "fleet [dashboard] --hosts FILE [--config FILE] [options]",
+        usage: "fleet [dashboard] --hosts FILE [--config FILE] [options]\n       fleet [dashboard] --prometheus URL [options]",
         summary: "Poll /v1/metadata on every host and show the fleet's health: status, per-task state and data age,\nlatency (last and p95), clock skew and the last error per host, and every change as an event.",
         options: options,
         footer: """
@@ -21,10 +21,10 @@ enum DashboardCommand {
             """)
 
     static func run(_ args: [String]) -> Int32 {
-        let (p, inputs): (ParsedArguments, FleetInputs)
+        let (p, source): (ParsedArguments, FleetInputs.Source)
         switch FleetInputs.commandLine(args, options: options, help: help) {
         case .success(nil): return 0
-        case .success(let parsed?): (p, inputs) = parsed
+        case .success(let parsed?): (p, source) = parsed
         case .failure(let error):
             Console.err("fleet: \(error)")
             return 2
@@ -42,13 +42,28 @@ enum DashboardCommand {
         // restored by the loop itself. Blocked before the poller thread exists.
         let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
         let sigfd = signals.withUnsafeBufferPointer { cshim_block_signals_fd($0.baseAddress, Int32($0.count)) }
-        let monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title,
-                                              thresholds: inputs.thresholds, flapRule: settings.flapRule))
-        let poller: Poller
+        let monitor: FleetMonitor
+        let fleetSource: any FleetSource
+        let intervalSecs: Double
+        var credentials: CredentialFollower?
         do {
-            let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: true, intervalSecs: inputs.intervalSecs)
-            poller = made
-            for n in notes { Console.err(n) }
+            switch source {
+            case .hosts(let inputs):
+                monitor = FleetMonitor(FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title,
+                                                  thresholds: inputs.thresholds, flapRule: settings.flapRule))
+                let (poller, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: true, intervalSecs: inputs.intervalSecs)
+                fleetSource = poller
+                intervalSecs = inputs.intervalSecs
+                credentials = inputs.credentialStore.map {
+                    CredentialFollower(refresher: CredentialRefresher(stateDir: $0, hosts: inputs.hosts, current: inputs.credentials,
+                                                                      now: Clock.wallSeconds()), poller: poller)
+                }
+                for n in notes { Console.err(n) }
+            case .prometheus(let inputs):
+                monitor = FleetMonitor(FleetState(hosts: [], title: inputs.title, thresholds: inputs.thresholds, flapRule: settings.flapRule))
+                fleetSource = try PrometheusSource(settings: inputs.settings, monitor: monitor, intervalSecs: inputs.intervalSecs)
+                intervalSecs = inputs.intervalSecs
+            }
         } catch {
             Console.err("fleet: \(error)")
             return 2
@@ -58,19 +73,23 @@ enum DashboardCommand {
             Console.err("fleet: \(error)")
             return 2
         }
-        poller.start(spread: true)
+        fleetSource.start(spread: true)
         defer {
             terminal.restore()
-            poller.stop()
+            fleetSource.stop()
         }
-        var loop = DashboardLoop(terminal: terminal, monitor: monitor, poller: poller, intervalSecs: inputs.intervalSecs,
+        var loop = DashboardLoop(terminal: terminal, monitor: monitor, source: fleetSource, intervalSecs: intervalSecs,
                                  eventLog: eventLog, exportDirectory: settings.exportDirectory)
-        loop.credentials = inputs.credentialStore.map {
-            CredentialRefresher(stateDir: $0, hosts: inputs.hosts, current: inputs.credentials, now: Clock.wallSeconds())
-        }
+        loop.credentials = credentials
         loop.run(signalFD: sigfd)
         return 0
     }
+}
+
+/// The KV store's credentials followed for a poller (a rotation reaches the next requests).
+struct CredentialFollower {
+    var refresher: CredentialRefresher
+    let poller: Poller
 }
 
 /// The UI loop: keys in, frames out. Draws on a key at once, on new data at most 4 times a
@@ -79,24 +98,24 @@ enum DashboardCommand {
 struct DashboardLoop {
     let terminal: NcursesTerminal
     let monitor: FleetMonitor
-    let poller: Poller
+    let source: any FleetSource
     let eventLog: EventLogFile?
     let exportDirectory: String
     var view: ViewState
-    /// Follows rotations in the KV store (nil with `--config FILE`).
-    var credentials: CredentialRefresher?
+    /// Follows rotations in the KV store (nil with `--config FILE` or `--prometheus`).
+    var credentials: CredentialFollower?
     private var cache = LayoutCache()
     private var lastDraw: UInt64 = 0
     private var pendingData = false
     private var nextEventToLog = 0
     private let local = DashboardLoop.localTime()
 
-    init(terminal: NcursesTerminal, monitor: FleetMonitor, poller: Poller, intervalSecs: Double,
+    init(terminal: NcursesTerminal, monitor: FleetMonitor, source: any FleetSource, intervalSecs: Double,
          eventLog: EventLogFile?, exportDirectory: String)
     {
         self.terminal = terminal
         self.monitor = monitor
-        self.poller = poller
+        self.source = source
         self.eventLog = eventLog
         self.exportDirectory = exportDirectory
         self.view = ViewState(intervalSecs: intervalSecs)
@@ -112,9 +131,9 @@ struct DashboardLoop {
                 if key == .resize { terminal.invalidate() }
                 switch view.handle(key) {
                 case .quit: return
-                case .refreshNow: poller.pollAllNow()
-                case .pauseChanged(let paused): poller.setPaused(paused)
-                case .intervalChanged(let secs): poller.setInterval(secs)
+                case .refreshNow: source.pollAllNow()
+                case .pauseChanged(let paused): source.setPaused(paused)
+                case .intervalChanged(let secs): source.setInterval(secs)
                 case .export(let format): export(format)
                 case .none, .redraw: break
                 }
@@ -125,6 +144,10 @@ struct DashboardLoop {
                 logEvents()
             }
             refreshCredentials()
+            if let problem = monitor.takeSourceProblem() {
+                view.notice = problem
+                mustDraw = true
+            }
             let sinceDraw = Clock.monotonicNanos() &- lastDraw
             if mustDraw || (pendingData && sinceDraw > 250_000_000) || sinceDraw > 1_000_000_000 {
                 draw()
@@ -133,10 +156,10 @@ struct DashboardLoop {
     }
 
     private mutating func refreshCredentials() {
-        guard var refresher = credentials else { return }
-        let (fresh, problem) = refresher.check(now: Clock.wallSeconds())
-        credentials = refresher
-        if let fresh { poller.updateCredentials(fresh) }
+        guard var follower = credentials else { return }
+        let (fresh, problem) = follower.refresher.check(now: Clock.wallSeconds())
+        credentials = follower
+        if let fresh { follower.poller.updateCredentials(fresh) }
         if let problem { view.notice = problem }
     }
 
@@ -150,7 +173,7 @@ struct DashboardLoop {
         // Polls keep only a summary of each host; the host in the detail view is decoded in
         // full, and asked at once when the view opens so its facts show without waiting.
         let viewed = view.mode == .detail ? view.detailHost : nil
-        if monitor.setViewedHost(viewed), let viewed { poller.pollNow(viewed) }
+        if monitor.setViewedHost(viewed), let viewed { source.pollNow(viewed) }
     }
 
     private func context() -> RenderContext {

@@ -31,26 +31,55 @@ struct FleetInputs {
         .value("--cert-warn-days", name: "DAYS", help: "a host certificate expiring within this many days is a warning", default: "30", range: 0...3650),
         .value("--max-in-flight", name: "N", help: "requests in flight at once", default: "512", range: 1...100_000),
         .value("--title", name: "NAME", help: "name shown in the header, beside the fsid the hosts report", default: "fleet"),
-    ]
+    ] + PrometheusInputs.options
+
+    /// Which way the fleet is read: every host polled directly (`--hosts`), or a Prometheus
+    /// server's view of them (`--prometheus`).
+    enum Source {
+        case hosts(FleetInputs)
+        case prometheus(PrometheusInputs)
+    }
 
     /// Parses a dashboard/check command line: nil after printing `--help`; otherwise the
     /// inputs, with the host-list warnings already printed and SIGPIPE ignored.
-    static func commandLine(_ args: [String], options: [OptionSpec], help: String) -> Result<(ParsedArguments, FleetInputs)?, UsageError> {
+    static func commandLine(_ args: [String], options: [OptionSpec], help: String) -> Result<(ParsedArguments, Source)?, UsageError> {
         do {
             guard let p = try ParsedArguments.unlessHelp(args, options: options, print: { Console.out($0, newline: false) }, help: help)
             else { return .success(nil) }
-            let inputs = try load(p)
-            for w in inputs.warnings { Console.err("warning: \(w)") }
+            let source: Source
+            if p.given("--prometheus") {
+                source = .prometheus(try PrometheusInputs.load(p))
+            } else {
+                let inputs = try load(p)
+                for w in inputs.warnings { Console.err("warning: \(w)") }
+                source = .hosts(inputs)
+            }
             signal(SIGPIPE, SIG_IGN)
-            return .success((p, inputs))
+            return .success((p, source))
         } catch {
             return .failure(error)
         }
     }
 
+    /// The thresholds of `--stale-after`, `--warn-age` and `--crit-age`, checked together.
+    static func thresholds(_ p: ParsedArguments) throws(UsageError) -> Thresholds {
+        var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age"), critAgeSecs: try p.double("--crit-age"))
+        thresholds.certificateWarnSecs = try p.doubleValue("--cert-warn-days") * 86_400
+        switch try StaleAfter.parse(try p.stringValue("--stale-after")) {
+        case .factor(let f): thresholds.staleAfterFactor = f
+        case .seconds(let s): thresholds.staleAfterSecs = s
+        }
+        if let w = thresholds.warnAgeSecs, let c = thresholds.critAgeSecs, w > c {
+            throw UsageError("--warn-age (\(w)) must not exceed --crit-age (\(c))")
+        }
+        return thresholds
+    }
+
     /// Reads and checks everything; every problem is a line of the error.
     static func load(_ p: ParsedArguments) throws(UsageError) -> FleetInputs {
-        guard let hostsPath = p.string("--hosts") else { throw UsageError("--hosts FILE is required (one host[:port] per line)") }
+        guard let hostsPath = p.string("--hosts") else {
+            throw UsageError("--hosts FILE is required (one host[:port] per line), or --prometheus URL to read the fleet from Prometheus")
+        }
         let hostsText: String
         do { hostsText = try FileReader.readText(hostsPath) } catch { throw UsageError("--hosts: cannot read \(error)") }
         let interval = try p.doubleValue("--interval")
@@ -63,15 +92,7 @@ struct FleetInputs {
         guard !inventory.hosts.isEmpty else {
             throw UsageError(([("--hosts: \(hostsPath) lists no usable host")] + warnings).joined(separator: "\n"))
         }
-        var thresholds = Thresholds(warnAgeSecs: try p.double("--warn-age"), critAgeSecs: try p.double("--crit-age"))
-        thresholds.certificateWarnSecs = try p.doubleValue("--cert-warn-days") * 86_400
-        switch try StaleAfter.parse(try p.stringValue("--stale-after")) {
-        case .factor(let f): thresholds.staleAfterFactor = f
-        case .seconds(let s): thresholds.staleAfterSecs = s
-        }
-        if let w = thresholds.warnAgeSecs, let c = thresholds.critAgeSecs, w > c {
-            throw UsageError("--warn-age (\(w)) must not exceed --crit-age (\(c))")
-        }
+        let thresholds = try thresholds(p)
         // Hosts listed with a port are shown with it, so exporters sharing an address (a
         // simulated fleet, several per host) stay distinguishable.
         let hosts = inventory.hosts.map { h in

@@ -8,6 +8,8 @@ final class FleetMonitor: Sendable {
     private let changed = Atomic<Bool>(true)
     /// The host whose detail view is open (-1: none): its polls are decoded in full.
     private let viewedHost = Atomic<Int>(-1)
+    /// Why the source cannot read the fleet now (Prometheus unreachable, a query refused).
+    private let sourceProblem = Mutex<(text: String?, fresh: Bool)>((nil, false))
     let thresholds: Thresholds
     let catalog: TaskCatalog
 
@@ -29,6 +31,35 @@ final class FleetMonitor: Sendable {
     func setViewedHost(_ host: Int?) -> Bool {
         viewedHost.exchange(host ?? -1, ordering: .acquiringAndReleasing) != (host ?? -1)
     }
+
+    /// Samples classified elsewhere (a Prometheus round), after appending the hosts the batch
+    /// is the first to name: their indices continue from the current host count.
+    func fold(_ batch: [(hostIndex: Int, classification: Classification)], appending newHosts: [HostEntry]) {
+        state.withLock { fleet in
+            for entry in newHosts { fleet.appendHost(entry) }
+            for (i, classification) in batch { fleet.fold(classification, hostIndex: i) }
+        }
+        changed.store(true, ordering: .releasing)
+    }
+
+    /// A problem of the source (nil: solved); the dashboard shows it once in its footer.
+    func reportSourceProblem(_ text: String?) {
+        sourceProblem.withLock { p in
+            if p.text != text { p = (text, text != nil) }
+        }
+    }
+
+    /// The source's problem, once after it was reported.
+    func takeSourceProblem() -> String? {
+        sourceProblem.withLock { p in
+            guard p.fresh else { return nil }
+            p.fresh = false
+            return p.text
+        }
+    }
+
+    /// The source's problem as of now (for `fleet check`).
+    var currentSourceProblem: String? { sourceProblem.withLock { $0.text } }
 
     /// A copy to draw from (copy-on-write: cheap until the poller's next fold).
     func snapshot() -> FleetState { state.withLock { $0 } }

@@ -1,6 +1,6 @@
 /// How `fleet check` prints; the thresholds come with the `FleetState` (`--warn-age`, `--crit-age`).
 struct CheckOptions: Sendable, Equatable {
-    enum Format: Sendable, Equatable { case text, json }
+    enum Format: Sendable, Equatable { case text, json, openMetrics }
     var format: Format = .text
     /// Only the summary line (wins over `format`).
     var quiet = false

@@ -12,6 +12,7 @@ enum FleetCheck {
             switch options.format {
             case .text: output = summary + "\n" + CheckTable.render(fleet, eval, now: now)
             case .json: output = JSONWriter.pretty(CheckJSON.document(fleet, eval, summary: summary, now: now)) + "\n"
+            case .openMetrics: output = CheckOpenMetrics.render(fleet, eval, now: now)
             }
         }
         return CheckReport(state: eval.state, summary: summary, output: output)

@@ -52,7 +52,8 @@ struct FleetState: Sendable {
     var thresholds: Thresholds
     /// The tasks the exporters run (what a body must hold, and the task columns).
     let catalog: TaskCatalog
-    let hosts: [HostEntry]
+    /// Fixed for a host list; a Prometheus job's targets can grow (`appendHost`).
+    private(set) var hosts: [HostEntry]
     /// The exporter port used when an entry gives none (shown in addresses).
     let defaultPort: Int?
     private(set) var records: [HostRecord]
@@ -95,6 +96,19 @@ struct FleetState: Sendable {
     }
 
     func status(of index: Int) -> HostStatus { records[index].status }
+
+    /// A host that appeared after the start (a new target of the Prometheus job): WAIT until its
+    /// first sample; its index is the old host count.
+    @discardableResult
+    mutating func appendHost(_ entry: HostEntry) -> Int {
+        hosts.append(entry)
+        records.append(HostRecord())
+        sweepSeen.append(false)
+        totals[.pending] += 1
+        generation &+= 1
+        nameGeneration &+= 1
+        return hosts.count - 1
+    }
 
     /// The name shown for a host: the orch inventory's `hostname`, else the `hostname` its
     /// exporter's facts report once known, else the host list entry.

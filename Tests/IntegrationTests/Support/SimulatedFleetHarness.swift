@@ -22,7 +22,8 @@ final class SimulatedFleetHarness {
         configPath = tempDir + "/config.json"
         hostsPath = tempDir + "/hosts.txt"
         self.count = count
-        let g = try SelfSignedCertificate.generate()
+        // Named as `fleet config generate` names it, so a Prometheus scrape job can verify it.
+        let g = try SelfSignedCertificate.generate(subjectAltNames: ["DNS:" + ExporterConfig.serverName])
         let config: JSONValue = ["crt": .string(g.certificatePEM), "key": .string(g.privateKeyPEM), "token": "fleet-test-token-1234", "port": 9443]
         try JSONWriter.pretty(config).write(toFile: configPath, atomically: true, encoding: .utf8)
         // A range some other program holds is retried elsewhere.

@@ -11,13 +11,16 @@ public struct TaskDetail: Sendable, Equatable {
     public var restarts: Int?
     public var consecutiveFailures: Int?
     public var lastSuccessEpochSecs: Double?
+    /// Failed scrapes since the exporter started (`consecutive_failures` resets on a success).
+    public var failures: Int?
 
     public init(intervalSecs: Double? = nil, restarts: Int? = nil, consecutiveFailures: Int? = nil,
-                lastSuccessEpochSecs: Double? = nil) {
+                lastSuccessEpochSecs: Double? = nil, failures: Int? = nil) {
         self.intervalSecs = intervalSecs
         self.restarts = restarts
         self.consecutiveFailures = consecutiveFailures
         self.lastSuccessEpochSecs = lastSuccessEpochSecs
+        self.failures = failures
     }
 
     var json: JSONValue {
@@ -26,6 +29,7 @@ public struct TaskDetail: Sendable, Equatable {
             (WireKey.restarts, restarts.map { .int($0) } ?? .null),
             (WireKey.consecutiveFailures, consecutiveFailures.map { .int($0) } ?? .null),
             (WireKey.lastSuccessEpochSecs, lastSuccessEpochSecs.map { .double($0) } ?? .null),
+            (WireKey.failures, failures.map { .int($0) } ?? .null),
         ]))
     }
 
@@ -35,7 +39,8 @@ public struct TaskDetail: Sendable, Equatable {
             intervalSecs: try o.optionalNumber(WireKey.intervalSecs),
             restarts: try o.optionalInt(WireKey.restarts),
             consecutiveFailures: try o.optionalInt(WireKey.consecutiveFailures),
-            lastSuccessEpochSecs: try o.optionalNumber(WireKey.lastSuccessEpochSecs))
+            lastSuccessEpochSecs: try o.optionalNumber(WireKey.lastSuccessEpochSecs),
+            failures: try o.optionalInt(WireKey.failures))
     }
 }
 

@@ -17,6 +17,7 @@ enum WireKey {
     static let restarts = "restarts"
     static let consecutiveFailures = "consecutive_failures"
     static let lastSuccessEpochSecs = "last_success_epoch_secs"
+    static let failures = "failures"
 
     // A task record.
     static let scrapeTimestamp = "scrape_timestamp"
