@@ -294,25 +294,22 @@ if section prometheus; then
     scrape=$(python3 -c "
 import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' % tuple(a))" $(q 'quantile(0.5, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'quantile(0.99, scrape_duration_seconds{job="cephadm-exporter"})') $(q 'max(scrape_duration_seconds{job="cephadm-exporter"})'))
     promcpu="$(percent "$p0" "$p1" $((2 * PROM_INTERVAL)))%, $(rss_mib $PROM) MiB"
-    bytes() { q 'sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/query"}) + sum(prometheus_http_response_size_bytes_sum{handler="/api/v1/targets"})'; }
-    b0=$(bytes)
     s=$(date +%s.%N); "$BIN/fleet" check --prometheus http://$P:19090 --quiet >"$work/pcheck-$n.txt" || true; e=$(date +%s.%N)
-    b1=$(bytes)
+    pcheck="$(python3 -c "print(f'{$e - $s:.2f}')") s ($(grep -o '[0-9]*/[0-9]* hosts ok' "$work/pcheck-$n.txt"))"
     # The same answers fetched by curl and thrown away: Prometheus' share of the check's time.
     J='{job="cephadm-exporter"}'
     s=$(date +%s.%N)
-    curl -s -o /dev/null "http://$P:19090/api/v1/targets?state=active"
+    got=$(curl -s -o /dev/null -w '%{size_download}' "http://$P:19090/api/v1/targets?state=active")
     for expr in "max by (instance) (up$J)" "max by (instance) (timestamp(up$J))" "max by (instance) (scrape_duration_seconds$J)" \
       "max by (instance) (cephadm_exporter_time_seconds$J)" "max by (instance) (cephadm_exporter_start_time_seconds$J)" \
       "max by (instance, hostname, kernel, os, arch) (cephadm_exporter_host_info$J)" "max by (instance, type) (cephadm_exporter_host_disks$J)" \
       "max by (instance) (cephadm_exporter_host_memory_total_bytes$J)" "max by (instance, task) (cephadm_exporter_task_active$J)" \
       "max by (instance, task) (cephadm_exporter_task_last_scrape_timestamp_seconds$J)" "max by (instance, task) (cephadm_exporter_task_interval_seconds$J)" \
       "max by (instance, task) (cephadm_exporter_task_scrape_errors$J)" "max by (instance, task) (cephadm_exporter_task_restarts_total$J)"; do
-      curl -s -o /dev/null --data-urlencode "query=$expr" http://$P:19090/api/v1/query
+      got="$got + $(curl -s -o /dev/null -w '%{size_download}' --data-urlencode "query=$expr" http://$P:19090/api/v1/query)"
     done
     e=$(date +%s.%N)
     fetch=$(python3 -c "print(f'{$e - $s:.2f}')")
-    pcheck="$(python3 -c "print(f'{$e - $s:.2f}')") s ($(grep -o '[0-9]*/[0-9]* hosts ok' "$work/pcheck-$n.txt"))"
     tmux -L bench-$$ kill-server 2>/dev/null || true; sleep 1
     tmux -L bench-$$ -u new-session -d -x 160 -y 50 "LANG=C.UTF-8 $BIN/fleet --prometheus http://$P:19090 --interval 5"
     sleep "$DASH_WARMUP"
@@ -324,7 +321,7 @@ import sys; a=[float(x)*1000 for x in sys.argv[1:]]; print('%.1f/%.1f/%.1f ms' %
     s=$(date +%s.%N); "$BIN/fleet" check --hosts "$work/prom-hosts.txt" --config "$work/config.json" --timeout 10 --quiet >/dev/null || true; e=$(date +%s.%N)
     direct="$(python3 -c "print(f'{$e - $s:.2f}')") s"
     printf "   %6s  %-22s %-26s %-18s %-20s %s\n" "$n" "$scrape" "$promcpu" "$pcheck" "$dash" "$direct"
-    echo "          one look (targets API and the instant queries): $(python3 -c "print(f'{($b1 - $b0) / 1048576:.1f}')") MiB of JSON from Prometheus; curl fetches it in $fetch s"
+    echo "          one look (targets API and the instant queries): $(python3 -c "print(f'{($got) / 1048576:.1f}')") MiB of JSON from Prometheus; curl fetches it in $fetch s"
     kill "${sims[@]}" 2>/dev/null || true; wait "${sims[@]}" 2>/dev/null || true
   done
 fi
