@@ -65,18 +65,9 @@ public final class TLSContext: @unchecked Sendable {
                 SSL_CTX_free(ctx)
                 throw TLSError("the client CA bundle: \(error.message)")
             }
-            guard let store = SSL_CTX_get_cert_store(ctx) else {
-                SSL_CTX_free(ctx)
-                throw TLSError.fromQueue("no certificate store")
-            }
-            for ca in authorities {
-                // The CertificateRequest names the acceptable CAs, so a client holding several
-                // certificates can pick the right one.
-                guard X509_STORE_add_cert(store, ca.handle) == 1, SSL_CTX_add_client_CA(ctx, ca.handle) == 1 else {
-                    SSL_CTX_free(ctx)
-                    throw TLSError.fromQueue("trusting the client CA failed")
-                }
-            }
+            // The CertificateRequest names the acceptable CAs, so a client holding several
+            // certificates can pick the right one.
+            try trust(authorities, in: ctx, namingClientCAs: true, failure: "trusting the client CA failed")
             SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
         }
         return TLSContext(handle: ctx, certificate: cert, requiresClientCertificate: clientAuthorities != nil)
@@ -117,14 +108,7 @@ public final class TLSContext: @unchecked Sendable {
             clientKey = k
         }
         let ctx = try newContext(server: false)
-        guard let store = SSL_CTX_get_cert_store(ctx) else {
-            SSL_CTX_free(ctx)
-            throw TLSError.fromQueue("no certificate store")
-        }
-        for ca in authorities where X509_STORE_add_cert(store, ca.handle) != 1 {
-            SSL_CTX_free(ctx)
-            throw TLSError.fromQueue("trusting the CA failed")
-        }
+        try trust(authorities, in: ctx, failure: "trusting the CA failed")
         if let clientCert, let clientKey {
             guard SSL_CTX_use_certificate(ctx, clientCert.handle) == 1, SSL_CTX_use_PrivateKey(ctx, clientKey.handle) == 1 else {
                 SSL_CTX_free(ctx)
@@ -148,17 +132,10 @@ public final class TLSContext: @unchecked Sendable {
                 SSL_CTX_free(ctx)
                 throw TLSError("the CA file: \(error.message)")
             }
-            guard let store = SSL_CTX_get_cert_store(ctx) else {
-                SSL_CTX_free(ctx)
-                throw TLSError.fromQueue("no certificate store")
-            }
-            for c in certificates where X509_STORE_add_cert(store, c.handle) != 1 {
-                SSL_CTX_free(ctx)
-                throw TLSError.fromQueue("trusting a certificate of the CA file failed")
-            }
+            try trust(certificates, in: ctx, failure: "trusting a certificate of the CA file failed")
             // Any certificate of the file anchors a chain, a self-signed server certificate
             // included (as curl does): the file is what the operator chose to trust.
-            X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+            X509_STORE_set_flags(SSL_CTX_get_cert_store(ctx), UInt(X509_V_FLAG_PARTIAL_CHAIN))
         } else if SSL_CTX_set_default_verify_paths(ctx) != 1 {
             SSL_CTX_free(ctx)
             throw TLSError.fromQueue("the system's certificate authorities cannot be loaded")
@@ -166,6 +143,22 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
         return TLSContext(handle: ctx, certificate: nil, checksPeerName: true, peersAreFleetHosts: false)
+    }
+
+    /// Adds `certificates` to the context's trust store (and, for a server asking for client
+    /// certificates, to the CA names it sends). On failure frees `ctx` and throws.
+    private static func trust(_ certificates: [Certificate], in ctx: OpaquePointer, namingClientCAs: Bool = false,
+                              failure: String) throws(TLSError) {
+        guard let store = SSL_CTX_get_cert_store(ctx) else {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("no certificate store")
+        }
+        for c in certificates {
+            guard X509_STORE_add_cert(store, c.handle) == 1, !namingClientCAs || SSL_CTX_add_client_CA(ctx, c.handle) == 1 else {
+                SSL_CTX_free(ctx)
+                throw TLSError.fromQueue(failure)
+            }
+        }
     }
 
     private static func newContext(server: Bool) throws(TLSError) -> OpaquePointer {
