@@ -117,6 +117,28 @@ final class DashboardKeysTests: XCTestCase {
         XCTAssertEqual(v.cursor, 6, "the next frame does not jump back to the first row with the host")
     }
 
+    func test_a_click_on_a_column_title_sorts_by_it_and_a_second_click_reverses() throws {
+        let fleet = try StoryFleet.make()
+        var v = ViewState()
+        _ = step(fleet, &v)
+        let titleLine = DashboardLayout.headerLines - 1
+        let latency = try XCTUnwrap(v.sortTitles.first { $0.sort == .latency })
+        XCTAssertEqual(step(fleet, &v, .mouse(MouseEvent(kind: .click, x: latency.columns.lowerBound, y: titleLine))), [.redraw])
+        XCTAssertEqual(v.sort, .latency)
+        XCTAssertFalse(v.reversed)
+        let frame = DashboardLayout.render(fleet, view: v, size: size, context: RenderContext(now: StoryFleet.end))
+        XCTAssertTrue(frame.grid.rows[titleLine].text.contains("LAT/p95↓"), frame.grid.rows[titleLine].text)
+        _ = step(fleet, &v, .mouse(MouseEvent(kind: .click, x: latency.columns.upperBound - 1, y: titleLine)))
+        XCTAssertTrue(v.reversed, "the same title again reverses")
+        _ = step(fleet, &v, .mouse(MouseEvent(kind: .click, x: 0, y: titleLine)))
+        XCTAssertEqual(v.sort, .host)
+        XCTAssertFalse(v.reversed)
+        XCTAssertEqual(v.cursor, 0, "a title is not a row")
+        let error = try XCTUnwrap(v.sortTitles.map(\.columns.upperBound).max())
+        XCTAssertEqual(step(fleet, &v, .mouse(MouseEvent(kind: .click, x: error + 5, y: titleLine))), [.none],
+                       "a title that does not sort (the error column) does nothing")
+    }
+
     func test_clicks_select_double_clicks_open_and_the_wheel_moves() throws {
         let fleet = try StoryFleet.make()
         var v = ViewState()

@@ -17,7 +17,8 @@ enum DashboardCommand {
                   s/S sort column / reverse; / filter (Esc clears); g group by none/label/fsid/status;
                   a address column; e events (Enter opens the host); w write the view to a file (t text, c CSV);
                   p pause; + / - interval; r refresh now; ? help; q back, and quit from the table.
-            Mouse: click selects, double-click opens, the wheel scrolls (--no-mouse turns it off).
+            Mouse: click selects, double-click opens, a click on a column title sorts, the wheel scrolls
+                   (--no-mouse turns it off).
             """)
 
     static func run(_ args: [String]) -> Int32 {

@@ -89,6 +89,7 @@ enum DashboardLayout {
         let cols = TableColumns.fit(width: width, longestName: names.maxWidth + indent,
                                     addressWidth: view.showAddress ? names.maxAddressWidth : nil,
                                     tasks: fleet.catalog.specsByName)
+        view.sortTitles = TableLayout.sortTitles(cols)
         var lines: [ScreenRow] = [
             HeaderLayout.titleRow(fleet, view: view, width: width),
             HeaderLayout.countsRow(fleet, context: context, intervalSecs: view.intervalSecs, width: width),

@@ -33,6 +33,7 @@ enum HelpLayout {
         ("Mouse", [
             ("click", "select a row"),
             ("double-click", "open the host (or fold the group)"),
+            ("click a title", "sort by that column (again: reverse)"),
             ("wheel", "move / scroll three rows"),
             ("--no-mouse", "leave the mouse to the terminal (text selection)"),
         ]),

@@ -112,6 +112,18 @@ struct TableColumns: Equatable {
 }
 
 enum TableLayout {
+    /// The cells each sortable title spans in `headerRow` (columns are one space apart).
+    static func sortTitles(_ cols: TableColumns) -> [SortTitle] {
+        var out: [SortTitle] = []
+        var x = 0
+        for (i, (column, w)) in cols.columns.enumerated() {
+            if i > 0 { x += 1 }
+            if let sort = column.sortColumn { out.append(SortTitle(columns: x..<(x + w), sort: sort)) }
+            x += w
+        }
+        return out
+    }
+
     static func headerRow(_ cols: TableColumns, view: ViewState, width: Int) -> ScreenRow {
         var b = RowBuilder(width: width)
         let style = CellStyle(role: .header, bold: true)

@@ -5,6 +5,12 @@ enum ViewMode: Sendable, Equatable {
     case help
 }
 
+/// A sortable column's title on screen: the cells it spans.
+struct SortTitle: Sendable, Equatable {
+    let columns: Range<Int>
+    let sort: SortColumn
+}
+
 /// Columns the table can be sorted by. Each has a natural "worst first" direction.
 enum SortColumn: Int, CaseIterable, Sendable {
     case status, host, age, latency, skew
@@ -77,6 +83,9 @@ struct ViewState: Sendable, Equatable {
     var textPage = 1
     /// Screen line of the first row of the current list (for mouse clicks).
     var listTop = 0
+    /// Where the table's sortable column titles are on the line above its first row (a click
+    /// on one sorts by it).
+    var sortTitles: [SortTitle] = []
 
     var paused = false
     var intervalSecs: Double
@@ -179,6 +188,7 @@ struct ViewState: Sendable, Equatable {
         case .wheelUp: return cursorMoved(table.move(to: table.cursor - ViewState.wheelRows))
         case .wheelDown: return cursorMoved(table.move(to: table.cursor + ViewState.wheelRows))
         case .click, .doubleClick:
+            if m.y == listTop - 1 { return sortByTitle(at: m.x) }
             guard let position = table.row(atLine: m.y, top: listTop) else { return .none }
             let onPage = position - table.scroll
             _ = table.move(to: position)
@@ -188,6 +198,18 @@ struct ViewState: Sendable, Equatable {
             }
             return m.kind == .doubleClick ? activateTableRow() : .redraw
         }
+    }
+
+    /// A click on a column title sorts by that column, worst first; a second click reverses.
+    private mutating func sortByTitle(at x: Int) -> ViewAction {
+        guard let title = sortTitles.first(where: { $0.columns.contains(x) }) else { return .none }
+        if sort == title.sort {
+            reversed.toggle()
+        } else {
+            sort = title.sort
+            reversed = false
+        }
+        return .redraw
     }
 
     private mutating func cursorMoved(_ moved: Bool) -> ViewAction {
