@@ -134,4 +134,11 @@ final class FleetStateTests: XCTestCase {
         XCTAssertEqual(DurationText.clock(Clock.started, utcOffsetSecs: 0), "22:13:20")
         XCTAssertEqual(DurationText.clock(Clock.started, utcOffsetSecs: 3600), "23:13:20")
     }
+
+    /// 10,000 hosts' records are copied whenever the dashboard draws while results arrive: a
+    /// host's decoded facts (only the viewed host has them) must not widen every record.
+    func test_a_hosts_record_keeps_its_decoded_facts_out_of_line() {
+        XCTAssertGreaterThan(MemoryLayout<HostDetail>.stride, 256)
+        XCTAssertLessThanOrEqual(MemoryLayout<HostRecord>.stride, 400)
+    }
 }
