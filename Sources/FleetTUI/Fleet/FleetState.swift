@@ -4,18 +4,7 @@ import Common
 struct HostRecord: Sendable {
     var sample: HostSample?
     /// The last decoded metadata, kept while later polls fail so the detail view still has facts.
-    var detail: HostDetail? {
-        get { detailStorage?.detail }
-        set { detailStorage = newValue.map(DetailStorage.init) }
-    }
-    /// Out of line: only hosts whose detail view was opened have one, and inline it would make
-    /// every host's record (and every copy of the records) about 480 bytes larger.
-    private var detailStorage: DetailStorage?
-
-    private final class DetailStorage: Sendable {
-        let detail: HostDetail
-        init(_ detail: HostDetail) { self.detail = detail }
-    }
+    var detail: HostDetail?
     var latency = LatencyWindow()
     /// Oldest task data at each of the last 60 polls (exporter clock; gaps where none decoded).
     var ageHistory = SeriesRing()
