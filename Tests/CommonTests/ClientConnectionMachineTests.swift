@@ -109,6 +109,20 @@ final class ClientConnectionMachineTests: XCTestCase {
         XCTAssertEqual(rig.outcomes.count, 2)
     }
 
+    func test_an_idle_kept_connection_holds_no_storage_of_its_last_exchange() {
+        var rig = ClientMachineRig()
+        rig.request()
+        XCTAssertGreaterThan(rig.machine.heldCapacityBytes, 0, "the request is held while in flight")
+        XCTAssertEqual(rig.feed("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "x", count: 5000)), .watchIdle)
+        XCTAssertEqual(rig.outcomes.count, 1)
+        XCTAssertEqual(rig.machine.heldCapacityBytes, 0)
+        // And after a failure, with the connection dropped.
+        rig.request()
+        rig.machine.deadlineExpired()
+        XCTAssertEqual(rig.pump(), .idle)
+        XCTAssertEqual(rig.machine.heldCapacityBytes, 0)
+    }
+
     func test_a_reused_connection_the_server_had_closed_is_retried_once_on_a_new_one() {
         var rig = ClientMachineRig()
         rig.request()

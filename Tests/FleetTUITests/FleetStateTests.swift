@@ -134,4 +134,23 @@ final class FleetStateTests: XCTestCase {
         XCTAssertEqual(DurationText.clock(Clock.started, utcOffsetSecs: 0), "22:13:20")
         XCTAssertEqual(DurationText.clock(Clock.started, utcOffsetSecs: 3600), "23:13:20")
     }
+
+    /// Every host keeps a detail (hostname, fsid, health) and 10,000 hosts' records are copied
+    /// whenever the dashboard draws while results arrive: the facts, daemons and devices that
+    /// only the viewed host has decoded must not widen every record.
+    func test_a_hosts_detail_keeps_what_only_the_detail_view_decodes_out_of_line() {
+        XCTAssertLessThanOrEqual(MemoryLayout<HostDetail>.stride, 128)
+        XCTAssertLessThanOrEqual(MemoryLayout<HostRecord>.stride, 448)
+        let facts = HostFacts(hostname: "n1")
+        let a = HostDetail(exporterStartedEpochSecs: 1, httpServer: nil, healthErrors: [], healthErrorCount: 0, hasTaskDetail: true,
+                           hostname: "n1", fsid: nil, isComplete: true, facts: facts, daemons: nil, devices: nil)
+        let b = HostDetail(exporterStartedEpochSecs: 1, httpServer: nil, healthErrors: [], healthErrorCount: 0, hasTaskDetail: true,
+                           hostname: "n1", fsid: nil, isComplete: true, facts: HostFacts(hostname: "n1"), daemons: nil, devices: nil)
+        let summary = HostDetail(exporterStartedEpochSecs: 1, httpServer: nil, healthErrors: [], healthErrorCount: 0, hasTaskDetail: true,
+                                 hostname: "n1", fsid: nil, isComplete: false, facts: nil, daemons: nil, devices: nil)
+        XCTAssertEqual(a.facts, facts)
+        XCTAssertEqual(a, b, "compared by value, not by where the facts are kept")
+        XCTAssertNotEqual(a, summary)
+        XCTAssertNil(summary.facts)
+    }
 }

@@ -200,7 +200,7 @@ final class LayoutTests: XCTestCase {
              /               filter by host, address, status or cause
              w               write the listed events to a file
              q  Esc  e       back to the table
-            lines 1-22 of 41  ↑↓ scroll                                           q/Esc back
+            lines 1-22 of 42  ↑↓ scroll                                           q/Esc back
             """)
     }
 

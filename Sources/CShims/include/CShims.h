@@ -49,6 +49,7 @@ static inline long cshim_SSL_SESS_CACHE_SERVER(void) { return SSL_SESS_CACHE_SER
 static inline long cshim_SSL_SESS_CACHE_CLIENT(void) { return SSL_SESS_CACHE_CLIENT; }
 static inline int cshim_sk_X509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
 static inline X509 *cshim_sk_X509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
+static inline void cshim_sk_X509_set(STACK_OF(X509) *sk, int i, X509 *x) { (void)sk_X509_set(sk, i, x); }
 
 // MARK: epoll (struct epoll_event is packed on x86_64; keep it on the C side)
 static inline int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {

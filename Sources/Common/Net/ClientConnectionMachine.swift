@@ -94,6 +94,9 @@ struct ClientConnectionMachine {
     }
 
     var hasRequestInFlight: Bool { inFlight }
+    /// Bytes of storage held by the pending steps and the request (an idle machine holds none;
+    /// its parser is a fresh one after every exchange).
+    var heldCapacityBytes: Int { effects.capacity * MemoryLayout<Step>.stride + request.capacity }
     var isConnecting: Bool { state == .connecting }
     var isKeptAlive: Bool { state == .keptAlive }
 
@@ -101,7 +104,13 @@ struct ClientConnectionMachine {
 
     mutating func nextStep() -> Step {
         while true {
-            if !effects.isEmpty { return effects.removeFirst() }
+            if !effects.isEmpty {
+                let step = effects.removeFirst()
+                // Drained: give the storage back, so thousands of idle kept-alive connections
+                // do not each hold the capacity of their last exchange.
+                if effects.isEmpty { effects = [] }
+                return step
+            }
             switch state {
             case .disconnected:
                 guard inFlight else { return .idle }

@@ -1,9 +1,10 @@
 import CShims
 import Glibc
 
-/// An IPv4 or IPv6 socket address, stored as `sockaddr_storage`.
+/// An IPv4 or IPv6 socket address, stored in a `sockaddr_in6` (room for either; 28 bytes
+/// where `sockaddr_storage` takes 128, and the poller keeps one per host).
 public struct SocketAddress: Sendable, CustomStringConvertible {
-    var storage = sockaddr_storage()
+    var storage = sockaddr_in6()
     public private(set) var length: socklen_t = 0
 
     public init?(ip: String, port: Int) {
@@ -41,12 +42,17 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// From what `accept`, `getsockname` or `getaddrinfo` filled in: an IPv4 or IPv6 address
+    /// (longer ones, which these never give for TCP, are cut to the room there is).
     init(storage: sockaddr_storage, length: socklen_t) {
-        self.storage = storage
-        self.length = length
+        let kept = min(Int(length), MemoryLayout<sockaddr_in6>.size)
+        withUnsafeMutableBytes(of: &self.storage) { dst in
+            withUnsafeBytes(of: storage) { dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<kept])) }
+        }
+        self.length = socklen_t(kept)
     }
 
-    public var family: Int32 { Int32(storage.ss_family) }
+    public var family: Int32 { Int32(storage.sin6_family) }
 
     public var port: Int {
         withUnsafeBytes(of: storage) { raw in
@@ -111,7 +117,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var out: [SocketAddress] = []
         var cur: UnsafeMutablePointer<addrinfo>? = first
         while let ai = cur {
-            if let sa = ai.pointee.ai_addr, ai.pointee.ai_addrlen <= socklen_t(MemoryLayout<sockaddr_storage>.size) {
+            if let sa = ai.pointee.ai_addr, ai.pointee.ai_addrlen <= socklen_t(MemoryLayout<sockaddr_in6>.size) {
                 var st = sockaddr_storage()
                 withUnsafeMutableBytes(of: &st) { dst in
                     dst.copyMemory(from: UnsafeRawBufferPointer(start: sa, count: Int(ai.pointee.ai_addrlen)))

@@ -20,10 +20,16 @@ public final class TLSContext: @unchecked Sendable {
     public let peersAreFleetHosts: Bool
     /// A server context that requires a client certificate issued by its CAs.
     public let requiresClientCertificate: Bool
+    /// Certificates a server may present that a client context trusts as they are: its
+    /// connections keep these decoded objects instead of their own copies
+    /// (`PeerCertificateSharing`).
+    let sharedPeerCertificates: [Certificate]
 
     private init(handle: OpaquePointer, certificate: Certificate?, checksPeerName: Bool = false,
-                 peersAreFleetHosts: Bool = true, requiresClientCertificate: Bool = false) {
+                 peersAreFleetHosts: Bool = true, requiresClientCertificate: Bool = false,
+                 sharedPeerCertificates: [Certificate] = []) {
         self.handle = handle
+        self.sharedPeerCertificates = sharedPeerCertificates
         self.certificate = certificate
         self.checksPeerName = checksPeerName
         self.peersAreFleetHosts = peersAreFleetHosts
@@ -85,7 +91,9 @@ public final class TLSContext: @unchecked Sendable {
         X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
-        return TLSContext(handle: ctx, certificate: cert)
+        let context = TLSContext(handle: ctx, certificate: cert, sharedPeerCertificates: [cert])
+        PeerCertificateSharing.install(on: ctx, for: context)
+        return context
     }
 
     /// A client context that trusts certificates issued by the CAs of a PEM bundle (the fleet's
@@ -117,7 +125,10 @@ public final class TLSContext: @unchecked Sendable {
         }
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
-        return TLSContext(handle: ctx, certificate: clientCert, checksPeerName: true)
+        // Each host has its own certificate here: only a CA a server sends along is shared.
+        let context = TLSContext(handle: ctx, certificate: clientCert, checksPeerName: true, sharedPeerCertificates: authorities)
+        PeerCertificateSharing.install(on: ctx, for: context)
+        return context
     }
 
     /// A client context that verifies servers the usual way, against certificate authorities:

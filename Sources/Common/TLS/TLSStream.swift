@@ -17,6 +17,9 @@ public enum TLSIOResult: Equatable {
 /// Not Sendable: it lives on its event loop's thread.
 public final class TLSStream {
     let ssl: OpaquePointer
+    /// Kept for the life of the `SSL`: its verification callback reads the context's shared
+    /// certificates (`PeerCertificateSharing`).
+    private let context: TLSContext
     public private(set) var handshakeDone = false
     /// The host name or address the peer's certificate must name (per-host mode), for messages.
     private let expectedPeerName: String?
@@ -29,6 +32,7 @@ public final class TLSStream {
         guard let ssl = SSL_new(context.handle) else { throw TLSError.fromQueue("SSL_new failed") }
         // Owned from here: freed by deinit, including when the checks below throw.
         self.ssl = ssl
+        self.context = context
         self.expectedPeerName = context.checksPeerName ? expectedPeerName : nil
         SSL_set_fd(ssl, fd)
         if isServer { SSL_set_accept_state(ssl) } else { SSL_set_connect_state(ssl) }

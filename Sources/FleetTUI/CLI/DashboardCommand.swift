@@ -165,8 +165,9 @@ struct DashboardLoop {
     }
 
     private mutating func draw() {
-        let frame = DashboardLayout.render(monitor.snapshot(), view: view, size: terminal.size, context: context(),
-                                           cache: &cache)
+        let size = terminal.size, now = context()
+        // Drawn under the monitor's lock: no copy of the fleet's records (see `FleetMonitor.read`).
+        let frame = monitor.read { DashboardLayout.render($0, view: view, size: size, context: now, cache: &cache) }
         view = frame.view
         terminal.draw(frame.grid)
         lastDraw = Clock.monotonicNanos()

@@ -20,9 +20,42 @@ struct HostDetail: Sendable, Equatable {
     let fsid: String?
     /// Whether `facts`, `daemons` and `devices` were decoded (the body was read in full).
     let isComplete: Bool
-    let facts: HostFacts?
-    let daemons: DaemonSummary?
-    let devices: DeviceSummary?
+    var facts: HostFacts? { decoded?.facts }
+    var daemons: DaemonSummary? { decoded?.daemons }
+    var devices: DeviceSummary? { decoded?.devices }
+    /// Out of line: every host has a detail but only the viewed host has these (about 370 bytes
+    /// inline), and the dashboard keeps and copies 10,000 hosts' records.
+    private let decoded: Decoded?
+
+    init(exporterStartedEpochSecs: Double?, httpServer: TaskActivity?, healthErrors: [String], healthErrorCount: Int,
+         hasTaskDetail: Bool, hostname: String?, fsid: String?, isComplete: Bool,
+         facts: HostFacts?, daemons: DaemonSummary?, devices: DeviceSummary?) {
+        self.exporterStartedEpochSecs = exporterStartedEpochSecs
+        self.httpServer = httpServer
+        self.healthErrors = healthErrors
+        self.healthErrorCount = healthErrorCount
+        self.hasTaskDetail = hasTaskDetail
+        self.hostname = hostname
+        self.fsid = fsid
+        self.isComplete = isComplete
+        decoded = facts == nil && daemons == nil && devices == nil ? nil : Decoded(facts: facts, daemons: daemons, devices: devices)
+    }
+
+    private final class Decoded: Sendable, Equatable {
+        let facts: HostFacts?
+        let daemons: DaemonSummary?
+        let devices: DeviceSummary?
+
+        init(facts: HostFacts?, daemons: DaemonSummary?, devices: DeviceSummary?) {
+            self.facts = facts
+            self.daemons = daemons
+            self.devices = devices
+        }
+
+        static func == (a: Decoded, b: Decoded) -> Bool {
+            a.facts == b.facts && a.daemons == b.daemons && a.devices == b.devices
+        }
+    }
 }
 
 /// How much of a body a classification decodes.

@@ -66,17 +66,14 @@ final class Poller: @unchecked Sendable {
         var credentials: TargetCredentials
         var connection: HTTPSClientConnection?
         var address: SocketAddress?
-        /// One request per token, tried in order when the exporter answers 401.
-        var requests: [[UInt8]]
         var timer: UInt64?
         var failures = 0
         var queued = false
         var busy = false
         var resolving = false
-        init(target: PollTarget, requests: [[UInt8]]) {
+        init(target: PollTarget) {
             self.target = target
             self.credentials = target.credentials
-            self.requests = requests
         }
     }
 
@@ -94,7 +91,7 @@ final class Poller: @unchecked Sendable {
     func start(spread: Bool = true) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         NativeThread.spawn(name: "poller") { [self] in
-            hosts = targets.map { HostSlot(target: $0, requests: requests(for: $0, tokens: $0.credentials.tokens)) }
+            hosts = targets.map { HostSlot(target: $0) }
             for slot in hosts {
                 let key = "\(slot.target.address):\(slot.target.port)"
                 let offset = spread ? PollSchedule.offset(for: key, intervalSecs: settings.intervalSecs) : 0
@@ -143,7 +140,6 @@ final class Poller: @unchecked Sendable {
         loop.execute { [self] in
             for (slot, c) in zip(hosts, credentials) {
                 slot.credentials = c
-                slot.requests = requests(for: slot.target, tokens: c.tokens)
                 slot.connection?.useTLS(c.tls, expectedPeerName: c.expectedPeerName)
             }
         }
@@ -151,14 +147,18 @@ final class Poller: @unchecked Sendable {
 
     // MARK: loop thread
 
-    private func requests(for t: PollTarget, tokens: [String]) -> [[UInt8]] {
+    /// The request carrying the `token`-th token (tried in order when the exporter answers
+    /// 401). Built for each poll rather than kept per host: 10,000 hosts would hold 2.5 MB of
+    /// request bytes between polls.
+    private func request(for slot: HostSlot, token: Int) -> [UInt8] {
+        let t = slot.target
         let hostHeader = t.address.contains(":") && !t.address.hasPrefix("[") ? "[\(t.address)]" : t.address
-        return tokens.map { token in
-            var text = "GET \(settings.path) HTTP/1.1\r\nHost: \(hostHeader):\(t.port)\r\n"
-            text += "Authorization: Bearer \(token)\r\nUser-Agent: cephadm-fleet\r\nAccept: application/json\r\n"
-            if !settings.keepAlive { text += "Connection: close\r\n" }
-            return Array((text + "\r\n").utf8)
-        }
+        var text = "GET \(settings.path) HTTP/1.1\r\nHost: \(hostHeader):\(t.port)\r\n"
+        let tokens = slot.credentials.tokens
+        if !tokens.isEmpty { text += "Authorization: Bearer \(tokens[min(token, tokens.count - 1)])\r\n" }
+        text += "User-Agent: cephadm-fleet\r\nAccept: application/json\r\n"
+        if !settings.keepAlive { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8)
     }
 
     private func schedule(_ slot: HostSlot, after secs: Double) {
@@ -206,9 +206,9 @@ final class Poller: @unchecked Sendable {
     /// first, and a host not yet given it never shows AUTH.
     private func send(_ slot: HostSlot, on connection: HTTPSClientConnection, token: Int, wasOpen: Bool,
                       startedWall: Double, startedMono: UInt64) {
-        connection.send(slot.requests[min(token, slot.requests.count - 1)], timeout: settings.timeoutSecs) { [weak self, weak slot] result in
+        connection.send(request(for: slot, token: token), timeout: settings.timeoutSecs) { [weak self, weak slot] result in
             guard let self, let slot else { return }
-            if case .success(let r) = result, r.head.status == 401, token + 1 < slot.requests.count {
+            if case .success(let r) = result, r.head.status == 401, token + 1 < slot.credentials.tokens.count {
                 return self.send(slot, on: connection, token: token + 1, wasOpen: wasOpen, startedWall: startedWall, startedMono: startedMono)
             }
             let latency = Double(Clock.monotonicNanos() &- startedMono) / 1e9
