@@ -185,6 +185,13 @@ public final class TLSContext: @unchecked Sendable {
         // large response drain as the socket allows.
         _ = cshim_SSL_CTX_set_mode(
             ctx, Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS))
+        if !server {
+            // A poll's answer is several 16 KB records: reading ahead into a buffer that holds a
+            // few of them takes one read(2) where record-sized reads took two a record (header,
+            // then body). The buffer is released with the others while the connection is idle.
+            _ = SSL_CTX_ctrl(ctx, SSL_CTRL_SET_READ_AHEAD, 1, nil)
+            SSL_CTX_set_default_read_buffer_len(ctx, 64 * 1024)
+        }
         return ctx
     }
 }
