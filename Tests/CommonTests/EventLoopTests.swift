@@ -94,4 +94,26 @@ final class EventLoopTests: XCTestCase {
         XCTAssertEqual(ownerSeenOnLoop.load(ordering: .acquiring), 1, "the loop's thread owns it")
         XCTAssertFalse(loop.isOnLoopThread, "once it runs, the thread that set it up no longer does")
     }
+
+    /// What a turn produced is handed on at its end: the end-of-turn body runs once a turn,
+    /// after that turn's timers and resumed handlers, and once more as the loop stops.
+    func test_the_end_of_turn_body_runs_after_each_turns_work() throws {
+        var resumesAtEachEnd: [Int] = []
+        var timerBeforeFirstEnd = false
+        let yielder = try runWithYielder { loop, yielder in
+            loop.atEndOfEachTurn {
+                resumesAtEachEnd.append(yielder.resumes)
+                if yielder.resumes >= 3 { loop.stop() }
+            }
+            loop.schedule(after: 0) {
+                timerBeforeFirstEnd = resumesAtEachEnd.isEmpty
+                loop.resumeNextTurn(fd: yielder.fd)
+            }
+        }
+        XCTAssertTrue(timerBeforeFirstEnd, "the turn's timer runs before the turn ends")
+        XCTAssertEqual(yielder.resumes, 3)
+        // Timers run first in a turn, so the handler the timer queues is resumed in that same
+        // turn; three turns, then the call as the loop stops.
+        XCTAssertEqual(resumesAtEachEnd, [1, 2, 3, 3])
+    }
 }

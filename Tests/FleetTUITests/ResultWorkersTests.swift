@@ -22,6 +22,8 @@ final class ResultWorkersTests: XCTestCase {
         }
         for n in 0..<250 {
             for host in 0..<4 { workers.submit(Self.result(host, n)) }
+            // The poller flushes once per loop turn; here a "turn" is four results.
+            workers.flush()
         }
         XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
         workers.stop()
@@ -29,6 +31,21 @@ final class ResultWorkersTests: XCTestCase {
         for host in 0..<4 {
             XCTAssertEqual(byHost[host], (0..<250).map(Double.init), "host \(host) in order, each once")
         }
+    }
+
+    func test_a_result_submitted_to_a_sleeping_worker_is_handled_once_flushed() {
+        let handled = DispatchSemaphore(value: 0)
+        let workers = ResultWorkers(count: 1) { _ in handled.signal() }
+        workers.submit(Self.result(0, 1))
+        workers.flush()
+        XCTAssertEqual(handled.wait(timeout: .now() + 60), .success)
+        // The worker has gone back to sleep (or soon will): a later result needs a flush too,
+        // and one flush wakes it for everything queued.
+        for n in 2...5 { workers.submit(Self.result(0, n)) }
+        workers.flush()
+        for _ in 2...5 { XCTAssertEqual(handled.wait(timeout: .now() + 60), .success) }
+        workers.stop()
+        workers.join()
     }
 
     func test_without_workers_the_handler_runs_on_the_caller() {
@@ -73,6 +90,7 @@ final class ResultWorkersTests: XCTestCase {
         XCTAssertEqual(submitted.wait(timeout: .now()), .timedOut, "it is still waiting", file: file, line: line)
         for _ in 0..<4 { gate.signal() }
         XCTAssertEqual(submitted.wait(timeout: .now() + 60), .success, file: file, line: line)
+        workers.flush()
         workers.stop()
         workers.join()
         XCTAssertEqual(handled.withLock { $0 }, [0, 1, 2, 3], file: file, line: line)

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <malloc.h>
 
 // MARK: OpenSSL macros
 static inline long cshim_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int v) { return SSL_CTX_set_min_proto_version(ctx, v); }
@@ -169,5 +170,8 @@ static inline int cshim_set_nofile_soft_limit(uint64_t soft) {
     rl.rlim_cur = soft;
     return setrlimit(RLIMIT_NOFILE, &rl);
 }
+
+// malloc.h is not part of Swift's Glibc module.
+static inline int cshim_malloc_trim(size_t pad) { return malloc_trim(pad); }
 
 #endif

@@ -43,6 +43,7 @@ public final class EventLoop: @unchecked Sendable {
     private let submitted = Mutex<[@Sendable () -> Void]>([])
     private let stopRequested = Atomic<Bool>(false)
     private let thread = ThreadConfinement()
+    private var turnEnd: [() -> Void] = []
 
     public init() throws(NetError) {
         epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -105,6 +106,15 @@ public final class EventLoop: @unchecked Sendable {
         assertOnLoopThread("EventLoop.resumeNextTurn")
         guard let entry = handlers[fd] else { return }
         ready.append((fd, entry.generation))
+    }
+
+    /// Runs `body` on the loop thread at the end of every turn, after its I/O events, submitted
+    /// work and resumed handlers, before the loop waits again. What a turn produced can be
+    /// handed on once per turn instead of once per event (the poller wakes its result threads
+    /// here, one wake-up for a turn's answers).
+    public func atEndOfEachTurn(_ body: @escaping () -> Void) {
+        assertOnLoopThread("EventLoop.atEndOfEachTurn")
+        turnEnd.append(body)
     }
 
     /// In debug builds, traps unless called on the loop's thread: what loop-confined types call
@@ -170,8 +180,10 @@ public final class EventLoop: @unchecked Sendable {
             }
             runSubmitted()
             runResuming()
+            for body in turnEnd { body() }
         }
         runSubmitted()
+        for body in turnEnd { body() }
     }
 
     private func drainWake() {

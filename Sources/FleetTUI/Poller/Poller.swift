@@ -92,6 +92,7 @@ final class Poller: @unchecked Sendable {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         NativeThread.spawn(name: "poller") { [self] in
             hosts = targets.map { HostSlot(target: $0) }
+            loop.atEndOfEachTurn { [results] in results.flush() }
             for slot in hosts {
                 let key = "\(slot.target.address):\(slot.target.port)"
                 let offset = spread ? PollSchedule.offset(for: key, intervalSecs: settings.intervalSecs) : 0

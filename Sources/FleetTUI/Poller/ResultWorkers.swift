@@ -10,7 +10,9 @@ import Synchronization
 /// bodies (a sweep's burst of answers fits; a slower worker does not make the bodies pile up):
 /// when its queue is full the loop waits for room, so a poller that cannot parse as fast as it
 /// reads slows down instead of buffering. With no workers the handler runs on the caller's
-/// thread.
+/// thread. A sleeping worker is woken by `flush` (the loop calls it at the end of each turn),
+/// not by each `submit`: one wake-up (a futex call and a context switch) per turn's answers
+/// instead of one per answer.
 final class ResultWorkers: Sendable {
     private let workers: [Worker]
     private let handler: @Sendable (PollResult) -> Void
@@ -33,9 +35,15 @@ final class ResultWorkers: Sendable {
     }
 
     /// Hands a result over (from the loop thread); blocks while its worker's queue is full.
+    /// The worker starts on it at the next `flush` at the latest.
     func submit(_ result: PollResult) {
         guard !workers.isEmpty else { return handler(result) }
         workers[result.hostIndex % workers.count].submit(result)
+    }
+
+    /// Wakes the workers that sleep with results queued.
+    func flush() {
+        for w in workers { w.flush() }
     }
 
     /// Lets the workers finish what they hold and end.
@@ -110,19 +118,30 @@ final class ResultWorkers: Sendable {
                 let (pushed, wakeWorker) = state.withLock { s -> (Bool, Bool) in
                     // An empty queue takes any result, so one large body never waits forever.
                     guard !s.ring.isFull, s.ring.isEmpty || s.bytes + size <= maxBytes else {
+                        // Full: the worker must run before there is room (it may still be
+                        // asleep, its wake-up deferred to the end of the turn).
                         s.submitterWaiting = true
-                        return (false, false)
+                        defer { s.workerSleeping = false }
+                        return (false, s.workerSleeping)
                     }
                     s.ring.push(result)
                     s.bytes += size
-                    defer { s.workerSleeping = false }
-                    return (true, s.workerSleeping)
+                    return (true, false)
                 }
                 if wakeWorker { wake.signal() }
                 if pushed { return }
                 waits.add(1, ordering: .relaxed)
                 space.wait()
             }
+        }
+
+        func flush() {
+            let wakeWorker = state.withLock { s -> Bool in
+                guard s.workerSleeping, !s.ring.isEmpty else { return false }
+                s.workerSleeping = false
+                return true
+            }
+            if wakeWorker { wake.signal() }
         }
 
         /// A nil entry tells the thread to end once it reaches it.
