@@ -22,6 +22,8 @@ public final class HTTPSClientConnection: EventHandler {
     /// Set while `drive` runs: a completion that sends the next request at once must not start
     /// a second, nested drive (the running one continues with it).
     private var driving = false
+    /// The request has just gone out: the answer cannot be there yet.
+    private var justSent = false
 
     /// `readBuffer`: pass one shared by all connections of the loop (see `ReadBuffer`).
     /// `tls`: nil for plain HTTP. `expectedPeerName`: the host name (or address) the server's
@@ -106,8 +108,15 @@ public final class HTTPSClientConnection: EventHandler {
                 guard let stream else { machine.ioFailed("no connection"); continue }
                 let result = machine.withUnwrittenRequest { stream.write($0) }
                 if let interest = machine.report(write: result) { return watch(interest) }
+                justSent = true
             case .read:
                 guard let stream else { machine.ioFailed("no connection"); continue }
+                // Right after the request the socket is empty: wait for it to become readable
+                // instead of a read that finds nothing (one system call less a poll).
+                if justSent {
+                    justSent = false
+                    if !stream.holdsUnreadInput { return watch(IOEvents.read) }
+                }
                 let result = readBuffer.bytes.withUnsafeMutableBytes { stream.read(into: $0) }
                 if let interest = readBuffer.bytes.withUnsafeBytes({ machine.report(read: result, from: $0) }) { return watch(interest) }
             case .yield:

@@ -9,6 +9,9 @@ protocol ClientStream: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSIOResult
     func shutdown()
     func releaseBuffers()
+    /// Whether input already read from the socket waits inside the stream (a read now would
+    /// return it without the socket becoming readable again).
+    var holdsUnreadInput: Bool { get }
 }
 
 extension TLSStream: ClientStream {}
@@ -18,6 +21,8 @@ final class PlainStream: ClientStream {
     private let fd: Int32
 
     init(fd: Int32) { self.fd = fd }
+
+    var holdsUnreadInput: Bool { false }
 
     func handshake() -> TLSIOResult { .done(0) }
 

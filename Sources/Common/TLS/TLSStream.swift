@@ -96,6 +96,10 @@ public final class TLSStream {
         ERR_clear_error()
     }
 
+    /// Whether OpenSSL holds bytes it has read from the socket and not yet handed out (a whole
+    /// or partial record in its read-ahead buffer, or decrypted plaintext).
+    public var holdsUnreadInput: Bool { SSL_has_pending(ssl) == 1 }
+
     /// Frees OpenSSL's record buffers while the connection sits idle (thousands of kept-alive
     /// client connections would otherwise hold their read and write buffers between polls).
     public func releaseBuffers() {
