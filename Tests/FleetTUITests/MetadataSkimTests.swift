@@ -24,12 +24,41 @@ final class MetadataSkimTests: XCTestCase {
         Result { () throws(MetadataWireError) in try MetadataDocument.decode(body).pruned(plan) }
     }
 
+    typealias SummaryOutcome = Result<MetadataSummary, MetadataWireError>
+
+    /// The dashboard's summary plan, and one that reads the same members under other rules.
+    static let summaryPlans: [MetadataSummaryPlan] = [
+        HostDetailBuilder.summaryPlan,
+        MetadataSummaryPlan(text: (.host, "kernel"), tally: .init(task: .disks, filterKey: "available", filterValue: "x",
+                                                                  countKey: "path")),
+        MetadataSummaryPlan(),
+    ]
+
+    static func summarize(_ body: [UInt8], _ plan: MetadataSummaryPlan) -> SummaryOutcome {
+        Result { () throws(MetadataWireError) in try MetadataDocument.summarize(body, plan: plan) }
+    }
+
+    static func fullSummary(_ body: [UInt8], _ plan: MetadataSummaryPlan) -> SummaryOutcome {
+        Result { () throws(MetadataWireError) in MetadataSummary(decoded: try MetadataDocument.decode(body), plan: plan) }
+    }
+
+    /// Skim and summary agree with the full decode, and a summary classifies as a full decode.
     func assertSame(_ body: [UInt8], _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) {
         for plan in Self.plans {
             let skimmed = Self.skim(body, plan)
             let decoded = Self.full(body, plan)
             XCTAssertEqual(skimmed, decoded, "\(what()): skim and decode differ", file: file, line: line)
         }
+        for plan in Self.summaryPlans {
+            XCTAssertEqual(Self.summarize(body, plan), Self.fullSummary(body, plan), "\(what()): summary and decode differ",
+                           file: file, line: line)
+        }
+        let result = Poll.response(0, body: body)
+        let summary = HostClassifier.classify(result, thresholds: Thresholds(), depth: .summary)
+        let full = HostClassifier.classify(result, thresholds: Thresholds(), depth: .full)
+        XCTAssertEqual(summary.sample, full.sample, "\(what()): verdicts differ", file: file, line: line)
+        XCTAssertEqual(summary.detail?.hostname, full.detail?.hostname, "\(what())", file: file, line: line)
+        XCTAssertEqual(summary.detail?.fsid, full.detail?.fsid, "\(what())", file: file, line: line)
     }
 
     /// Bodies an exporter sends: ours, Pacific's shape, before the first scrape, after failures.
@@ -87,7 +116,34 @@ final class MetadataSkimTests: XCTestCase {
         out.append(("escaped keys", Array(String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
             .replacingOccurrences(of: #""hostname""#, with: #""host\u006eame""#)
             .replacingOccurrences(of: #""data""#, with: #""d\u0061ta""#).utf8)))
+        // The typed fast path's give-ups: nulls where decode is strict or lenient, a duplicate
+        // known key in each object it reads, escapes in values it compares.
+        let healthy = String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
+        for (from, to) in [(#""tasks": {"#, #""tasks": {"http_server": null, "#), (#""errors": []"#, #""errors": null"#),
+                           (#""errors": []"#, #""errors": ["a", "b\u00e9", 3]"#), (#""errors": []"#, #""errors": ["one", "two"]"#),
+                           (#""scrape_errors": []"#, #""scrape_errors": null"#), (#""host": {"#, #""host": {"data": null, "#),
+                           (#""health": {"#, #""health": {"errors": [], "#), (#""tasks": {"#, #""tasks": {"host": "active", "#),
+                           (#""style": "cephadm:v1""#, #""style": "cephadm:\u00761""#), (#""tasks": {"#, #""tasks": {"x": 1, "#),
+                           (#""interval_secs""#, #""restarts": null, "interval_secs""#), (#""active""#, #""act\u0069ve""#),
+                           (#""restarts": 0"#, #""restarts": 2.0"#), (#""restarts": 0"#, #""restarts": 2.5"#)] {
+            out.append(("\(from) -> \(to)", Array(healthy.replacingOccurrences(of: from, with: to).utf8)))
+        }
         return out
+    }
+
+    func test_the_fsid_runs_give_the_choice_of_the_items() throws {
+        let a = "81b469b6-662d-11ec-b2eb-000c29c51d96", b = "00000000-0000-0000-0000-000000000000"
+        let daemons: [JSONValue] = [["style": "cephadm:v1", "fsid": .string(a)], ["style": "legacy", "fsid": .string(b)],
+                                    ["style": "cephadm:v1", "fsid": .string(b)], ["style": "cephadm:v1", "fsid": .string(b)],
+                                    ["style": "cephadm:v1", "fsid": ""], 7, ["style": "cephadm:v1", "fsid": .string(a)]]
+        var body = try MetadataBody.healthy()
+        body.daemons = MetadataBody.record(at: Clock.now - 2, data: .array(daemons))
+        let summary = try MetadataDocument.summarize(body.bytes, plan: HostDetailBuilder.summaryPlan)
+        XCTAssertEqual(summary.tally, [.init(a, count: 1), .init(b, count: 2), .init(a, count: 1)])
+        XCTAssertEqual(HostDetailBuilder.fsid(runs: summary.tally), b, "ties go to the smaller fsid")
+        XCTAssertEqual(HostDetailBuilder.fsid(daemons), b)
+        XCTAssertEqual(summary.text, "dummy")
+        assertSame(body.bytes, "mixed fsids")
     }
 
     func test_skim_equals_decode_on_every_fixture() throws {
@@ -133,6 +189,8 @@ final class MetadataSkimTests: XCTestCase {
             let skimmed = Self.skim(body, plan)
             XCTAssertEqual(skimmed, Self.full(body, plan), "round \(round)")
             if case .failure = skimmed { refused += 1 }
+            let summaryPlan = Self.summaryPlans[round % Self.summaryPlans.count]
+            XCTAssertEqual(Self.summarize(body, summaryPlan), Self.fullSummary(body, summaryPlan), "round \(round)")
         }
         XCTAssertGreaterThan(refused, 1000, "mutations must reach the refusals")
     }

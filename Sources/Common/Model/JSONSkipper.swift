@@ -56,37 +56,33 @@ struct JSONSkipper {
         // Capturing: the key index and value start of the member being skipped (-1: none).
         var pendingKey = -1
         var valueStart = 0
-        let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
-        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
-        let spaces = SIMD16<UInt8>(repeating: 0x20)
-        let nonASCII = SIMD16<UInt8>(repeating: 0x80)
+        let maxDepth = JSONParser.maxDepth
         while true {
             if expectKey {
                 p = Self.whitespace(base, n, p)
                 guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
             } else {
-                guard depth < JSONParser.maxDepth, p < n else { return false }
+                guard depth < maxDepth, p < n else { return false }
             }
             if base[p] == UInt8(ascii: "\"") {
-                // A string, key or value: sixteen bytes at a time (SSE2: three compares and a
-                // movemask) to the first quote, backslash, control character or non-ASCII
-                // byte; byte by byte in the buffer's last 15 bytes. Control characters, bad
-                // escapes (see `escape`) and bytes that are not well-formed UTF-8 are refused,
-                // as the parser refuses them.
+                // A string, key or value: sixteen bytes at a time to the first quote,
+                // backslash, control character or non-ASCII byte (`specialBytes`); byte by byte
+                // in the buffer's last 15 bytes. Control characters, bad escapes (see `escape`)
+                // and bytes that are not well-formed UTF-8 are refused, as the parser refuses them.
                 let start = p
                 var escaped = false
                 p &+= 1
                 while true {
                     if p &+ 16 <= n {
-                        let v = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
-                        let hit = (v .== quotes) .| (v .== backslashes) .| (v .< spaces) .| (v .>= nonASCII)
-                        guard any(hit) else {
+                        let flagged = Self.specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
+                        if flagged.0 != 0 {
+                            p &+= flagged.0.trailingZeroBitCount >> 3
+                        } else if flagged.1 != 0 {
+                            p &+= 8 &+ flagged.1.trailingZeroBitCount >> 3
+                        } else {
                             p &+= 16
                             continue
                         }
-                        let flagged = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit),
-                                                    to: (UInt64, UInt64).self)
-                        p &+= flagged.0 != 0 ? flagged.0.trailingZeroBitCount >> 3 : 8 &+ flagged.1.trailingZeroBitCount >> 3
                     } else if p >= n {
                         return false
                     }
@@ -183,14 +179,30 @@ struct JSONSkipper {
         return true
     }
 
+    /// The bytes of `v` a string scan must stop at (a quote, a backslash, a control character
+    /// or a non-ASCII byte), as a byte mask in two little-endian words: 0x80 in each such lane.
+    /// Per lane, `t &- 1` has its top bit set for `t == 0` or `t > 0x80`, and `v &- 0x20` for `v <
+    /// 0x20` or `v > 0x9F`: either false hit is a lane with its top bit set, which `| v` flags
+    /// anyway. Written with wrapping arithmetic only, because Swift's SIMD comparisons compile
+    /// to a loop over the lanes while these become single SSE2 instructions.
+    @inline(__always)
+    static func specialBytes(_ v: SIMD16<UInt8>) -> (UInt64, UInt64) {
+        let one = SIMD16<UInt8>(repeating: 1)
+        let quote = v ^ SIMD16(repeating: UInt8(ascii: "\""))
+        let backslash = v ^ SIMD16(repeating: UInt8(ascii: "\\"))
+        let flagged = ((quote &- one) | (backslash &- one) | (v &- SIMD16(repeating: 0x20)) | v) & SIMD16(repeating: 0x80)
+        return unsafeBitCast(flagged, to: (UInt64, UInt64).self)
+    }
+
     @inline(__always)
     private static func whitespace(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start
         while p < n {
-            switch base[p] {
-            case 0x20, 0x09, 0x0A, 0x0D: p &+= 1
-            default: return p
-            }
+            let c = base[p]
+            // Most bytes after a separator are a value's or a key's first byte.
+            if c > 0x20 { return p }
+            guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return p }
+            p &+= 1
         }
         return p
     }

@@ -8,7 +8,7 @@ struct Classification: Sendable {
 }
 
 /// Turns one `PollResult` into a status. Pure: the same result and thresholds give the same sample.
-/// The verdict does not depend on `depth`: a summary skims the body (`MetadataDocument.skim`,
+/// The verdict does not depend on `depth`: a summary skims the body (`MetadataDocument.summarize`,
 /// which refuses and accepts exactly what `decode` does), a full classification decodes it all
 /// for the detail view.
 enum HostClassifier {
@@ -81,10 +81,16 @@ enum HostClassifier {
         if let implausibleDate { return Classification(sample: make(.bad, implausibleDate), detail: nil) }
 
         let snapshot: MetadataDocument
+        let detail: HostDetail
         do {
             switch depth {
-            case .summary: snapshot = try MetadataDocument.skim(body, catalog: catalog, plan: HostDetailBuilder.skimPlan)
-            case .full: snapshot = try MetadataDocument.decode(body, catalog: catalog)
+            case .summary:
+                let summary = try MetadataDocument.summarize(body, catalog: catalog, plan: HostDetailBuilder.summaryPlan)
+                snapshot = summary.document
+                detail = HostDetailBuilder.build(summary)
+            case .full:
+                snapshot = try MetadataDocument.decode(body, catalog: catalog)
+                detail = HostDetailBuilder.build(snapshot, depth: .full)
             }
         } catch {
             // A 500 means the exporter itself says it is broken, whatever the body looks like.
@@ -97,13 +103,12 @@ enum HostClassifier {
         // Ages computed from absurd times would read 0 s: such a host is BAD, never OK. Its detail
         // is kept so that the operator can see what it sent.
         if let problem = PlausibleTime.problem(in: snapshot, catalog: catalog, localNow: localNow) {
-            return Classification(sample: make(.bad, problem), detail: HostDetailBuilder.build(snapshot, depth: depth))
+            return Classification(sample: make(.bad, problem), detail: detail)
         }
         let evaluated = catalog.specsByName.map {
             evaluate($0, snapshot: snapshot, exporterNow: exporterNow, thresholds: thresholds)
         }
         let tasks = evaluated.map(\.health)
-        let detail = HostDetailBuilder.build(snapshot, depth: depth)
         let allInactive = tasks.allSatisfy { $0.state == .inactive }
         if status == 500 || allInactive {
             var text = "all tasks inactive (HTTP \(status))"

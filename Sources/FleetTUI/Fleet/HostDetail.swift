@@ -3,7 +3,7 @@ import Common
 /// What the dashboard keeps of a host's last metadata beyond the table row, a few hundred
 /// bytes: the exporter's health, and the two things the table needs from the tasks' data (the
 /// facts' `hostname` names the host, the daemons' fsid groups it). Every poll skims the body for
-/// just these (`MetadataDocument.skim`). The facts, daemon and device summaries are decoded only
+/// just these (`MetadataDocument.summarize`). The facts, daemon and device summaries are decoded only
 /// for the host whose detail view is open (`DetailDepth.full`); the dashboard never keeps
 /// whole bodies.
 struct HostDetail: Sendable, Equatable {
@@ -60,7 +60,7 @@ struct HostDetail: Sendable, Equatable {
 
 /// How much of a body a classification decodes.
 enum DetailDepth: Sendable, Equatable {
-    /// Health, records and the table's few facts (`HostDetailBuilder.skimPlan`): every poll.
+    /// Health, records and the table's few facts (`HostDetailBuilder.summaryPlan`): every poll.
     case summary
     /// Everything the detail view shows: the host whose detail is open.
     case full
@@ -121,51 +121,77 @@ enum HostDetailBuilder {
     static let maxListed = 8
     static let maxHealthErrors = 5
 
-    /// What a summary keeps of the tasks' data: the facts' `hostname`, and of each daemon the
-    /// two members the fsid is chosen by.
-    static let skimPlan = MetadataSkimPlan(objectMembers: [.host: [hostnameKey]], itemMembers: [.daemons: fsidKeys])
+    /// What a summary reads of the tasks' data: the facts' `hostname`, and the fsids of the
+    /// cephadm daemons, counted (`MetadataDocument.summarize`).
+    static let summaryPlan = MetadataSummaryPlan(
+        text: (.host, hostnameKey),
+        tally: .init(task: .daemons, filterKey: styleKey, filterValue: cephadmStyle, countKey: fsidKey))
+    /// The same as a skim plan (the facts' `hostname`, each daemon's `style` and `fsid`): the
+    /// generic skim's tests use it.
+    static let skimPlan = MetadataSkimPlan(objectMembers: [.host: [hostnameKey]], itemMembers: [.daemons: [styleKey, fsidKey]])
     static let hostnameKey = "hostname"
-    static let fsidKeys = ["style", "fsid"]
+    static let styleKey = "style"
+    static let cephadmStyle = "cephadm:v1"
+    static let fsidKey = "fsid"
 
-    /// The detail of a decoded document: `.summary` reads what `skimPlan` keeps (a skimmed
-    /// document has nothing more), `.full` also summarizes facts, daemons and devices.
+    /// The detail of a summarized body (every poll).
+    static func build(_ summary: MetadataSummary) -> HostDetail {
+        build(summary.document, hostname: summary.text.map(clippedHostname), fsid: fsid(runs: summary.tally), full: false)
+    }
+
+    /// The detail of a decoded document: `.summary` keeps what `summaryPlan` reads, `.full`
+    /// also summarizes facts, daemons and devices.
     static func build(_ snapshot: MetadataDocument, depth: DetailDepth) -> HostDetail {
-        let errors = snapshot.health.errors
         let hostData = snapshot.record(.host).data?.json?.objectValue
         let daemonItems = snapshot.record(.daemons).data?.json?.arrayValue
-        let full = depth == .full
+        return build(snapshot, hostname: hostData.flatMap(hostname), fsid: daemonItems.flatMap(fsid), full: depth == .full)
+    }
+
+    private static func build(_ snapshot: MetadataDocument, hostname: String?, fsid: String?, full: Bool) -> HostDetail {
+        let errors = snapshot.health.errors
         return HostDetail(
             exporterStartedEpochSecs: snapshot.health.startedEpochSecs,
             httpServer: snapshot.health.httpServer,
             healthErrors: errors.suffix(maxHealthErrors).map { RemoteText.clip($0) },
             healthErrorCount: errors.count,
             hasTaskDetail: snapshot.health.taskDetail != nil,
-            hostname: hostData.flatMap(hostname),
-            fsid: daemonItems.flatMap(fsid),
+            hostname: hostname,
+            fsid: fsid,
             isComplete: full,
-            facts: full ? hostData.map(facts) : nil,
-            daemons: full ? daemonItems.map(daemons) : nil,
+            facts: full ? snapshot.record(.host).data?.json?.objectValue.map(facts) : nil,
+            daemons: full ? snapshot.record(.daemons).data?.json?.arrayValue.map(daemons) : nil,
             devices: full ? snapshot.record(.disks).data?.json?.arrayValue.map(devices) : nil)
     }
 
     static func hostname(_ facts: JSONObject) -> String? {
-        facts[hostnameKey]?.stringValue.map { RemoteText.clip($0, limit: 120) }
+        facts[hostnameKey]?.stringValue.map(clippedHostname)
     }
+
+    private static func clippedHostname(_ text: String) -> String { RemoteText.clip(text, limit: 120) }
 
     /// The fsid most cephadm daemons on the host belong to; ties go to the smaller fsid so the
     /// choice does not depend on dictionary order.
     static func fsid(_ items: [JSONValue]) -> String? {
-        // Runs of the same fsid (nearly always one run: every daemon of the host) are counted
+        var runs: [MetadataSummary.TallyEntry] = []
+        for item in items where item[styleKey]?.stringValue == cephadmStyle {
+            guard let fsid = item[fsidKey]?.stringValue, !fsid.isEmpty else { continue }
+            runs.append(MetadataSummary.TallyEntry(fsid, count: 1))
+        }
+        return fsid(runs: runs)
+    }
+
+    /// The same from runs of daemons with the same fsid, in document order.
+    static func fsid(runs: [MetadataSummary.TallyEntry]) -> String? {
+        // Runs of equal fsids (nearly always one run: every daemon of the host) are merged
         // before they go into the dictionary, so a poll hashes one fsid, not one per daemon.
         var counts: [String: Int] = [:]
         var run: (fsid: String, count: Int)?
-        for item in items where item["style"]?.stringValue == "cephadm:v1" {
-            guard let fsid = item["fsid"]?.stringValue, !fsid.isEmpty else { continue }
-            if let r = run, r.fsid == fsid {
-                run = (fsid, r.count + 1)
+        for entry in runs {
+            if let r = run, r.fsid == entry.value {
+                run = (entry.value, r.count + entry.count)
             } else {
                 if let r = run { counts[r.fsid, default: 0] += r.count }
-                run = (fsid, 1)
+                run = (entry.value, entry.count)
             }
         }
         if let r = run { counts[r.fsid, default: 0] += r.count }

@@ -79,6 +79,32 @@ extension MetadataDocument {
         return try decode(body, catalog: catalog).pruned(plan)
     }
 
+    /// The health, the records and what `plan` reads of the tasks' data, from one validating
+    /// pass over the bytes: the same verdict and error as `decode` for every body, and on
+    /// success exactly `MetadataSummary(decoded: decode(body), plan: plan)`. What every poll does.
+    public static func summarize(_ body: [UInt8], catalog: TaskCatalog = .standard, plan: MetadataSummaryPlan)
+        throws(MetadataWireError) -> MetadataSummary
+    {
+        // A body in the exporter's usual shape is read straight into typed values; anything
+        // else (an error, a duplicate or escaped key, a null where decode is strict) takes the
+        // value path below, which gives decode's verdict and message.
+        let typed: MetadataSummary? = body.withUnsafeBufferPointer { buf in
+            var skimmer = MetadataSkimmer(buf: buf, catalog: catalog, plan: MetadataSkimPlan(), summary: plan)
+            return skimmer.typedDocument().map { MetadataSummary(document: $0, text: skimmer.text, tally: skimmer.tally) }
+        }
+        if let typed { return typed }
+        let skimmed: (JSONValue, String?, [MetadataSummary.TallyEntry])? = body.withUnsafeBufferPointer { buf in
+            var skimmer = MetadataSkimmer(buf: buf, catalog: catalog, plan: MetadataSkimPlan(), summary: plan)
+            guard let value = skimmer.document() else { return nil }
+            return (value, skimmer.text, skimmer.tally)
+        }
+        if let (value, text, tally) = skimmed {
+            return MetadataSummary(document: try decode(value, catalog: catalog), text: text, tally: tally)
+        }
+        // Not JSON: the full parser says where and why (as in `skim`).
+        return MetadataSummary(decoded: try decode(body, catalog: catalog), plan: plan)
+    }
+
     /// This document with each task's `data` cut down as `plan` says (what `skim` returns).
     public func pruned(_ plan: MetadataSkimPlan) -> MetadataDocument {
         var out = self
@@ -116,22 +142,31 @@ extension MetadataDocument {
 /// is validated by `JSONSkipper` except for the members the plan keeps. Only the keys the wire
 /// model knows are stored, so an object with many unknown keys costs linear time, as in the
 /// parser. Returns nil when the body is not valid JSON.
-private struct MetadataSkimmer {
+struct MetadataSkimmer {
     let buf: UnsafeBufferPointer<UInt8>
     let catalog: TaskCatalog
     let plan: MetadataSkimPlan
-    private var skipper: JSONSkipper
+    /// Summarizing (`MetadataDocument.summarize`): every `data` is reduced to its kind and the
+    /// summary plan's text and tally are read from the bytes into `text` and `tally`.
+    let summary: MetadataSummaryPlan?
+    private(set) var text: String?
+    private(set) var tally: [MetadataSummary.TallyEntry] = []
+    /// The quoted bytes of the last tallied value when they hold no escape (so that an item
+    /// with the same bytes only adds to the last run), else nil.
+    private var lastTallied: Range<Int>?
+    var skipper: JSONSkipper
     /// Reused for every kept object (one per daemon: no allocation each).
     private var captures: [JSONSkipper.Capture] = []
 
-    init(buf: UnsafeBufferPointer<UInt8>, catalog: TaskCatalog, plan: MetadataSkimPlan) {
+    init(buf: UnsafeBufferPointer<UInt8>, catalog: TaskCatalog, plan: MetadataSkimPlan, summary: MetadataSummaryPlan? = nil) {
         self.buf = buf
         self.catalog = catalog
         self.plan = plan
+        self.summary = summary
         skipper = JSONSkipper(buf, at: 0)
     }
 
-    private var pos: Int {
+    var pos: Int {
         get { skipper.pos }
         set { skipper.pos = newValue }
     }
@@ -234,12 +269,12 @@ private struct MetadataSkimmer {
 
     /// `empty` when the value at `pos` is valid JSON, else nil. (Spelled out: `JSONValue` is
     /// `ExpressibleByNilLiteral`, so a bare `nil` in a conditional could mean JSON null.)
-    private mutating func skipped(depth: Int, as empty: JSONValue) -> JSONValue? {
+    mutating func skipped(depth: Int, as empty: JSONValue) -> JSONValue? {
         guard skipper.skipValue(depth: depth) else { return JSONValue?.none }
         return empty
     }
 
-    private mutating func parsed(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parsed(depth: Int) throws(JSONParseError) -> JSONValue {
         var at = pos
         defer { pos = at }
         return try JSONParser.value(in: buf, at: &at, depth: depth)
@@ -249,6 +284,8 @@ private struct MetadataSkimmer {
     /// shape error either way) is validated and kept empty: the error only says "an array".
     private mutating func record(_ task: TaskName, depth: Int) -> JSONValue? {
         guard pos < buf.count else { return nil }
+        // A later duplicate of the record replaces what an earlier one summarized.
+        forgetSummary(of: task)
         switch buf[pos] {
         case UInt8(ascii: "{"):
             return object(depth: depth, keys: Self.recordKeys) { skimmer, index, depth in
@@ -266,6 +303,7 @@ private struct MetadataSkimmer {
     /// plan's members (or nothing), a scalar is read as it is.
     private mutating func data(_ task: TaskName, depth: Int) -> JSONValue? {
         guard pos < buf.count else { return nil }
+        if let summary { return summarized(task, summary, depth: depth) }
         switch buf[pos] {
         case UInt8(ascii: "{"):
             guard let members = plan.objectKeys[task] else {
@@ -315,9 +353,106 @@ private struct MetadataSkimmer {
         }
     }
 
+    mutating func forgetSummary(of task: TaskName) {
+        guard let summary else { return }
+        if task == summary.textTask { text = nil }
+        if task == summary.tally?.task {
+            tally.removeAll()
+            lastTallied = nil
+        }
+    }
+
+    /// A task's `data` when summarizing: validated, reduced to its kind, and read for the
+    /// plan's text (an object's member) or tally (an array's object items).
+    mutating func summarized(_ task: TaskName, _ summary: MetadataSummaryPlan, depth: Int) -> JSONValue? {
+        forgetSummary(of: task)
+        switch buf[pos] {
+        case UInt8(ascii: "{"):
+            guard task == summary.textTask else { return skipped(depth: depth, as: .object(JSONObject())) }
+            captures.removeAll(keepingCapacity: true)
+            guard skipper.skipValue(depth: depth, capturing: summary.textKeys, into: &captures) else { return nil }
+            // Duplicates: the last value counts, as in the parser.
+            text = captures.last.flatMap { string(at: $0.value) }
+            return .object(JSONObject())
+        case UInt8(ascii: "["):
+            guard let plan = summary.tally, task == plan.task else { return skipped(depth: depth, as: .array([])) }
+            guard let empty = open(depth: depth, closing: UInt8(ascii: "]")) else { return nil }
+            if empty { return .array([]) }
+            while true {
+                skipper.skipWhitespace()
+                guard pos < buf.count else { return nil }
+                if buf[pos] == UInt8(ascii: "{") {
+                    captures.removeAll(keepingCapacity: true)
+                    guard skipper.skipValue(depth: depth + 1, capturing: summary.tallyKeys, into: &captures) else { return nil }
+                    count(summary)
+                } else {
+                    guard skipper.skipValue(depth: depth + 1) else { return nil }
+                }
+                guard let more = next(closing: UInt8(ascii: "]")) else { return nil }
+                if !more { return .array([]) }
+            }
+        default:
+            return try? parsed(depth: depth)
+        }
+    }
+
+    /// Adds the item whose members `captures` holds to the tally, when its filter member is
+    /// the plan's string and its counted member a non-empty string.
+    private mutating func count(_ summary: MetadataSummaryPlan) {
+        var filter: Range<Int>?
+        var counted: Range<Int>?
+        for capture in captures {
+            if capture.key == 0 { filter = capture.value } else { counted = capture.value }
+        }
+        guard let filter, let counted, isString(filter, equalTo: summary) else { return }
+        let raw = !hasEscape(counted)
+        if raw, let last = lastTallied, let run = tally.indices.last, sameBytes(last, counted) {
+            tally[run].count += 1
+            return
+        }
+        guard let value = string(at: counted), !value.isEmpty else { return }
+        if let run = tally.indices.last, JSONObject.sameBytes(tally[run].value, value) {
+            tally[run].count += 1
+        } else {
+            tally.append(MetadataSummary.TallyEntry(value, count: 1))
+        }
+        lastTallied = raw ? counted : nil
+    }
+
+    /// Whether the value at `range` is a string equal (as Swift compares Strings) to the
+    /// plan's filter value: equal bytes are, two plain ASCII spellings that differ are not, and
+    /// anything else is decoded and compared.
+    private func isString(_ range: Range<Int>, equalTo summary: MetadataSummaryPlan) -> Bool {
+        guard buf[range.lowerBound] == UInt8(ascii: "\"") else { return false }
+        let content = UnsafeBufferPointer(rebasing: buf[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        if content.elementsEqual(summary.filterBytes) { return true }
+        if content.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\\") }), summary.filterBytes.allSatisfy({ $0 < 0x80 }) {
+            return false
+        }
+        return string(at: range) == summary.tally?.filterValue
+    }
+
+    /// The string whose quoted bytes are at `range` (nil when the value there is not a string).
+    func string(at range: Range<Int>) -> String? {
+        guard buf[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        guard hasEscape(range) else {
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[(range.lowerBound + 1)..<(range.upperBound - 1)]), as: UTF8.self)
+        }
+        var at = range.lowerBound
+        return try? JSONParser.string(in: buf, at: &at)
+    }
+
+    private func hasEscape(_ range: Range<Int>) -> Bool {
+        UnsafeBufferPointer(rebasing: buf[range]).contains(UInt8(ascii: "\\"))
+    }
+
+    private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        a.count == b.count && memcmp(buf.baseAddress! + a.lowerBound, buf.baseAddress! + b.lowerBound, a.count) == 0
+    }
+
     /// Enters the object or array at `pos` (nested `depth` deep): true when it is empty (and
     /// passed), false when members follow, nil when it nests too deep.
-    private mutating func open(depth: Int, closing: UInt8) -> Bool? {
+    mutating func open(depth: Int, closing: UInt8) -> Bool? {
         guard depth < JSONParser.maxDepth else { return nil }
         pos += 1
         skipper.skipWhitespace()
@@ -328,7 +463,7 @@ private struct MetadataSkimmer {
 
     /// After a member or an item: a comma (true: another follows), the closing bracket (false:
     /// that was the last), or anything else (nil: not JSON).
-    private mutating func next(closing: UInt8) -> Bool? {
+    mutating func next(closing: UInt8) -> Bool? {
         skipper.skipWhitespace()
         guard pos < buf.count else { return nil }
         let c = buf[pos]
