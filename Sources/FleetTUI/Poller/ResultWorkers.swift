@@ -70,6 +70,7 @@ final class ResultWorkers: Sendable {
         }
 
         private let maxBytes: Int
+        private let capacity: Int
 
         private let state: Mutex<State>
         /// The worker waits here while its queue is empty.
@@ -83,17 +84,25 @@ final class ResultWorkers: Sendable {
         init(capacity: Int, maxBytes: Int, index: Int, handler: @escaping @Sendable (PollResult) -> Void) {
             state = Mutex(State(ring: Ring(capacity: capacity)))
             self.maxBytes = maxBytes
+            self.capacity = capacity
             NativeThread.spawn(name: "poll-results-\(index)") { [self] in
                 defer { ended.signal() }
                 while true {
                     let (entry, freed) = state.withLock { s -> (PollResult??, Bool) in
                         guard let entry = s.ring.pop() else {
                             s.workerSleeping = true
-                            return (nil, false)
+                            defer { s.submitterWaiting = false }
+                            return (nil, s.submitterWaiting)
                         }
                         s.bytes -= entry.map(Self.size) ?? 0
-                        defer { s.submitterWaiting = false }
-                        return (entry, s.submitterWaiting)
+                        // A waiting submitter is let go once half the queue is free, not at
+                        // each free slot: one wake-up for many results instead of a context
+                        // switch each way per result while parsing is the slower side.
+                        guard s.submitterWaiting, s.ring.count <= capacity / 2, s.bytes <= maxBytes / 2 else {
+                            return (entry, false)
+                        }
+                        s.submitterWaiting = false
+                        return (entry, true)
                     }
                     if freed { space.signal() }
                     guard let entry else {
@@ -159,7 +168,7 @@ final class ResultWorkers: Sendable {
     private struct Ring: Sendable {
         private var slots: [PollResult??]
         private var head = 0
-        private var count = 0
+        private(set) var count = 0
 
         init(capacity: Int) { slots = Array(repeating: nil, count: capacity + 1) }
 
