@@ -47,6 +47,13 @@ wrk_rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 wrk_pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 ratio() { python3 -c "print(f'{float(\"$1\") / float(\"$2\"):.2f}')"; }
 polls() { grep -o '[0-9]* polls/s' "$1" | awk '{print $1}'; }
+# client_cpu CMD...: runs CMD and prints its standard output, then "CPU <seconds>": its user +
+# system time (the subshell's `times`: its own line, then its children's).
+client_cpu() {
+  local out; out=$( ( "$@" || true; times ) )
+  printf "%s\n" "$out" | head -n -2
+  printf "%s\n" "$out" | tail -1 | awk '{ c = 0; for (j = 1; j <= 2; j++) { split($j, ms, "m"); sub("s", "", ms[2]); c += ms[1] * 60 + ms[2] }; print "CPU " c }'
+}
 start_nginx() {  # start_nginx NAME SERVER-BLOCKS
   mkdir -p "$work/$1"
   cat >"$work/$1/nginx.conf" <<NGINX
@@ -163,15 +170,28 @@ if section bodies; then
     port=$((port + 1))
   done
   start_nginx nginx-bodies "$blocks"
-  printf "   %-8s %8s %14s %12s %7s  %s\n" body size "poller polls/s" "wrk req/s" ratio goal
+  echo "   (CPU: user + system time of the client, microseconds per poll or request; nginx's per request in each run)"
+  printf "   %-8s %8s %14s %12s %7s  %-8s  %s\n" body size "poller polls/s" "wrk req/s" ratio goal "CPU: poller (nginx) / wrk (nginx)"
   port=19510
+  NGXW=$(pgrep -P $NGX | head -1)  # the worker: the master's own ticks do not include it
   for p in $BODIES; do
     aliases $port >"$work/aliases-$p.txt"
-    "$BIN/fleet" check --hosts "$work/aliases-$p.txt" --config "$work/config.json" --sweeps "$SWEEPS" --quiet \
-      2>"$work/sweeps-$p.txt" >/dev/null || true
-    wrk -t1 -c64 -d"${SECS}s" "https://127.0.0.2:$port/v1/metadata" >"$work/wrk-$p.txt"
+    n0=$(cpu_ticks $NGXW)
+    fc=$(client_cpu "$BIN/fleet" check --hosts "$work/aliases-$p.txt" --config "$work/config.json" --sweeps "$SWEEPS" --quiet \
+      2>"$work/sweeps-$p.txt")
+    n1=$(cpu_ticks $NGXW)
+    wc=$(client_cpu wrk -t1 -c64 -d"${SECS}s" "https://127.0.0.2:$port/v1/metadata" 2>/dev/null)
+    n2=$(cpu_ticks $NGXW)
+    # wrk's report went to the captured output: client_cpu prints it before its CPU line.
+    printf "%s\n" "$wc" | grep -v '^CPU ' >"$work/wrk-$p.txt"
     P=$(polls "$work/sweeps-$p.txt"); W=$(wrk_rps "$work/wrk-$p.txt")
-    printf "   %-8s %5s KB %14s %12s %6sx  >= 0.8x\n" "$p" "$(( $(stat -c %s "$work/body-$p.json") / 1000 ))" "$P" "$W" "$(ratio "$P" "$W")"
+    FP=$(printf "%s\n" "$fc" | awk '/^CPU / {print $2}'); WP=$(printf "%s\n" "$wc" | awk '/^CPU / {print $2}')
+    polled=$(python3 -c "print(int('$P') * $(grep -o 'in [0-9.]*s' "$work/sweeps-$p.txt" | tr -dc '0-9.'))")
+    served=$(python3 -c "print(float('$W') * $SECS)")
+    cpu=$(python3 -c "
+t = $(getconf CLK_TCK)
+print(f'{$FP / $polled * 1e6:.0f} us ({($n1 - $n0) / t / $polled * 1e6:.0f}) / {$WP / $served * 1e6:.0f} us ({($n2 - $n1) / t / $served * 1e6:.0f})')")
+    printf "   %-8s %5s KB %14s %12s %6sx  %-8s  %s\n" "$p" "$(( $(stat -c %s "$work/body-$p.json") / 1000 ))" "$P" "$W" "$(ratio "$P" "$W")" ">= 0.8x" "$cpu"
     port=$((port + 1))
   done
   kill $NGX 2>/dev/null || true
