@@ -148,7 +148,10 @@ struct FleetState: Sendable {
     mutating func fold(_ classification: Classification, hostIndex i: Int) {
         guard records.indices.contains(i) else { return }
         let sample = classification.sample
-        var record = records[i]
+        // Moved out, not copied: a copy would share the record's ring buffers with the array,
+        // and each append below would then copy them (two allocations a poll).
+        var record = HostRecord()
+        swap(&record, &records[i])
 
         totals[record.status] -= 1
         totals[sample.status] += 1
