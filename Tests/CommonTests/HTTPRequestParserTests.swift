@@ -303,6 +303,9 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertEqual(error("GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 2\r\n\r\n"),
                        .invalidContentLength("conflicting Content-Length values 0 and 2"))
         XCTAssertEqual(status("GET / HTTP/1.1\r\nContent-Length: 0, 1\r\n\r\n"), 400)
+        // An empty element of the list, first or last, is not a byte count.
+        XCTAssertEqual(status("GET / HTTP/1.1\r\nContent-Length: 3,\r\n\r\nabc"), 400)
+        XCTAssertEqual(status("GET / HTTP/1.1\r\nContent-Length: , 3\r\n\r\nabc"), 400)
     }
 
     func test_repeated_identical_Content_Length_is_413_not_400() {

@@ -21,12 +21,36 @@ public enum HTTPHeaderFields {
     /// True when some field called `name` lists `token` in its comma-separated value
     /// (`Connection: keep-alive, Upgrade`), compared case-insensitively.
     public static func containsToken(_ token: String, inField name: String, of fields: [HTTPHeaderField]) -> Bool {
-        for field in fields where asciiCaseInsensitiveEquals(field.name, name) {
-            for element in field.value.utf8.split(separator: UInt8(ascii: ",")) {
-                if asciiCaseInsensitiveEquals(trimmingWhitespace(element), token.utf8) { return true }
+        var token = token
+        return token.withUTF8 { wanted in
+            for field in fields where asciiCaseInsensitiveEquals(field.name, name) {
+                let found = forEachListElement(of: field.value) { element in
+                    !element.isEmpty && asciiCaseInsensitiveEquals(element, wanted)
+                }
+                if found { return true }
+            }
+            return false
+        }
+    }
+
+    /// Calls `body` with each comma-separated element of `value`, whitespace trimmed (empty
+    /// elements included), until it returns true; returns whether it did. Reads the value's
+    /// bytes in place: this runs for every response the poller reads.
+    static func forEachListElement(of value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var lower = start, upper = end
+                while lower < upper, HTTPSyntax.isWhitespace(bytes[lower]) { lower += 1 }
+                while upper > lower, HTTPSyntax.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+                if body(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) { return true }
+                if end == bytes.count { return false }
+                start = end + 1
             }
         }
-        return false
     }
 
     /// Whether a message on `version` with these fields lets the connection be reused: HTTP/1.1

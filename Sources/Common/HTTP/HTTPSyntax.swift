@@ -74,17 +74,21 @@ enum HTTPSyntax {
     static func contentLength(in fields: [HTTPHeaderField]) -> ContentLength {
         var found: Int?
         for field in fields where HTTPHeaderFields.asciiCaseInsensitiveEquals(field.name, "Content-Length") {
-            for element in field.value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                let digits = HTTPHeaderFields.trimmingWhitespace(element)
+            var problem: ContentLength?
+            _ = HTTPHeaderFields.forEachListElement(of: field.value) { digits in
                 guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) else {
-                    return .invalid("Content-Length \"\(field.value)\" is not a decimal byte count")
+                    problem = .invalid("Content-Length \"\(field.value)\" is not a decimal byte count")
+                    return true
                 }
                 let number = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
                 if let previous = found, previous != number {
-                    return .invalid("conflicting Content-Length values \(previous) and \(number)")
+                    problem = .invalid("conflicting Content-Length values \(previous) and \(number)")
+                    return true
                 }
                 found = number
+                return false
             }
+            if let problem { return problem }
         }
         return found.map(ContentLength.value) ?? .absent
     }
