@@ -218,6 +218,8 @@ public struct JSONParser {
             for i in (negative ? start + 1 : start)..<pos { value = value * 10 + Int64(buf[i] &- UInt8(ascii: "0")) }
             return .int(negative ? -value : value)
         }
+        // Most fractions (timestamps, durations) without strtod; the rest through it.
+        if isFloat, let base = buf.baseAddress, let d = DecimalDouble.value(base, from: start, to: pos) { return .double(d) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number") }
