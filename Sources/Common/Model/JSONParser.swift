@@ -73,6 +73,15 @@ public struct JSONParser {
         return try p.parseString()
     }
 
+    /// The number whose first byte (`-` or a digit) is at `pos` (which moves past it), as
+    /// `parse` reads it; nil when it is not a valid number.
+    static func number(in buf: UnsafeBufferPointer<UInt8>, at pos: inout Int) -> JSONValue? {
+        var p = JSONParser(buf: buf)
+        p.pos = pos
+        defer { pos = p.pos }
+        return try? p.parseNumber()
+    }
+
     private let buf: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private var statistics = JSONParseStatistics()

@@ -40,124 +40,90 @@ struct JSONSkipper {
     /// The same, noting (in document order) the members of the value, when it is an object,
     /// whose keys are in `keys`. Nested objects' members are not looked at.
     ///
-    /// One loop, each turn a value: an object's key (and colon) is read before its value, and
-    /// after each value the closing brackets and the comma that follow it. Positions stay
-    /// within the buffer, so the arithmetic cannot overflow.
+    /// One loop, each turn a value (whitespace before it passed); after each value the closing
+    /// brackets and the comma that follow it, and after a comma in an object the next key and
+    /// its colon. Whitespace is looked for only where a byte at most 0x20 stands (bodies put
+    /// one space after separators, no more). Positions stay within the buffer, so the
+    /// arithmetic cannot overflow.
     mutating func skipValue(depth startDepth: Int, capturing keys: JSONKeySet?, into captures: inout [Capture]) -> Bool {
         guard let base = buf.baseAddress else { return false }
         let n = buf.count
         var p = pos
         defer { pos = p }
+        let maxDepth = JSONParser.maxDepth
+        // Every value is nested below `maxDepth` (the parser checks each value's depth): so is
+        // the first, and a container with members needs room for them.
+        guard startDepth < maxDepth else { return false }
         // The kinds of the enclosing containers; the innermost one is kept in `inObject`.
         var outer = ContainerStack()
         var inObject = false
         var depth = startDepth
-        var expectKey = false
-        // Capturing: the key index and value start of the member being skipped (-1: none).
+        // Capturing: the members' depth (none when not capturing), the key index and value
+        // start of the member being skipped (-1: none).
+        let memberDepth = keys == nil ? -1 : startDepth &+ 1
         var pendingKey = -1
         var valueStart = 0
-        let maxDepth = JSONParser.maxDepth
         while true {
-            if expectKey {
-                p = Self.whitespace(base, n, p)
-                guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
-            } else {
-                guard depth < maxDepth, p < n else { return false }
-            }
-            if base[p] == UInt8(ascii: "\"") {
-                // A string, key or value: sixteen bytes at a time to the first quote,
-                // backslash, control character or non-ASCII byte (`specialBytes`); byte by byte
-                // in the buffer's last 15 bytes. Control characters, bad escapes (see `escape`)
-                // and bytes that are not well-formed UTF-8 are refused, as the parser refuses them.
-                let start = p
+            guard p < n else { return false }
+            let first = base[p]
+            if first == UInt8(ascii: "\"") {
                 var escaped = false
-                p &+= 1
-                while true {
-                    if p &+ 16 <= n {
-                        let flagged = Self.specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
-                        if flagged.0 != 0 {
-                            p &+= flagged.0.trailingZeroBitCount >> 3
-                        } else if flagged.1 != 0 {
-                            p &+= 8 &+ flagged.1.trailingZeroBitCount >> 3
-                        } else {
-                            p &+= 16
-                            continue
-                        }
-                    } else if p >= n {
-                        return false
-                    }
-                    let c = base[p]
-                    if c == UInt8(ascii: "\"") { break }
-                    if c == UInt8(ascii: "\\") {
-                        escaped = true
-                        p = Self.escape(base, n, p)
+                p = Self.string(base, n, p &+ 1, escaped: &escaped)
+                guard p >= 0 else { return false }
+            } else if first &- UInt8(ascii: "0") < 10 || first == UInt8(ascii: "-") {
+                p = Self.number(base, n, p)
+                guard p >= 0 else { return false }
+            } else if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                let object = first == UInt8(ascii: "{")
+                p = Self.whitespace(base, n, p &+ 1)
+                guard p < n else { return false }
+                if base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    p &+= 1
+                } else {
+                    guard depth &+ 1 < maxDepth else { return false }
+                    outer.set(depth &- startDepth, object: inObject)
+                    inObject = object
+                    depth &+= 1
+                    if object {
+                        p = key(base, n, p, capturing: depth == memberDepth ? keys : nil, pendingKey: &pendingKey)
                         guard p >= 0 else { return false }
-                    } else if c < 0x20 {
-                        return false
-                    } else if c >= 0x80 {
-                        let length = JSONParser.utf8SequenceLength(buf, at: p)
-                        guard length > 0 else { return false }
-                        p &+= length
-                    } else {
-                        p &+= 1
+                        if depth == memberDepth { valueStart = p }
                     }
-                }
-                p &+= 1
-                if expectKey {
-                    let member = keys != nil && depth == startDepth &+ 1
-                    if member, let keys { pendingKey = keys.index(ofKeyAt: start..<p, in: buf, escaped: escaped) ?? -1 }
-                    p = Self.whitespace(base, n, p)
-                    guard p < n, base[p] == UInt8(ascii: ":") else { return false }
-                    p = Self.whitespace(base, n, p &+ 1)
-                    if member { valueStart = p }
-                    expectKey = false
                     continue
                 }
+            } else if first == UInt8(ascii: "t") {
+                guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
+                p &+= 4
+            } else if first == UInt8(ascii: "f") {
+                guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
+                else { return false }
+                p &+= 5
+            } else if first == UInt8(ascii: "n") {
+                guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
+                p &+= 4
             } else {
-                switch base[p] {
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    p = Self.number(base, n, p)
-                    guard p >= 0 else { return false }
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    let object = base[p] == UInt8(ascii: "{")
-                    p = Self.whitespace(base, n, p &+ 1)
-                    if p < n, base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                        p &+= 1
-                    } else {
-                        outer.set(depth &- startDepth, object: inObject)
-                        inObject = object
-                        depth &+= 1
-                        expectKey = object
-                        continue
-                    }
-                case UInt8(ascii: "t"):
-                    guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
-                    p &+= 4
-                case UInt8(ascii: "f"):
-                    guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
-                    else { return false }
-                    p &+= 5
-                case UInt8(ascii: "n"):
-                    guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
-                    p &+= 4
-                default:
-                    return false
-                }
+                return false
             }
             // After a value: the containers it closes, then a comma before the next value.
             while true {
-                if pendingKey >= 0, depth == startDepth &+ 1 {
+                if pendingKey >= 0, depth == memberDepth {
                     captures.append(Capture(key: pendingKey, value: valueStart..<p))
                     pendingKey = -1
                 }
                 guard depth > startDepth else { return true }
-                p = Self.whitespace(base, n, p)
                 guard p < n else { return false }
-                let c = base[p]
+                var c = base[p]
+                if c <= 0x20 {
+                    p = Self.whitespace(base, n, p)
+                    guard p < n else { return false }
+                    c = base[p]
+                }
                 p &+= 1
                 if c == UInt8(ascii: ",") {
                     if inObject {
-                        expectKey = true
+                        p = key(base, n, p, capturing: depth == memberDepth ? keys : nil, pendingKey: &pendingKey)
+                        guard p >= 0 else { return false }
+                        if depth == memberDepth { valueStart = p }
                     } else {
                         p = Self.whitespace(base, n, p)
                     }
@@ -170,13 +136,78 @@ struct JSONSkipper {
         }
     }
 
+    /// An object's key at `start` (after whitespace), its colon and the whitespace after it:
+    /// the index of its value, or -1 when they are not valid. When `keys` is given, sets
+    /// `pendingKey` to the key's index in it (-1 when it is not one of them).
+    @inline(__always)
+    private func key(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, capturing keys: JSONKeySet?,
+                     pendingKey: inout Int) -> Int {
+        var p = Self.whitespace(base, n, start)
+        guard p < n, base[p] == UInt8(ascii: "\"") else { return -1 }
+        var escaped = false
+        let quote = p
+        p = Self.string(base, n, p &+ 1, escaped: &escaped)
+        guard p >= 0 else { return -1 }
+        if let keys {
+            pendingKey = keys.mayHold(length: p &- quote &- 2) || escaped
+                ? keys.index(ofKeyAt: quote..<p, in: buf, escaped: escaped) ?? -1 : -1
+        }
+        p = Self.whitespace(base, n, p)
+        guard p < n, base[p] == UInt8(ascii: ":") else { return -1 }
+        return Self.whitespace(base, n, p &+ 1)
+    }
+
     /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
     /// held an escape.
     mutating func skipString() -> Bool {
-        let start = pos
-        guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipValue(depth: 0) else { return false }
-        stringHadEscape = UnsafeBufferPointer(rebasing: buf[start..<pos]).contains(UInt8(ascii: "\\"))
+        guard let base = buf.baseAddress, pos < buf.count, base[pos] == UInt8(ascii: "\"") else { return false }
+        var escaped = false
+        let end = Self.string(base, buf.count, pos &+ 1, escaped: &escaped)
+        guard end >= 0 else { return false }
+        pos = end
+        stringHadEscape = escaped
         return true
+    }
+
+    /// The index after the closing quote of the string whose contents start at `start`, or -1
+    /// when it is not a valid string: sixteen bytes at a time to the first quote, backslash,
+    /// control character or non-ASCII byte (`specialBytes`); byte by byte in the buffer's last
+    /// 15 bytes. Control characters, bad escapes (see `escape`) and bytes that are not
+    /// well-formed UTF-8 are refused, as the parser refuses them. `escaped` is set when the
+    /// string holds an escape.
+    @inline(__always)
+    static func string(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, escaped: inout Bool) -> Int {
+        var p = start
+        while true {
+            if p &+ 16 <= n {
+                let flagged = Self.specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
+                if flagged.0 != 0 {
+                    p &+= flagged.0.trailingZeroBitCount >> 3
+                } else if flagged.1 != 0 {
+                    p &+= 8 &+ flagged.1.trailingZeroBitCount >> 3
+                } else {
+                    p &+= 16
+                    continue
+                }
+            } else if p >= n {
+                return -1
+            }
+            let c = base[p]
+            if c == UInt8(ascii: "\"") { return p &+ 1 }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                p = Self.escape(base, n, p)
+                guard p >= 0 else { return -1 }
+            } else if c < 0x20 {
+                return -1
+            } else if c >= 0x80 {
+                let length = JSONParser.utf8SequenceLength(UnsafeBufferPointer(start: base, count: n), at: p)
+                guard length > 0 else { return -1 }
+                p &+= length
+            } else {
+                p &+= 1
+            }
+        }
     }
 
     /// The bytes of `v` a string scan must stop at (a quote, a backslash, a control character
@@ -197,6 +228,9 @@ struct JSONSkipper {
     @inline(__always)
     private static func whitespace(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start
+        // Most often one space (after a separator) or none.
+        if p < n, base[p] == 0x20 { p &+= 1 }
+        if p < n, base[p] > 0x20 { return p }
         while p < n {
             let c = base[p]
             // Most bytes after a separator are a value's or a key's first byte.
@@ -255,26 +289,37 @@ struct JSONSkipper {
     @inline(__always)
     private static func number(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start
-        if base[p] == UInt8(ascii: "-") { p += 1 }
+        if base[p] == UInt8(ascii: "-") { p &+= 1 }
         guard p < n, isDigit(base[p]) else { return -1 }
-        if base[p] == UInt8(ascii: "0") {
-            p += 1
-        } else {
-            while p < n, isDigit(base[p]) { p += 1 }
-        }
+        p = base[p] == UInt8(ascii: "0") ? p &+ 1 : digits(base, n, p &+ 1)
         if p < n, base[p] == UInt8(ascii: ".") {
-            p += 1
-            let digits = p
-            while p < n, isDigit(base[p]) { p += 1 }
-            guard p > digits else { return -1 }
+            let fraction = p &+ 1
+            p = digits(base, n, fraction)
+            guard p > fraction else { return -1 }
         }
-        if p < n, base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E") {
-            p += 1
-            if p < n, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") { p += 1 }
-            let digits = p
-            while p < n, isDigit(base[p]) { p += 1 }
-            guard p > digits else { return -1 }
+        if p < n, base[p] | 0x20 == UInt8(ascii: "e") {
+            p &+= 1
+            if p < n, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") { p &+= 1 }
+            let exponent = p
+            p = digits(base, n, exponent)
+            guard p > exponent else { return -1 }
         }
+        return p
+    }
+
+    /// The index of the first byte from `start` that is not a decimal digit (or `n`): eight
+    /// bytes at a time where eight remain. Per byte, `x = b ^ 0x30` is 0...9 for a digit; `x |
+    /// ((x & 0x7F) + 0x76)` has its top bit set exactly when `x` is not (no lane carries).
+    @inline(__always)
+    private static func digits(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        while p &+ 8 <= n {
+            let x = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let other = (x | ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+            if other != 0 { return p &+ UInt64(littleEndian: other).trailingZeroBitCount >> 3 }
+            p &+= 8
+        }
+        while p < n, isDigit(base[p]) { p &+= 1 }
         return p
     }
 

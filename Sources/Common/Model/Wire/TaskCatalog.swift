@@ -33,6 +33,8 @@ public struct TaskCatalog: Sendable, Equatable {
     /// The 404 body, `{"message": "<notFoundMessage>"}`, built once (scanners send many 404s).
     public let notFoundBody: [UInt8]
     private let routeByPath: [String: MetadataRoute]
+    /// The keys a skim of `/v1/metadata` looks for, built once rather than per body.
+    let wireKeys: CatalogWireKeys
 
     /// The tasks an exporter runs, in the order Pacific's `run()` starts them.
     public static let standard = TaskCatalog([.host, .daemons, .disks])
@@ -48,6 +50,7 @@ public struct TaskCatalog: Sendable, Equatable {
         notFoundMessage = "Valid URLs are: " + routes.map(\.path).joined(separator: ", ")
         notFoundBody = JSONWriter.compact(.object(JSONObject([(WireKey.message, .string(notFoundMessage))])))
         routeByPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+        wireKeys = CatalogWireKeys(unique.map(\.name))
     }
 
     /// Registration order.
