@@ -67,9 +67,16 @@ struct JSONSkipper {
             guard p < n else { return false }
             let first = base[p]
             if first == UInt8(ascii: "\"") {
-                var escaped = false
-                p = Self.string(base, n, p &+ 1, escaped: &escaped)
-                guard p >= 0 else { return false }
+                // Most values are short plain strings: their closing quote is the first
+                // special byte of the sixteen after the opening one.
+                let quote = p &+ 17 <= n ? Self.plainStringEnd(base, p &+ 1) : -1
+                if quote >= 0 {
+                    p = quote &+ 1
+                } else {
+                    var escaped = false
+                    p = Self.string(base, n, p &+ 1, escaped: &escaped)
+                    guard p >= 0 else { return false }
+                }
             } else if first &- UInt8(ascii: "0") < 10 || first == UInt8(ascii: "-") {
                 p = Self.number(base, n, p)
                 guard p >= 0 else { return false }
@@ -121,6 +128,22 @@ struct JSONSkipper {
                 p &+= 1
                 if c == UInt8(ascii: ",") {
                     if inObject {
+                        // The usual next member, `, "key": ` with a short plain key, in one
+                        // sixteen-byte look.
+                        if p &+ 20 <= n, base[p] == 0x20, base[p &+ 1] == UInt8(ascii: "\"") {
+                            let quote = Self.plainStringEnd(base, p &+ 2)
+                            if quote >= 0, base[quote &+ 1] == UInt8(ascii: ":"), base[quote &+ 2] == 0x20,
+                               base[quote &+ 3] > 0x20 {
+                                if depth == memberDepth, let keys {
+                                    let length = quote &- p &- 2
+                                    pendingKey = keys.mayHold(length: length)
+                                        ? keys.index(of: UnsafeBufferPointer(start: base + (p &+ 2), count: length)) ?? -1 : -1
+                                    valueStart = quote &+ 3
+                                }
+                                p = quote &+ 3
+                                break
+                            }
+                        }
                         p = key(base, n, p, capturing: depth == memberDepth ? keys : nil, pendingKey: &pendingKey)
                         guard p >= 0 else { return false }
                         if depth == memberDepth { valueStart = p }
@@ -208,6 +231,25 @@ struct JSONSkipper {
                 p &+= 1
             }
         }
+    }
+
+    /// The index of the closing quote of the string whose contents start at `start` when it
+    /// is the first byte a string scan stops at among the sixteen from `start` (a short string
+    /// without escapes, control characters or non-ASCII bytes), else -1. The caller makes sure
+    /// sixteen bytes remain.
+    @inline(__always)
+    private static func plainStringEnd(_ base: UnsafePointer<UInt8>, _ start: Int) -> Int {
+        let flagged = specialBytes(UnsafeRawPointer(base + start).loadUnaligned(as: SIMD16<UInt8>.self))
+        let offset: Int
+        if flagged.0 != 0 {
+            offset = flagged.0.trailingZeroBitCount >> 3
+        } else if flagged.1 != 0 {
+            offset = 8 &+ flagged.1.trailingZeroBitCount >> 3
+        } else {
+            return -1
+        }
+        let quote = start &+ offset
+        return base[quote] == UInt8(ascii: "\"") ? quote : -1
     }
 
     /// The bytes of `v` a string scan must stop at (a quote, a backslash, a control character
