@@ -40,11 +40,11 @@ struct JSONSkipper {
     /// The same, noting (in document order) the members of the value, when it is an object,
     /// whose keys are in `keys`. Nested objects' members are not looked at.
     ///
-    /// One loop, each turn a value (whitespace before it passed); after each value the closing
-    /// brackets and the comma that follow it, and after a comma in an object the next key and
-    /// its colon. Whitespace is looked for only where a byte at most 0x20 stands (bodies put
-    /// one space after separators, no more). Positions stay within the buffer, so the
-    /// arithmetic cannot overflow.
+    /// One loop, each turn an object's key and colon when one is due, then a value (whitespace
+    /// before it passed), then the closing brackets and the comma that follow it. The usual
+    /// shapes are taken first: a string's bytes up to its closing quote sixteen at a time, a
+    /// colon with one space after it; whitespace is looked for only where a byte at most 0x20
+    /// stands. Positions stay within the buffer, so the arithmetic cannot overflow.
     mutating func skipValue(depth startDepth: Int, capturing keys: JSONKeySet?, into captures: inout [Capture]) -> Bool {
         guard let base = buf.baseAddress else { return false }
         let n = buf.count
@@ -58,23 +58,53 @@ struct JSONSkipper {
         var outer = ContainerStack()
         var inObject = false
         var depth = startDepth
+        var expectKey = false
         // Capturing: the members' depth (none when not capturing), the key index and value
         // start of the member being skipped (-1: none).
         let memberDepth = keys == nil ? -1 : startDepth &+ 1
         var pendingKey = -1
         var valueStart = 0
         while true {
+            if expectKey {
+                expectKey = false
+                p = Self.whitespace(base, n, p)
+                guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
+                let keyStart = p &+ 1
+                var quote = Self.plainRun(base, n, keyStart)
+                var escaped = false
+                if quote >= n || base[quote] != UInt8(ascii: "\"") {
+                    let end = Self.string(base, n, quote, escaped: &escaped)
+                    guard end >= 0 else { return false }
+                    quote = end &- 1
+                }
+                if depth == memberDepth, let keys {
+                    let length = quote &- keyStart
+                    if escaped {
+                        pendingKey = keys.index(ofKeyAt: (keyStart &- 1)..<(quote &+ 1), in: buf, escaped: true) ?? -1
+                    } else {
+                        pendingKey = keys.mayHold(length: length)
+                            ? keys.index(of: UnsafeBufferPointer(start: base + keyStart, count: length)) ?? -1 : -1
+                    }
+                }
+                p = quote &+ 1
+                if p &+ 2 < n, base[p] == UInt8(ascii: ":"), base[p &+ 1] == 0x20, base[p &+ 2] > 0x20 {
+                    p &+= 2
+                } else {
+                    p = Self.whitespace(base, n, p)
+                    guard p < n, base[p] == UInt8(ascii: ":") else { return false }
+                    p = Self.whitespace(base, n, p &+ 1)
+                }
+                if depth == memberDepth { valueStart = p }
+            }
             guard p < n else { return false }
             let first = base[p]
             if first == UInt8(ascii: "\"") {
-                // Most values are short plain strings: their closing quote is the first
-                // special byte of the sixteen after the opening one.
-                let quote = p &+ 17 <= n ? Self.plainStringEnd(base, p &+ 1) : -1
-                if quote >= 0 {
+                let quote = Self.plainRun(base, n, p &+ 1)
+                if quote < n, base[quote] == UInt8(ascii: "\"") {
                     p = quote &+ 1
                 } else {
                     var escaped = false
-                    p = Self.string(base, n, p &+ 1, escaped: &escaped)
+                    p = Self.string(base, n, quote, escaped: &escaped)
                     guard p >= 0 else { return false }
                 }
             } else if first &- UInt8(ascii: "0") < 10 || first == UInt8(ascii: "-") {
@@ -91,11 +121,7 @@ struct JSONSkipper {
                     outer.set(depth &- startDepth, object: inObject)
                     inObject = object
                     depth &+= 1
-                    if object {
-                        p = key(base, n, p, capturing: depth == memberDepth ? keys : nil, pendingKey: &pendingKey)
-                        guard p >= 0 else { return false }
-                        if depth == memberDepth { valueStart = p }
-                    }
+                    expectKey = object
                     continue
                 }
             } else if first == UInt8(ascii: "t") {
@@ -128,25 +154,7 @@ struct JSONSkipper {
                 p &+= 1
                 if c == UInt8(ascii: ",") {
                     if inObject {
-                        // The usual next member, `, "key": ` with a short plain key, in one
-                        // sixteen-byte look.
-                        if p &+ 20 <= n, base[p] == 0x20, base[p &+ 1] == UInt8(ascii: "\"") {
-                            let quote = Self.plainStringEnd(base, p &+ 2)
-                            if quote >= 0, base[quote &+ 1] == UInt8(ascii: ":"), base[quote &+ 2] == 0x20,
-                               base[quote &+ 3] > 0x20 {
-                                if depth == memberDepth, let keys {
-                                    let length = quote &- p &- 2
-                                    pendingKey = keys.mayHold(length: length)
-                                        ? keys.index(of: UnsafeBufferPointer(start: base + (p &+ 2), count: length)) ?? -1 : -1
-                                    valueStart = quote &+ 3
-                                }
-                                p = quote &+ 3
-                                break
-                            }
-                        }
-                        p = key(base, n, p, capturing: depth == memberDepth ? keys : nil, pendingKey: &pendingKey)
-                        guard p >= 0 else { return false }
-                        if depth == memberDepth { valueStart = p }
+                        expectKey = true
                     } else {
                         p = Self.whitespace(base, n, p)
                     }
@@ -157,27 +165,6 @@ struct JSONSkipper {
                 inObject = outer.isObject(depth &- startDepth)
             }
         }
-    }
-
-    /// An object's key at `start` (after whitespace), its colon and the whitespace after it:
-    /// the index of its value, or -1 when they are not valid. When `keys` is given, sets
-    /// `pendingKey` to the key's index in it (-1 when it is not one of them).
-    @inline(__always)
-    private func key(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, capturing keys: JSONKeySet?,
-                     pendingKey: inout Int) -> Int {
-        var p = Self.whitespace(base, n, start)
-        guard p < n, base[p] == UInt8(ascii: "\"") else { return -1 }
-        var escaped = false
-        let quote = p
-        p = Self.string(base, n, p &+ 1, escaped: &escaped)
-        guard p >= 0 else { return -1 }
-        if let keys {
-            pendingKey = keys.mayHold(length: p &- quote &- 2) || escaped
-                ? keys.index(ofKeyAt: quote..<p, in: buf, escaped: escaped) ?? -1 : -1
-        }
-        p = Self.whitespace(base, n, p)
-        guard p < n, base[p] == UInt8(ascii: ":") else { return -1 }
-        return Self.whitespace(base, n, p &+ 1)
     }
 
     /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
@@ -197,8 +184,9 @@ struct JSONSkipper {
     /// control character or non-ASCII byte (`specialBytes`); byte by byte in the buffer's last
     /// 15 bytes. Control characters, bad escapes (see `escape`) and bytes that are not
     /// well-formed UTF-8 are refused, as the parser refuses them. `escaped` is set when the
-    /// string holds an escape.
-    @inline(__always)
+    /// string holds an escape. (Out of line: `skipValue` passes the usual short plain strings
+    /// itself, with `plainRun`, and calls this from the first byte that needs a closer look.)
+    @inline(never)
     static func string(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, escaped: inout Bool) -> Int {
         var p = start
         while true {
@@ -233,23 +221,19 @@ struct JSONSkipper {
         }
     }
 
-    /// The index of the closing quote of the string whose contents start at `start` when it
-    /// is the first byte a string scan stops at among the sixteen from `start` (a short string
-    /// without escapes, control characters or non-ASCII bytes), else -1. The caller makes sure
-    /// sixteen bytes remain.
+    /// The index of the first byte from `start` a string scan stops at (`specialBytes`),
+    /// looking sixteen bytes at a time while sixteen remain; where fewer remain, the index
+    /// where the look ended (`string` goes on from there byte by byte).
     @inline(__always)
-    private static func plainStringEnd(_ base: UnsafePointer<UInt8>, _ start: Int) -> Int {
-        let flagged = specialBytes(UnsafeRawPointer(base + start).loadUnaligned(as: SIMD16<UInt8>.self))
-        let offset: Int
-        if flagged.0 != 0 {
-            offset = flagged.0.trailingZeroBitCount >> 3
-        } else if flagged.1 != 0 {
-            offset = 8 &+ flagged.1.trailingZeroBitCount >> 3
-        } else {
-            return -1
+    private static func plainRun(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        while p &+ 16 <= n {
+            let flagged = specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
+            if flagged.0 != 0 { return p &+ flagged.0.trailingZeroBitCount >> 3 }
+            if flagged.1 != 0 { return p &+ 8 &+ flagged.1.trailingZeroBitCount >> 3 }
+            p &+= 16
         }
-        let quote = start &+ offset
-        return base[quote] == UInt8(ascii: "\"") ? quote : -1
+        return p
     }
 
     /// The bytes of `v` a string scan must stop at (a quote, a backslash, a control character
