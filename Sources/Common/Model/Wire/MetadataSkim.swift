@@ -486,7 +486,12 @@ struct MetadataSkimmer {
     private func isString(_ range: Range<Int>, equalTo summary: MetadataSummaryPlan) -> Bool {
         guard buf[range.lowerBound] == UInt8(ascii: "\"") else { return false }
         let content = UnsafeBufferPointer(rebasing: buf[(range.lowerBound + 1)..<(range.upperBound - 1)])
-        if content.elementsEqual(summary.filterBytes) { return true }
+        let same = summary.filterBytes.withUnsafeBufferPointer { filter -> Bool in
+            guard filter.count == content.count else { return false }
+            guard let f = filter.baseAddress, let c = content.baseAddress else { return true }
+            return memcmp(f, c, content.count) == 0
+        }
+        if same { return true }
         if content.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\\") }), summary.filterBytes.allSatisfy({ $0 < 0x80 }) {
             return false
         }
@@ -504,7 +509,8 @@ struct MetadataSkimmer {
     }
 
     private func hasEscape(_ range: Range<Int>) -> Bool {
-        UnsafeBufferPointer(rebasing: buf[range]).contains(UInt8(ascii: "\\"))
+        guard let base = buf.baseAddress, !range.isEmpty else { return false }
+        return memchr(base + range.lowerBound, Int32(UInt8(ascii: "\\")), range.count) != nil
     }
 
     private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
