@@ -8,12 +8,14 @@
 /// of a 64-bit integer with at least 10 bits below the rounding point (and a sticky bit below
 /// those) rounds as the exact value would, and the power-of-two scaling after it is exact.
 enum DecimalDouble {
-    /// 10^0 ... 10^19, all exact in a UInt64.
-    private static let powersOfTen: [UInt64] = {
-        var out: [UInt64] = [1]
-        for _ in 1...19 { out.append(out[out.count - 1] &* 10) }
-        return out
-    }()
+    /// 10^k for k in 0...19 (exact in a UInt64). A loop, not a table: a global table costs a
+    /// lazy-initialization check and a bounds check at every digit.
+    @inline(__always)
+    private static func powerOfTen(_ k: Int) -> UInt64 {
+        var power: UInt64 = 1
+        for _ in 0..<k { power &*= 10 }
+        return power
+    }
 
     /// The value of the number text `base[start..<end]`, whose grammar the caller has checked
     /// (`-? digits (. digits)? ([eE] [+-]? digits)?`), or nil when it is outside the fast path.
@@ -39,7 +41,8 @@ enum DecimalDouble {
                     // A 20th significant digit could overflow: leave it to strtod.
                     digits &+= zeros &+ 1
                     guard digits <= 19 else { return nil }
-                    mantissa = mantissa &* powersOfTen[zeros &+ 1] &+ UInt64(d)
+                    if zeros != 0 { mantissa &*= powerOfTen(zeros) }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
                     zeros = 0
                 }
             } else if c == UInt8(ascii: ".") {
@@ -67,7 +70,7 @@ enum DecimalDouble {
         guard exponent >= -19, exponent <= 19 else { return nil }
         let magnitude: Double
         if exponent >= 0 {
-            let (high, low) = mantissa.multipliedFullWidth(by: powersOfTen[exponent])
+            let (high, low) = mantissa.multipliedFullWidth(by: powerOfTen(exponent))
             if high == 0 {
                 magnitude = Double(low)
             } else {
@@ -78,7 +81,7 @@ enum DecimalDouble {
                 magnitude = Double(sign: .plus, exponent: shift, significand: Double(top | sticky))
             }
         } else {
-            let divisor = powersOfTen[-exponent]
+            let divisor = powerOfTen(-exponent)
             // Shift the mantissa up so that the quotient has 63 or 64 bits: it is below 2^64,
             // so the high word of the dividend is below the divisor (no trap).
             let shift = 63 &- (64 &- mantissa.leadingZeroBitCount) &+ (64 &- divisor.leadingZeroBitCount)
