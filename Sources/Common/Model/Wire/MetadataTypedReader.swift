@@ -52,8 +52,7 @@ extension MetadataSkimmer {
         guard let health else { return nil }
         skipper.skipWhitespace()
         guard pos == buf.count else { return nil }
-        var byName: [TaskName: TaskRecord] = [:]
-        byName.reserveCapacity(specs.count)
+        var byName = [TaskName: TaskRecord](minimumCapacity: specs.count)
         for (spec, record) in zip(specs, records) {
             guard let record else { return nil }
             byName[spec.name] = record
@@ -201,8 +200,7 @@ extension MetadataSkimmer {
             step = nextMember(Self.healthKeys)
         }
         guard seenTasks else { return nil }
-        var tasks: [TaskName: TaskActivity] = [:]
-        tasks.reserveCapacity(specs.count)
+        var tasks = [TaskName: TaskActivity](minimumCapacity: specs.count)
         for (spec, activity) in zip(specs, activities) {
             guard let activity else { return nil }
             tasks[spec.name] = activity
@@ -250,8 +248,7 @@ extension MetadataSkimmer {
         }
         let specs = context.specs
         let keys = context.keys.tasks
-        var details: [TaskName: TaskDetail] = [:]
-        details.reserveCapacity(specs.count)
+        var details = [TaskName: TaskDetail](minimumCapacity: specs.count)
         var seen = Seen()
         var step = firstMember(depth: depth, keys)
         while true {
