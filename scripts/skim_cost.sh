@@ -35,8 +35,9 @@ for f in HostClassifier HostDetail HostSample HostStatus PlausibleTime PollResul
     fleet+=("$ROOT/Sources/FleetTUI/Fleet/$f.swift")
 done
 echo "skim-cost: linking the driver ..." >&2
-"$SWIFTC" -O -wmo -swift-version 6 "${includes[@]}" -module-name SkimCost -o "$OUT/skim-cost" \
-    "${fleet[@]}" "$ROOT"/scripts/skim_cost/main.swift "$OUT/libCommon.a" -lssl -lcrypto -lm
+# (From $OUT: a whole-module build leaves the module's files in the working directory.)
+(cd "$OUT" && "$SWIFTC" -O -wmo -swift-version 6 "${includes[@]}" -module-name SkimCost -o "$OUT/skim-cost" \
+    "${fleet[@]}" "$ROOT"/scripts/skim_cost/main.swift "$OUT/libCommon.a" -lssl -lcrypto -lm)
 
 bodies=("$@")
 if [[ ${#bodies[@]} -eq 0 ]]; then
