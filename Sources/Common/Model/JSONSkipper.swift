@@ -171,8 +171,14 @@ struct JSONSkipper {
     /// held an escape.
     mutating func skipString() -> Bool {
         guard let base = buf.baseAddress, pos < buf.count, base[pos] == UInt8(ascii: "\"") else { return false }
+        let quote = Self.plainRun(base, buf.count, pos &+ 1)
+        if quote < buf.count, base[quote] == UInt8(ascii: "\"") {
+            pos = quote &+ 1
+            stringHadEscape = false
+            return true
+        }
         var escaped = false
-        let end = Self.string(base, buf.count, pos &+ 1, escaped: &escaped)
+        let end = Self.string(base, buf.count, quote, escaped: &escaped)
         guard end >= 0 else { return false }
         pos = end
         stringHadEscape = escaped

@@ -17,28 +17,24 @@ extension MetadataSkimmer {
     private static let activeBytes = Array(TaskActivity.active.rawValue.utf8)
     private static let inactiveBytes = Array(TaskActivity.inactive.rawValue.utf8)
 
-    // Each object is read by a loop over `firstMember` / `nextMember` (no closures: a closure
-    // handed the skimmer `inout` made the optimizer copy the whole skimmer at every member).
+    // Each object is read by a loop over `nextKnownMember` (no closures: a closure handed the
+    // skimmer `inout` made the optimizer copy the whole skimmer at every member).
 
     mutating func typedDocument() -> MetadataDocument? {
         let specs = context.specs
         let keys = context.keys.document
         var health: Health?
         var records = [TaskRecord?](repeating: nil, count: specs.count)
-        var seen = Seen()
         skipper.skipWhitespace()
         guard pos < buf.count, buf[pos] == UInt8(ascii: "{") else { return nil }
-        var step = firstMember(depth: 0, keys)
-        members: while true {
-            switch step {
+        var members = MemberReader(depth: 0, keys: keys)
+        reading: while true {
+            switch nextKnownMember(&members) {
             case .end:
-                break members
+                break reading
             case .invalid:
                 return nil
-            case .unknown:
-                guard skipper.skipValue(depth: 1) else { return nil }
             case .known(let index):
-                guard seen.first(index) else { return nil }
                 if index == 0 {
                     health = self.health(depth: 1)
                     guard health != nil else { return nil }
@@ -47,7 +43,6 @@ extension MetadataSkimmer {
                     guard records[index - 1] != nil else { return nil }
                 }
             }
-            step = nextMember(keys)
         }
         guard let health else { return nil }
         skipper.skipWhitespace()
@@ -80,6 +75,47 @@ extension MetadataSkimmer {
         case unknown
         case end
         case invalid
+    }
+
+    /// What `nextKnownMember` found: a member whose key is in the set (its index; `pos` at its
+    /// value, which the caller reads), the end of the object, or something it gives up on.
+    private enum KnownMember {
+        case known(Int)
+        case end
+        case invalid
+    }
+
+    /// An object being read: where it is nested, the keys looked for, which came already.
+    private struct MemberReader {
+        let depth: Int
+        let keys: JSONKeySet
+        var started = false
+        var seen = Seen()
+
+        init(depth: Int, keys: JSONKeySet) {
+            self.depth = depth
+            self.keys = keys
+        }
+    }
+
+    /// The object's next member whose key is in `members.keys` (the object is entered at the
+    /// first call); other members are validated and passed, a second one with a key of the set
+    /// gives up (duplicates are decode's business).
+    private mutating func nextKnownMember(_ members: inout MemberReader) -> KnownMember {
+        while true {
+            let step = members.started ? nextMember(members.keys) : firstMember(depth: members.depth, members.keys)
+            members.started = true
+            switch step {
+            case .known(let index):
+                return members.seen.first(index) ? .known(index) : .invalid
+            case .unknown:
+                guard skipper.skipValue(depth: members.depth + 1) else { return .invalid }
+            case .end:
+                return .end
+            case .invalid:
+                return .invalid
+            }
+        }
     }
 
     /// Enters the object at `pos` (nested `depth` deep) and reads its first key.
@@ -166,18 +202,14 @@ extension MetadataSkimmer {
         var details: [TaskName: TaskDetail]?
         var expiry: Double?
         var seenTasks = false
-        var seen = Seen()
-        var step = firstMember(depth: depth, Self.healthKeys)
-        members: while true {
-            switch step {
+        var members = MemberReader(depth: depth, keys: Self.healthKeys)
+        reading: while true {
+            switch nextKnownMember(&members) {
             case .end:
-                break members
+                break reading
             case .invalid:
                 return nil
-            case .unknown:
-                guard skipper.skipValue(depth: depth + 1) else { return nil }
             case .known(let index):
-                guard seen.first(index) else { return nil }
                 switch index {
                 case 0:
                     guard let v = optionalNumber() else { return nil }
@@ -197,7 +229,6 @@ extension MetadataSkimmer {
                     expiry = v
                 }
             }
-            step = nextMember(Self.healthKeys)
         }
         guard seenTasks else { return nil }
         var tasks = [TaskName: TaskActivity](minimumCapacity: specs.count)
@@ -212,21 +243,17 @@ extension MetadataSkimmer {
     /// `health.tasks`: each catalog task's activity (by registration index) and the HTTP server's.
     private mutating func tasks(depth: Int, into activities: inout [TaskActivity?], httpServer: inout TaskActivity?) -> Bool {
         let keys = context.keys.healthTasks
-        var seen = Seen()
-        var step = firstMember(depth: depth, keys)
+        var members = MemberReader(depth: depth, keys: keys)
         while true {
-            switch step {
+            switch nextKnownMember(&members) {
             case .end:
                 return true
             case .invalid:
                 return false
-            case .unknown:
-                guard skipper.skipValue(depth: depth + 1) else { return false }
             case .known(let task):
-                guard seen.first(task), let activity = activity() else { return false }
+                guard let activity = activity() else { return false }
                 if task < activities.count { activities[task] = activity } else { httpServer = activity }
             }
-            step = nextMember(keys)
         }
     }
 
@@ -249,20 +276,16 @@ extension MetadataSkimmer {
         let specs = context.specs
         let keys = context.keys.tasks
         var details = [TaskName: TaskDetail](minimumCapacity: specs.count)
-        var seen = Seen()
-        var step = firstMember(depth: depth, keys)
+        var members = MemberReader(depth: depth, keys: keys)
         while true {
-            switch step {
+            switch nextKnownMember(&members) {
             case .end:
                 // (Not `return details` from a `[...]??` function spelled otherwise: a bare
                 // nil there would be `.some(nil)`, a null.)
                 return .some(details)
             case .invalid:
                 return nil
-            case .unknown:
-                guard skipper.skipValue(depth: depth + 1) else { return nil }
             case .known(let index):
-                guard seen.first(index) else { return nil }
                 if buf[pos] == UInt8(ascii: "{") {
                     guard let detail = taskDetail(depth: depth + 1) else { return nil }
                     details[specs[index].name] = detail
@@ -270,24 +293,19 @@ extension MetadataSkimmer {
                     guard null() else { return nil }
                 }
             }
-            step = nextMember(keys)
         }
     }
 
     private mutating func taskDetail(depth: Int) -> TaskDetail? {
         var detail = TaskDetail()
-        var seen = Seen()
-        var step = firstMember(depth: depth, Self.detailKeys)
+        var members = MemberReader(depth: depth, keys: Self.detailKeys)
         while true {
-            switch step {
+            switch nextKnownMember(&members) {
             case .end:
                 return detail
             case .invalid:
                 return nil
-            case .unknown:
-                guard skipper.skipValue(depth: depth + 1) else { return nil }
             case .known(let index):
-                guard seen.first(index) else { return nil }
                 switch index {
                 case 0, 3:
                     guard let v = optionalNumber() else { return nil }
@@ -301,7 +319,6 @@ extension MetadataSkimmer {
                     }
                 }
             }
-            step = nextMember(Self.detailKeys)
         }
     }
 
@@ -310,18 +327,14 @@ extension MetadataSkimmer {
         guard buf[pos] == UInt8(ascii: "{"), let summary else { return nil }
         forgetSummary(of: spec.name)
         var record = TaskRecord()
-        var seen = Seen()
-        var step = firstMember(depth: depth, Self.recordKeys)
+        var members = MemberReader(depth: depth, keys: Self.recordKeys)
         while true {
-            switch step {
+            switch nextKnownMember(&members) {
             case .end:
                 return record
             case .invalid:
                 return nil
-            case .unknown:
-                guard skipper.skipValue(depth: depth + 1) else { return nil }
             case .known(let index):
-                guard seen.first(index) else { return nil }
                 switch index {
                 case 0, 1:
                     guard let v = optionalNumber() else { return nil }
@@ -340,7 +353,6 @@ extension MetadataSkimmer {
                     }
                 }
             }
-            step = nextMember(Self.recordKeys)
         }
     }
 }
