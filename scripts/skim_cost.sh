@@ -17,6 +17,7 @@ command -v valgrind >/dev/null || scripts/ensure-packages.sh valgrind
 command -v python3 >/dev/null || scripts/ensure-packages.sh python3
 
 mkdir -p "$OUT/modules/CShims" "$OUT/bodies"
+rm -f "$OUT/libCommon.a"  # an archive keeps members a build no longer makes
 cat > "$OUT/modules/CShims/module.modulemap" <<MAP
 module CShims {
     header "$ROOT/Sources/CShims/include/CShims.h"
@@ -26,7 +27,7 @@ MAP
 includes=(-I "$OUT/modules" -I "$ROOT/Sources/COpenSSL" -I "$OUT/modules/CShims")
 mapfile -t common < <(find "$ROOT/Sources/Common" -name '*.swift' | sort)
 echo "skim-cost: compiling Common (${#common[@]} files) with -O ..." >&2
-"$SWIFTC" -O -swift-version 6 -parse-as-library "${includes[@]}" -module-name Common -emit-library -static \
+"$SWIFTC" -O -wmo -swift-version 6 -parse-as-library "${includes[@]}" -module-name Common -emit-library -static \
     -emit-module -emit-module-path "$OUT/modules/Common.swiftmodule" -o "$OUT/libCommon.a" "${common[@]}"
 # The classifier and the few model files it needs (not the whole executable: no terminal, no poller).
 fleet=()
@@ -34,8 +35,9 @@ for f in HostClassifier HostDetail HostSample HostStatus PlausibleTime PollResul
     fleet+=("$ROOT/Sources/FleetTUI/Fleet/$f.swift")
 done
 echo "skim-cost: linking the driver ..." >&2
-"$SWIFTC" -O -swift-version 6 "${includes[@]}" -module-name SkimCost -o "$OUT/skim-cost" \
-    "${fleet[@]}" "$ROOT"/scripts/skim_cost/main.swift "$OUT/libCommon.a" -lssl -lcrypto -lm
+# (From $OUT: a whole-module build leaves the module's files in the working directory.)
+(cd "$OUT" && "$SWIFTC" -O -wmo -swift-version 6 "${includes[@]}" -module-name SkimCost -o "$OUT/skim-cost" \
+    "${fleet[@]}" "$ROOT"/scripts/skim_cost/main.swift "$OUT/libCommon.a" -lssl -lcrypto -lm)
 
 bodies=("$@")
 if [[ ${#bodies[@]} -eq 0 ]]; then

@@ -113,4 +113,38 @@ final class JSONSkipperTests: XCTestCase {
             assertAgree(body)
         }
     }
+
+    /// Keys of every length around the sixteen-byte look, with every spacing around the colon
+    /// and after the comma: the skipper agrees with the parser and captures the member asked for.
+    func test_members_of_every_key_length_and_spacing_agree_and_are_captured() {
+        for length in 0..<36 {
+            let key = String((0..<length).map { Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+            for colon in [": ", ":", " : ", ":\t", ":  ", ": \n"] {
+                for comma in [", ", ",", " ,\n  "] {
+                    let text = #"{"first": 1"# + comma + "\"" + key + "\"" + colon + #""value""# + comma + #""z""# + colon + "[1]}"
+                    let bytes = Array(text.utf8)
+                    assertAgree(bytes)
+                    let captured: [String] = bytes.withUnsafeBufferPointer { buf in
+                        var skipper = JSONSkipper(buf, at: 0)
+                        var captures: [JSONSkipper.Capture] = []
+                        guard skipper.skipValue(depth: 0, capturing: JSONKeySet([key, "z"]), into: &captures) else { return [] }
+                        return captures.map { "\($0.key)=" + String(decoding: buf[$0.value], as: UTF8.self) }
+                    }
+                    XCTAssertEqual(captured, [#"0="value""#, "1=[1]"], text.debugDescription)
+                }
+            }
+        }
+    }
+
+    /// A key spelled with an escape is captured under its decoded text.
+    func test_escaped_keys_are_captured_decoded() {
+        let bytes = Array(#"{"h\u006fstname": "x", "hostname2": 1}"#.utf8)
+        let captured: [Int] = bytes.withUnsafeBufferPointer { buf in
+            var skipper = JSONSkipper(buf, at: 0)
+            var captures: [JSONSkipper.Capture] = []
+            XCTAssertTrue(skipper.skipValue(depth: 0, capturing: JSONKeySet(["hostname"]), into: &captures))
+            return captures.map(\.key)
+        }
+        XCTAssertEqual(captured, [0])
+    }
 }

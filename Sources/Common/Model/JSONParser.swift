@@ -73,6 +73,15 @@ public struct JSONParser {
         return try p.parseString()
     }
 
+    /// The number whose first byte (`-` or a digit) is at `pos` (which moves past it), as
+    /// `parse` reads it; nil when it is not a valid number.
+    static func number(in buf: UnsafeBufferPointer<UInt8>, at pos: inout Int) -> JSONValue? {
+        var p = JSONParser(buf: buf)
+        p.pos = pos
+        defer { pos = p.pos }
+        return try? p.parseNumber()
+    }
+
     private let buf: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private var statistics = JSONParseStatistics()
@@ -218,6 +227,8 @@ public struct JSONParser {
             for i in (negative ? start + 1 : start)..<pos { value = value * 10 + Int64(buf[i] &- UInt8(ascii: "0")) }
             return .int(negative ? -value : value)
         }
+        // Most fractions (timestamps, durations) without strtod; the rest through it.
+        if isFloat, let base = buf.baseAddress, let d = DecimalDouble.value(base, from: start, to: pos) { return .double(d) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number") }

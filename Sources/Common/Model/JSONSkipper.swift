@@ -40,120 +40,117 @@ struct JSONSkipper {
     /// The same, noting (in document order) the members of the value, when it is an object,
     /// whose keys are in `keys`. Nested objects' members are not looked at.
     ///
-    /// One loop, each turn a value: an object's key (and colon) is read before its value, and
-    /// after each value the closing brackets and the comma that follow it. Positions stay
-    /// within the buffer, so the arithmetic cannot overflow.
+    /// One loop, each turn an object's key and colon when one is due, then a value (whitespace
+    /// before it passed), then the closing brackets and the comma that follow it. The usual
+    /// shapes are taken first: a string's bytes up to its closing quote sixteen at a time, a
+    /// colon with one space after it; whitespace is looked for only where a byte at most 0x20
+    /// stands. Positions stay within the buffer, so the arithmetic cannot overflow.
     mutating func skipValue(depth startDepth: Int, capturing keys: JSONKeySet?, into captures: inout [Capture]) -> Bool {
         guard let base = buf.baseAddress else { return false }
         let n = buf.count
         var p = pos
         defer { pos = p }
+        let maxDepth = JSONParser.maxDepth
+        // Every value is nested below `maxDepth` (the parser checks each value's depth): so is
+        // the first, and a container with members needs room for them.
+        guard startDepth < maxDepth else { return false }
         // The kinds of the enclosing containers; the innermost one is kept in `inObject`.
         var outer = ContainerStack()
         var inObject = false
         var depth = startDepth
         var expectKey = false
-        // Capturing: the key index and value start of the member being skipped (-1: none).
+        // Capturing: the members' depth (none when not capturing), the key index and value
+        // start of the member being skipped (-1: none).
+        let memberDepth = keys == nil ? -1 : startDepth &+ 1
         var pendingKey = -1
         var valueStart = 0
-        let maxDepth = JSONParser.maxDepth
         while true {
             if expectKey {
+                expectKey = false
                 p = Self.whitespace(base, n, p)
                 guard p < n, base[p] == UInt8(ascii: "\"") else { return false }
-            } else {
-                guard depth < maxDepth, p < n else { return false }
-            }
-            if base[p] == UInt8(ascii: "\"") {
-                // A string, key or value: sixteen bytes at a time to the first quote,
-                // backslash, control character or non-ASCII byte (`specialBytes`); byte by byte
-                // in the buffer's last 15 bytes. Control characters, bad escapes (see `escape`)
-                // and bytes that are not well-formed UTF-8 are refused, as the parser refuses them.
-                let start = p
+                let keyStart = p &+ 1
+                var quote = Self.plainRun(base, n, keyStart)
                 var escaped = false
-                p &+= 1
-                while true {
-                    if p &+ 16 <= n {
-                        let flagged = Self.specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
-                        if flagged.0 != 0 {
-                            p &+= flagged.0.trailingZeroBitCount >> 3
-                        } else if flagged.1 != 0 {
-                            p &+= 8 &+ flagged.1.trailingZeroBitCount >> 3
-                        } else {
-                            p &+= 16
-                            continue
-                        }
-                    } else if p >= n {
-                        return false
-                    }
-                    let c = base[p]
-                    if c == UInt8(ascii: "\"") { break }
-                    if c == UInt8(ascii: "\\") {
-                        escaped = true
-                        p = Self.escape(base, n, p)
-                        guard p >= 0 else { return false }
-                    } else if c < 0x20 {
-                        return false
-                    } else if c >= 0x80 {
-                        let length = JSONParser.utf8SequenceLength(buf, at: p)
-                        guard length > 0 else { return false }
-                        p &+= length
+                if quote >= n || base[quote] != UInt8(ascii: "\"") {
+                    let end = Self.string(base, n, quote, escaped: &escaped)
+                    guard end >= 0 else { return false }
+                    quote = end &- 1
+                }
+                if depth == memberDepth, let keys {
+                    let length = quote &- keyStart
+                    if escaped {
+                        pendingKey = keys.index(ofKeyAt: (keyStart &- 1)..<(quote &+ 1), in: buf, escaped: true) ?? -1
                     } else {
-                        p &+= 1
+                        pendingKey = keys.mayHold(length: length)
+                            ? keys.index(of: UnsafeBufferPointer(start: base + keyStart, count: length)) ?? -1 : -1
                     }
                 }
-                p &+= 1
-                if expectKey {
-                    let member = keys != nil && depth == startDepth &+ 1
-                    if member, let keys { pendingKey = keys.index(ofKeyAt: start..<p, in: buf, escaped: escaped) ?? -1 }
+                p = quote &+ 1
+                if p &+ 2 < n, base[p] == UInt8(ascii: ":"), base[p &+ 1] == 0x20, base[p &+ 2] > 0x20 {
+                    p &+= 2
+                } else {
                     p = Self.whitespace(base, n, p)
                     guard p < n, base[p] == UInt8(ascii: ":") else { return false }
                     p = Self.whitespace(base, n, p &+ 1)
-                    if member { valueStart = p }
-                    expectKey = false
+                }
+                if depth == memberDepth { valueStart = p }
+            }
+            guard p < n else { return false }
+            let first = base[p]
+            if first == UInt8(ascii: "\"") {
+                let quote = Self.plainRun(base, n, p &+ 1)
+                if quote < n, base[quote] == UInt8(ascii: "\"") {
+                    p = quote &+ 1
+                } else {
+                    var escaped = false
+                    p = Self.string(base, n, quote, escaped: &escaped)
+                    guard p >= 0 else { return false }
+                }
+            } else if first &- UInt8(ascii: "0") < 10 || first == UInt8(ascii: "-") {
+                p = Self.number(base, n, p)
+                guard p >= 0 else { return false }
+            } else if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                let object = first == UInt8(ascii: "{")
+                p = Self.whitespace(base, n, p &+ 1)
+                guard p < n else { return false }
+                if base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    p &+= 1
+                } else {
+                    guard depth &+ 1 < maxDepth else { return false }
+                    outer.set(depth &- startDepth, object: inObject)
+                    inObject = object
+                    depth &+= 1
+                    expectKey = object
                     continue
                 }
+            } else if first == UInt8(ascii: "t") {
+                guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
+                p &+= 4
+            } else if first == UInt8(ascii: "f") {
+                guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
+                else { return false }
+                p &+= 5
+            } else if first == UInt8(ascii: "n") {
+                guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
+                p &+= 4
             } else {
-                switch base[p] {
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    p = Self.number(base, n, p)
-                    guard p >= 0 else { return false }
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    let object = base[p] == UInt8(ascii: "{")
-                    p = Self.whitespace(base, n, p &+ 1)
-                    if p < n, base[p] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                        p &+= 1
-                    } else {
-                        outer.set(depth &- startDepth, object: inObject)
-                        inObject = object
-                        depth &+= 1
-                        expectKey = object
-                        continue
-                    }
-                case UInt8(ascii: "t"):
-                    guard Self.literal(base, n, p, 0x74, 0x72, 0x75, 0x65) else { return false }
-                    p &+= 4
-                case UInt8(ascii: "f"):
-                    guard p &+ 5 <= n, base[p &+ 4] == UInt8(ascii: "e"), Self.literal(base, n, p, 0x66, 0x61, 0x6C, 0x73)
-                    else { return false }
-                    p &+= 5
-                case UInt8(ascii: "n"):
-                    guard Self.literal(base, n, p, 0x6E, 0x75, 0x6C, 0x6C) else { return false }
-                    p &+= 4
-                default:
-                    return false
-                }
+                return false
             }
             // After a value: the containers it closes, then a comma before the next value.
             while true {
-                if pendingKey >= 0, depth == startDepth &+ 1 {
+                if pendingKey >= 0, depth == memberDepth {
                     captures.append(Capture(key: pendingKey, value: valueStart..<p))
                     pendingKey = -1
                 }
                 guard depth > startDepth else { return true }
-                p = Self.whitespace(base, n, p)
                 guard p < n else { return false }
-                let c = base[p]
+                var c = base[p]
+                if c <= 0x20 {
+                    p = Self.whitespace(base, n, p)
+                    guard p < n else { return false }
+                    c = base[p]
+                }
                 p &+= 1
                 if c == UInt8(ascii: ",") {
                     if inObject {
@@ -173,10 +170,76 @@ struct JSONSkipper {
     /// Skips the string whose opening quote is at `pos`; `stringHadEscape` says whether it
     /// held an escape.
     mutating func skipString() -> Bool {
-        let start = pos
-        guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipValue(depth: 0) else { return false }
-        stringHadEscape = UnsafeBufferPointer(rebasing: buf[start..<pos]).contains(UInt8(ascii: "\\"))
+        guard let base = buf.baseAddress, pos < buf.count, base[pos] == UInt8(ascii: "\"") else { return false }
+        let quote = Self.plainRun(base, buf.count, pos &+ 1)
+        if quote < buf.count, base[quote] == UInt8(ascii: "\"") {
+            pos = quote &+ 1
+            stringHadEscape = false
+            return true
+        }
+        var escaped = false
+        let end = Self.string(base, buf.count, quote, escaped: &escaped)
+        guard end >= 0 else { return false }
+        pos = end
+        stringHadEscape = escaped
         return true
+    }
+
+    /// The index after the closing quote of the string whose contents start at `start`, or -1
+    /// when it is not a valid string: sixteen bytes at a time to the first quote, backslash,
+    /// control character or non-ASCII byte (`specialBytes`); byte by byte in the buffer's last
+    /// 15 bytes. Control characters, bad escapes (see `escape`) and bytes that are not
+    /// well-formed UTF-8 are refused, as the parser refuses them. `escaped` is set when the
+    /// string holds an escape. (Out of line: `skipValue` passes the usual short plain strings
+    /// itself, with `plainRun`, and calls this from the first byte that needs a closer look.)
+    @inline(never)
+    static func string(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int, escaped: inout Bool) -> Int {
+        var p = start
+        while true {
+            if p &+ 16 <= n {
+                let flagged = Self.specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
+                if flagged.0 != 0 {
+                    p &+= flagged.0.trailingZeroBitCount >> 3
+                } else if flagged.1 != 0 {
+                    p &+= 8 &+ flagged.1.trailingZeroBitCount >> 3
+                } else {
+                    p &+= 16
+                    continue
+                }
+            } else if p >= n {
+                return -1
+            }
+            let c = base[p]
+            if c == UInt8(ascii: "\"") { return p &+ 1 }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                p = Self.escape(base, n, p)
+                guard p >= 0 else { return -1 }
+            } else if c < 0x20 {
+                return -1
+            } else if c >= 0x80 {
+                let length = JSONParser.utf8SequenceLength(UnsafeBufferPointer(start: base, count: n), at: p)
+                guard length > 0 else { return -1 }
+                p &+= length
+            } else {
+                p &+= 1
+            }
+        }
+    }
+
+    /// The index of the first byte from `start` a string scan stops at (`specialBytes`),
+    /// looking sixteen bytes at a time while sixteen remain; where fewer remain, the index
+    /// where the look ended (`string` goes on from there byte by byte).
+    @inline(__always)
+    private static func plainRun(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        while p &+ 16 <= n {
+            let flagged = specialBytes(UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self))
+            if flagged.0 != 0 { return p &+ flagged.0.trailingZeroBitCount >> 3 }
+            if flagged.1 != 0 { return p &+ 8 &+ flagged.1.trailingZeroBitCount >> 3 }
+            p &+= 16
+        }
+        return p
     }
 
     /// The bytes of `v` a string scan must stop at (a quote, a backslash, a control character
@@ -197,6 +260,9 @@ struct JSONSkipper {
     @inline(__always)
     private static func whitespace(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start
+        // Most often one space (after a separator) or none.
+        if p < n, base[p] == 0x20 { p &+= 1 }
+        if p < n, base[p] > 0x20 { return p }
         while p < n {
             let c = base[p]
             // Most bytes after a separator are a value's or a key's first byte.
@@ -255,26 +321,37 @@ struct JSONSkipper {
     @inline(__always)
     private static func number(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var p = start
-        if base[p] == UInt8(ascii: "-") { p += 1 }
+        if base[p] == UInt8(ascii: "-") { p &+= 1 }
         guard p < n, isDigit(base[p]) else { return -1 }
-        if base[p] == UInt8(ascii: "0") {
-            p += 1
-        } else {
-            while p < n, isDigit(base[p]) { p += 1 }
-        }
+        p = base[p] == UInt8(ascii: "0") ? p &+ 1 : digits(base, n, p &+ 1)
         if p < n, base[p] == UInt8(ascii: ".") {
-            p += 1
-            let digits = p
-            while p < n, isDigit(base[p]) { p += 1 }
-            guard p > digits else { return -1 }
+            let fraction = p &+ 1
+            p = digits(base, n, fraction)
+            guard p > fraction else { return -1 }
         }
-        if p < n, base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E") {
-            p += 1
-            if p < n, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") { p += 1 }
-            let digits = p
-            while p < n, isDigit(base[p]) { p += 1 }
-            guard p > digits else { return -1 }
+        if p < n, base[p] | 0x20 == UInt8(ascii: "e") {
+            p &+= 1
+            if p < n, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") { p &+= 1 }
+            let exponent = p
+            p = digits(base, n, exponent)
+            guard p > exponent else { return -1 }
         }
+        return p
+    }
+
+    /// The index of the first byte from `start` that is not a decimal digit (or `n`): eight
+    /// bytes at a time where eight remain. Per byte, `x = b ^ 0x30` is 0...9 for a digit; `x |
+    /// ((x & 0x7F) + 0x76)` has its top bit set exactly when `x` is not (no lane carries).
+    @inline(__always)
+    private static func digits(_ base: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var p = start
+        while p &+ 8 <= n {
+            let x = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let other = (x | ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+            if other != 0 { return p &+ UInt64(littleEndian: other).trailingZeroBitCount >> 3 }
+            p &+= 8
+        }
+        while p < n, isDigit(base[p]) { p &+= 1 }
         return p
     }
 

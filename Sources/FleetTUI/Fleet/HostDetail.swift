@@ -182,8 +182,10 @@ enum HostDetailBuilder {
 
     /// The same from runs of daemons with the same fsid, in document order.
     static func fsid(runs: [MetadataSummary.TallyEntry]) -> String? {
-        // Runs of equal fsids (nearly always one run: every daemon of the host) are merged
-        // before they go into the dictionary, so a poll hashes one fsid, not one per daemon.
+        // Nearly always one run (every daemon of the host): it is the answer, no dictionary.
+        if runs.count == 1, let only = runs.first { return RemoteText.clip(only.value, limit: 64) }
+        // Runs of equal fsids are merged before they go into the dictionary, so a poll hashes
+        // one fsid per change of fsid, not one per daemon.
         var counts: [String: Int] = [:]
         var run: (fsid: String, count: Int)?
         for entry in runs {

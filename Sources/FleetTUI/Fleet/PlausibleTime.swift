@@ -27,16 +27,21 @@ enum PlausibleTime {
             return "implausible time: \(field()) is \(JSONWriter.formatDouble(value)) (\(window))"
         }
         if let p = implausible("health.started_epoch_secs", document.health.startedEpochSecs) { return p }
+        // Times first, then intervals: the first bad interval is kept until every time passed
+        // (one look-up of each task's detail, not two).
+        var badInterval: (name: TaskName, secs: Double)?
         for name in catalog.names {
             if let p = implausible("\(name).scrape_timestamp", document.record(name).scrapeTimestamp) { return p }
-            if let p = implausible("health.task_detail.\(name).last_success_epoch_secs",
-                                   document.health.taskDetail?[name]?.lastSuccessEpochSecs) { return p }
-        }
-        for name in catalog.names {
-            if let interval = document.health.taskDetail?[name]?.intervalSecs, !(interval > 0 && interval <= longestIntervalSecs) {
-                return "implausible interval: health.task_detail.\(name).interval_secs is \(JSONWriter.formatDouble(interval)) (not 0-86400 s)"
+            let detail = document.health.taskDetail?[name]
+            if let p = implausible("health.task_detail.\(name).last_success_epoch_secs", detail?.lastSuccessEpochSecs) {
+                return p
+            }
+            if badInterval == nil, let interval = detail?.intervalSecs, !(interval > 0 && interval <= longestIntervalSecs) {
+                badInterval = (name, interval)
             }
         }
-        return nil
+        return badInterval.map {
+            "implausible interval: health.task_detail.\($0.name).interval_secs is \(JSONWriter.formatDouble($0.secs)) (not 0-86400 s)"
+        }
     }
 }

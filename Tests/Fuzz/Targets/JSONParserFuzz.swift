@@ -1,10 +1,11 @@
-import Common
+@testable import Common
 
 /// The JSON parser both binaries use on data from outside.
 enum JSONParserFuzz {
     static let target = FuzzTarget(name: "json-parser", run: run, brokenInput: Array(#"{"a": [1, 2,]}"#.utf8))
 
     @Sendable static func run(_ data: [UInt8]) -> FuzzOutcome {
+        if let broken = numbersDisagree(in: data) { return .invariantBroken(broken) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(data)
@@ -25,4 +26,28 @@ enum JSONParserFuzz {
         }
         return .value("\(printed.count) bytes printed")
     }
+
+    /// The parser reads most fractions without strtod (`DecimalDouble`): wherever that answers,
+    /// it must give strtod's very Double. Every run of number bytes in the input that is a JSON
+    /// number with a fraction or exponent is checked; nil when they all agree.
+    static func numbersDisagree(in data: [UInt8]) -> String? {
+        var start = 0
+        while start < data.count {
+            var end = start
+            while end < data.count, numberBytes.contains(data[end]) { end += 1 }
+            let run = Array(data[start..<end])
+            if case .double? = try? JSONParser.parse(run), let reference = Double(String(decoding: run, as: UTF8.self)) {
+                let fast = run.withUnsafeBufferPointer { buf in
+                    buf.baseAddress.flatMap { DecimalDouble.value($0, from: 0, to: buf.count) }
+                }
+                if let fast, fast.bitPattern != reference.bitPattern {
+                    return "\(String(decoding: run, as: UTF8.self)) read as \(fast), strtod gives \(reference)"
+                }
+            }
+            start = end + 1
+        }
+        return nil
+    }
+
+    static let numberBytes = Set("-+.eE0123456789".utf8)
 }

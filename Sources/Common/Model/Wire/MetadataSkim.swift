@@ -26,16 +26,37 @@ public struct MetadataSkimPlan: Sendable, Equatable {
     }
 }
 
-/// A few object keys looked for in raw bytes: matched by length, then byte for byte (JSON's
-/// and the parser's rule), without making a String of keys that are dropped.
-struct JSONKeySet: Sendable {
-    private let keys: [[UInt8]]
+/// A few object keys looked for in raw bytes: matched by length and first byte, then byte for
+/// byte (JSON's and the parser's rule), without making a String of keys that are dropped. The
+/// keys' bytes lie one after another in one array (no array per key to retain and release); a
+/// class, so that passing a set around retains one object.
+final class JSONKeySet: Sendable {
+    private let bytes: [UInt8]
+    /// Where each key's bytes end in `bytes` (each starts where the one before ends).
+    private let ends: [Int]
     let names: [String]
+    /// Bit `k` is set when a key is `k` bytes long (`k` < 64); bit 63 also stands for longer ones.
+    private let lengths: UInt64
 
     init(_ keys: [String]) {
         names = keys
-        self.keys = keys.map { Array($0.utf8) }
+        bytes = keys.flatMap { Array($0.utf8) }
+        var ends: [Int] = []
+        var end = 0
+        var lengths: UInt64 = 0
+        for key in keys {
+            end += key.utf8.count
+            ends.append(end)
+            lengths |= 1 << UInt64(min(key.utf8.count, 63))
+        }
+        self.ends = ends
+        self.lengths = lengths
     }
+
+    /// False when no key is `length` bytes long: most keys of a skimmed object are dropped
+    /// without a comparison.
+    @inline(__always)
+    func mayHold(length: Int) -> Bool { lengths >> UInt64(min(length, 63)) & 1 != 0 }
 
     /// The index of the key whose quoted text is at `quoted` in `buf` (decoded first when it
     /// holds an escape).
@@ -48,15 +69,37 @@ struct JSONKeySet: Sendable {
         return text.withUTF8 { index(of: $0) }
     }
 
-    /// The index of the key equal to `bytes`, if any.
-    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        for i in keys.indices where keys[i].count == bytes.count {
-            let same = keys[i].withUnsafeBufferPointer { k in
-                k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress!, k.count) == 0
+    /// The index of the key equal to `key`, if any.
+    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = key.count
+        return bytes.withUnsafeBufferPointer { all -> Int? in
+            var start = 0
+            for i in ends.indices {
+                let end = ends[i]
+                if end &- start == count {
+                    guard count > 0, let k = key.baseAddress, let b = all.baseAddress else { return i }
+                    if b[start] == k[0], memcmp(b + start, k, count) == 0 { return i }
+                }
+                start = end
             }
-            if same { return i }
+            return nil
         }
-        return nil
+    }
+}
+
+/// The keys of a catalog's `/v1/metadata` that a skim looks for (`TaskCatalog.wireKeys`).
+final class CatalogWireKeys: Sendable {
+    /// The document's members: `health`, then each task in registration order.
+    let document: JSONKeySet
+    /// `health.tasks`: each task, then `http_server`.
+    let healthTasks: JSONKeySet
+    /// `health.task_detail`: each task.
+    let tasks: JSONKeySet
+
+    init(_ names: [TaskName]) {
+        document = JSONKeySet([WireKey.health] + names.map(\.rawValue))
+        healthTasks = JSONKeySet(names.map(\.rawValue) + [WireKey.httpServer])
+        tasks = JSONKeySet(names.map(\.rawValue))
     }
 }
 
@@ -144,11 +187,15 @@ extension MetadataDocument {
 /// parser. Returns nil when the body is not valid JSON.
 struct MetadataSkimmer {
     let buf: UnsafeBufferPointer<UInt8>
-    let catalog: TaskCatalog
-    let plan: MetadataSkimPlan
+    /// What the skim reads, out of line: the skimmer stays a few words, which the optimizer
+    /// copies freely (inline, the catalog and plans made it a 400-byte struct copied with
+    /// memcpy at every member of `health`).
+    let context: Context
+    var catalog: TaskCatalog { context.catalog }
+    var plan: MetadataSkimPlan { context.plan }
     /// Summarizing (`MetadataDocument.summarize`): every `data` is reduced to its kind and the
     /// summary plan's text and tally are read from the bytes into `text` and `tally`.
-    let summary: MetadataSummaryPlan?
+    var summary: MetadataSummaryPlan? { context.summary }
     private(set) var text: String?
     private(set) var tally: [MetadataSummary.TallyEntry] = []
     /// The quoted bytes of the last tallied value when they hold no escape (so that an item
@@ -158,11 +205,26 @@ struct MetadataSkimmer {
     /// Reused for every kept object (one per daemon: no allocation each).
     private var captures: [JSONSkipper.Capture] = []
 
+    final class Context {
+        let catalog: TaskCatalog
+        /// The catalog's specs and keys (reading them through `catalog` copies the catalog).
+        let specs: [TaskSpec]
+        let keys: CatalogWireKeys
+        let plan: MetadataSkimPlan
+        let summary: MetadataSummaryPlan?
+
+        init(catalog: TaskCatalog, plan: MetadataSkimPlan, summary: MetadataSummaryPlan?) {
+            self.catalog = catalog
+            specs = catalog.specs
+            keys = catalog.wireKeys
+            self.plan = plan
+            self.summary = summary
+        }
+    }
+
     init(buf: UnsafeBufferPointer<UInt8>, catalog: TaskCatalog, plan: MetadataSkimPlan, summary: MetadataSummaryPlan? = nil) {
         self.buf = buf
-        self.catalog = catalog
-        self.plan = plan
-        self.summary = summary
+        context = Context(catalog: catalog, plan: plan, summary: summary)
         skipper = JSONSkipper(buf, at: 0)
     }
 
@@ -181,10 +243,9 @@ struct MetadataSkimmer {
         let value: JSONValue?
         if pos < buf.count, buf[pos] == UInt8(ascii: "{") {
             // `health`, then the tasks' records.
-            let rootKeys = JSONKeySet([WireKey.health] + catalog.specs.map(\.name.rawValue))
-            value = object(depth: 0, keys: rootKeys) { skimmer, index, depth in
+            value = object(depth: 0, keys: context.keys.document) { skimmer, index, depth in
                 if index == 0 { return .keep(try? skimmer.parsed(depth: depth)) }
-                return .keep(skimmer.record(skimmer.catalog.specs[index - 1].name, depth: depth))
+                return .keep(skimmer.record(skimmer.context.specs[index - 1].name, depth: depth))
             }
         } else {
             // Not an object: what it is matters only for the error message.
@@ -425,7 +486,12 @@ struct MetadataSkimmer {
     private func isString(_ range: Range<Int>, equalTo summary: MetadataSummaryPlan) -> Bool {
         guard buf[range.lowerBound] == UInt8(ascii: "\"") else { return false }
         let content = UnsafeBufferPointer(rebasing: buf[(range.lowerBound + 1)..<(range.upperBound - 1)])
-        if content.elementsEqual(summary.filterBytes) { return true }
+        let same = summary.filterBytes.withUnsafeBufferPointer { filter -> Bool in
+            guard filter.count == content.count else { return false }
+            guard let f = filter.baseAddress, let c = content.baseAddress else { return true }
+            return memcmp(f, c, content.count) == 0
+        }
+        if same { return true }
         if content.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\\") }), summary.filterBytes.allSatisfy({ $0 < 0x80 }) {
             return false
         }
@@ -443,7 +509,8 @@ struct MetadataSkimmer {
     }
 
     private func hasEscape(_ range: Range<Int>) -> Bool {
-        UnsafeBufferPointer(rebasing: buf[range]).contains(UInt8(ascii: "\\"))
+        guard let base = buf.baseAddress, !range.isEmpty else { return false }
+        return memchr(base + range.lowerBound, Int32(UInt8(ascii: "\\")), range.count) != nil
     }
 
     private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {

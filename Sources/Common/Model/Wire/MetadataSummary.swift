@@ -2,8 +2,10 @@
 /// one string member of an object `data` (the facts' `hostname`), and a count of one string
 /// member over the object items of an array `data` that pass a filter (the daemons' `fsid`,
 /// of those whose `style` is `cephadm:v1`). Read from the bytes as they are validated: no
-/// value is built for the items, and no String for a value that repeats the one before it.
-public struct MetadataSummaryPlan: Sendable {
+/// value is built for the items, and no String for a value that repeats the one before it. A
+/// class: the skimmer reads it at every record, and a struct of a dozen Strings and arrays
+/// would be copied (and each of them retained) each time.
+public final class MetadataSummaryPlan: Sendable {
     /// The task whose object `data` holds `textKey`.
     public let textTask: TaskName?
     public let textKey: String

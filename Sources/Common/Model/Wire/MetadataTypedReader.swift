@@ -17,29 +17,37 @@ extension MetadataSkimmer {
     private static let activeBytes = Array(TaskActivity.active.rawValue.utf8)
     private static let inactiveBytes = Array(TaskActivity.inactive.rawValue.utf8)
 
+    // Each object is read by a loop over `nextKnownMember` (no closures: a closure handed the
+    // skimmer `inout` made the optimizer copy the whole skimmer at every member).
+
     mutating func typedDocument() -> MetadataDocument? {
-        let specs = catalog.specs
-        let rootKeys = JSONKeySet([WireKey.health] + specs.map(\.name.rawValue))
+        let specs = context.specs
+        let keys = context.keys.document
         var health: Health?
         var records = [TaskRecord?](repeating: nil, count: specs.count)
-        var seen = Seen()
         skipper.skipWhitespace()
         guard pos < buf.count, buf[pos] == UInt8(ascii: "{") else { return nil }
-        let read = eachMember(depth: 0) { skimmer, key, depth in
-            guard let index = rootKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-            guard seen.first(index) else { return false }
-            if index == 0 {
-                health = skimmer.health(depth: depth)
-                return health != nil
+        var members = MemberReader(depth: 0, keys: keys)
+        reading: while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                break reading
+            case .invalid:
+                return nil
+            case .known(let index):
+                if index == 0 {
+                    health = self.health(depth: 1)
+                    guard health != nil else { return nil }
+                } else {
+                    records[index - 1] = record(specs[index - 1], depth: 1)
+                    guard records[index - 1] != nil else { return nil }
+                }
             }
-            records[index - 1] = skimmer.record(specs[index - 1], depth: depth)
-            return records[index - 1] != nil
         }
-        guard read, let health else { return nil }
+        guard let health else { return nil }
         skipper.skipWhitespace()
         guard pos == buf.count else { return nil }
-        var byName: [TaskName: TaskRecord] = [:]
-        byName.reserveCapacity(specs.count)
+        var byName = [TaskName: TaskRecord](minimumCapacity: specs.count)
         for (spec, record) in zip(specs, records) {
             guard let record else { return nil }
             byName[spec.name] = record
@@ -59,60 +67,117 @@ extension MetadataSkimmer {
         }
     }
 
-    /// Calls `member` with each key's bytes (between the quotes) and the depth of its value,
-    /// with `pos` at the value; `member` passes the value. False when the object is not JSON,
-    /// a key holds an escape, or `member` gives up.
-    private mutating func eachMember(depth: Int, _ member: (inout MetadataSkimmer, UnsafeBufferPointer<UInt8>, Int) -> Bool)
-        -> Bool
-    {
-        guard let empty = open(depth: depth, closing: UInt8(ascii: "}")) else { return false }
-        if empty { return true }
-        while true {
-            skipper.skipWhitespace()
-            let quote = pos
-            guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipper.skipString(), !skipper.stringHadEscape else {
-                return false
-            }
-            let key = UnsafeBufferPointer(rebasing: buf[(quote + 1)..<(pos - 1)])
-            skipper.skipWhitespace()
-            guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { return false }
-            pos += 1
-            skipper.skipWhitespace()
-            guard pos < buf.count, member(&self, key, depth + 1) else { return false }
-            guard let more = next(closing: UInt8(ascii: "}")) else { return false }
-            if !more { return true }
+    /// Where an object's reading stands after a key: at the value of a key of the set (its
+    /// index) or of another key, past the closing brace, or at something that is not JSON or
+    /// a key with an escape (decode's business).
+    private enum MemberStep {
+        case known(Int)
+        case unknown
+        case end
+        case invalid
+    }
+
+    /// What `nextKnownMember` found: a member whose key is in the set (its index; `pos` at its
+    /// value, which the caller reads), the end of the object, or something it gives up on.
+    private enum KnownMember {
+        case known(Int)
+        case end
+        case invalid
+    }
+
+    /// An object being read: where it is nested, the keys looked for, which came already.
+    private struct MemberReader {
+        let depth: Int
+        let keys: JSONKeySet
+        var started = false
+        var seen = Seen()
+
+        init(depth: Int, keys: JSONKeySet) {
+            self.depth = depth
+            self.keys = keys
         }
     }
 
-    /// `WireObject.optionalNumber`: absent or null is nil (`.some(nil)`), a finite number its
-    /// value; anything else gives up (nil).
-    private mutating func optionalNumber(depth: Int) -> Double?? {
-        guard let value = scalar(depth: depth) else { return nil }
-        if value.isNull { return .some(nil) }
-        guard let d = value.doubleValue, d.isFinite else { return nil }
+    /// The object's next member whose key is in `members.keys` (the object is entered at the
+    /// first call); other members are validated and passed, a second one with a key of the set
+    /// gives up (duplicates are decode's business).
+    private mutating func nextKnownMember(_ members: inout MemberReader) -> KnownMember {
+        while true {
+            let step = members.started ? nextMember(members.keys) : firstMember(depth: members.depth, members.keys)
+            members.started = true
+            switch step {
+            case .known(let index):
+                return members.seen.first(index) ? .known(index) : .invalid
+            case .unknown:
+                guard skipper.skipValue(depth: members.depth + 1) else { return .invalid }
+            case .end:
+                return .end
+            case .invalid:
+                return .invalid
+            }
+        }
+    }
+
+    /// Enters the object at `pos` (nested `depth` deep) and reads its first key.
+    private mutating func firstMember(depth: Int, _ keys: JSONKeySet) -> MemberStep {
+        guard let empty = open(depth: depth, closing: UInt8(ascii: "}")) else { return .invalid }
+        return empty ? .end : memberKey(keys)
+    }
+
+    /// After a member's value: the next key, or the end of the object.
+    private mutating func nextMember(_ keys: JSONKeySet) -> MemberStep {
+        guard let more = next(closing: UInt8(ascii: "}")) else { return .invalid }
+        return more ? memberKey(keys) : .end
+    }
+
+    /// A key and its colon, leaving `pos` at the value.
+    private mutating func memberKey(_ keys: JSONKeySet) -> MemberStep {
+        skipper.skipWhitespace()
+        let quote = pos
+        guard skipper.skipString(), !skipper.stringHadEscape else { return .invalid }
+        let index = keys.index(of: UnsafeBufferPointer(rebasing: buf[(quote + 1)..<(pos - 1)]))
+        skipper.skipWhitespace()
+        guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { return .invalid }
+        pos += 1
+        skipper.skipWhitespace()
+        guard pos < buf.count else { return .invalid }
+        return index.map { .known($0) } ?? .unknown
+    }
+
+    /// `null` (spelled as the parser reads it) at `pos`, passed.
+    private mutating func null() -> Bool {
+        guard pos + 4 <= buf.count, buf[pos] == UInt8(ascii: "n"), buf[pos + 1] == UInt8(ascii: "u"),
+              buf[pos + 2] == UInt8(ascii: "l"), buf[pos + 3] == UInt8(ascii: "l") else { return false }
+        pos += 4
+        return true
+    }
+
+    /// A number at `pos` as the parser reads it (nil for anything else).
+    private mutating func number() -> JSONValue? {
+        let c = buf[pos]
+        guard c == UInt8(ascii: "-") || c &- UInt8(ascii: "0") < 10 else { return nil }
+        return JSONParser.number(in: buf, at: &pos)
+    }
+
+    /// `WireObject.optionalNumber`: null is nil (`.some(nil)`), a finite number its value;
+    /// anything else gives up (nil).
+    private mutating func optionalNumber() -> Double?? {
+        if null() { return .some(nil) }
+        guard let d = number()?.doubleValue, d.isFinite else { return nil }
         return d
     }
 
     /// `WireObject.optionalInt`, likewise.
-    private mutating func optionalInt(depth: Int) -> Int?? {
-        guard let value = scalar(depth: depth) else { return nil }
-        if value.isNull { return .some(nil) }
-        guard let i = value.intValue else { return nil }
+    private mutating func optionalInt() -> Int?? {
+        if null() { return .some(nil) }
+        guard let i = number()?.intValue else { return nil }
         return i
-    }
-
-    /// A number, literal or string read by the parser (its number rules); nil for a container
-    /// or invalid JSON.
-    private mutating func scalar(depth: Int) -> JSONValue? {
-        guard buf[pos] != UInt8(ascii: "{"), buf[pos] != UInt8(ascii: "[") else { return nil }
-        return try? parsed(depth: depth)
     }
 
     /// `WireObject.optionalStrings`: null is `.some(nil)`, a list of strings the list.
     private mutating func optionalStrings(depth: Int) -> [String]?? {
         if buf[pos] != UInt8(ascii: "[") {
-            guard let value = scalar(depth: depth), value.isNull else { return nil }
-            return .some(nil)
+            return null() ? .some(nil) : nil
         }
         var out: [String] = []
         guard let empty = open(depth: depth, closing: UInt8(ascii: "]")) else { return nil }
@@ -120,8 +185,7 @@ extension MetadataSkimmer {
         while true {
             skipper.skipWhitespace()
             let quote = pos
-            guard pos < buf.count, buf[pos] == UInt8(ascii: "\""), skipper.skipString(),
-                  let text = string(at: quote..<pos) else { return nil }
+            guard skipper.skipString(), let text = string(at: quote..<pos) else { return nil }
             out.append(text)
             guard let more = next(closing: UInt8(ascii: "]")) else { return nil }
             if !more { return out }
@@ -130,60 +194,73 @@ extension MetadataSkimmer {
 
     private mutating func health(depth: Int) -> Health? {
         guard buf[pos] == UInt8(ascii: "{") else { return nil }
-        let names = catalog.names
-        let taskKeys = JSONKeySet(names.map(\.rawValue) + [WireKey.httpServer])
+        let specs = context.specs
         var started: Double?
-        var activities = [TaskActivity?](repeating: nil, count: names.count)
+        var activities = [TaskActivity?](repeating: nil, count: specs.count)
         var httpServer: TaskActivity?
         var errors: [String]?
         var details: [TaskName: TaskDetail]?
         var expiry: Double?
         var seenTasks = false
-        var seen = Seen()
-        let read = eachMember(depth: depth) { skimmer, key, depth in
-            guard let index = Self.healthKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-            guard seen.first(index) else { return false }
-            switch index {
-            case 0:
-                guard let v = skimmer.optionalNumber(depth: depth) else { return false }
-                started = v
-            case 1:
-                guard skimmer.buf[skimmer.pos] == UInt8(ascii: "{") else { return false }
-                seenTasks = true
-                var seenNames = Seen()
-                return skimmer.eachMember(depth: depth) { skimmer, key, depth in
-                    guard let task = taskKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-                    guard seenNames.first(task), let activity = skimmer.activity() else { return false }
-                    if task < names.count { activities[task] = activity } else { httpServer = activity }
-                    return true
+        var members = MemberReader(depth: depth, keys: Self.healthKeys)
+        reading: while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                break reading
+            case .invalid:
+                return nil
+            case .known(let index):
+                switch index {
+                case 0:
+                    guard let v = optionalNumber() else { return nil }
+                    started = v
+                case 1:
+                    guard buf[pos] == UInt8(ascii: "{"), tasks(depth: depth + 1, into: &activities, httpServer: &httpServer)
+                    else { return nil }
+                    seenTasks = true
+                case 2:
+                    guard let v = optionalStrings(depth: depth + 1) else { return nil }
+                    errors = v
+                case 3:
+                    guard let v = taskDetails(depth: depth + 1) else { return nil }
+                    details = v
+                default:
+                    guard let v = optionalNumber() else { return nil }
+                    expiry = v
                 }
-            case 2:
-                guard let v = skimmer.optionalStrings(depth: depth) else { return false }
-                errors = v
-            case 3:
-                guard let v = skimmer.taskDetails(depth: depth) else { return false }
-                details = v
-            default:
-                guard let v = skimmer.optionalNumber(depth: depth) else { return false }
-                expiry = v
             }
-            return true
         }
-        guard read, seenTasks else { return nil }
-        var tasks: [TaskName: TaskActivity] = [:]
-        tasks.reserveCapacity(names.count)
-        for (name, activity) in zip(names, activities) {
+        guard seenTasks else { return nil }
+        var tasks = [TaskName: TaskActivity](minimumCapacity: specs.count)
+        for (spec, activity) in zip(specs, activities) {
             guard let activity else { return nil }
-            tasks[name] = activity
+            tasks[spec.name] = activity
         }
         return Health(startedEpochSecs: started, tasks: tasks, httpServer: httpServer, errors: errors ?? [],
                       taskDetail: details, certificateExpiryEpochSecs: expiry)
     }
 
+    /// `health.tasks`: each catalog task's activity (by registration index) and the HTTP server's.
+    private mutating func tasks(depth: Int, into activities: inout [TaskActivity?], httpServer: inout TaskActivity?) -> Bool {
+        let keys = context.keys.healthTasks
+        var members = MemberReader(depth: depth, keys: keys)
+        while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                return true
+            case .invalid:
+                return false
+            case .known(let task):
+                guard let activity = activity() else { return false }
+                if task < activities.count { activities[task] = activity } else { httpServer = activity }
+            }
+        }
+    }
+
     /// `"active"` or `"inactive"`, spelled without escapes.
     private mutating func activity() -> TaskActivity? {
         let quote = pos
-        guard buf[pos] == UInt8(ascii: "\""), skipper.skipString(), !skipper.stringHadEscape else { return nil }
+        guard skipper.skipString(), !skipper.stringHadEscape else { return nil }
         let text = UnsafeBufferPointer(rebasing: buf[(quote + 1)..<(pos - 1)])
         if text.elementsEqual(Self.activeBytes) { return .active }
         if text.elementsEqual(Self.inactiveBytes) { return .inactive }
@@ -194,82 +271,88 @@ extension MetadataSkimmer {
     /// (a task whose detail is null has none).
     private mutating func taskDetails(depth: Int) -> [TaskName: TaskDetail]?? {
         if buf[pos] != UInt8(ascii: "{") {
-            guard let value = scalar(depth: depth), value.isNull else { return nil }
-            return .some(nil)
+            return null() ? .some(nil) : nil
         }
-        let names = catalog.names
-        let nameKeys = JSONKeySet(names.map(\.rawValue))
-        var details: [TaskName: TaskDetail] = [:]
-        var seen = Seen()
-        let read = eachMember(depth: depth) { skimmer, key, depth in
-            guard let index = nameKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-            guard seen.first(index) else { return false }
-            if skimmer.buf[skimmer.pos] != UInt8(ascii: "{") {
-                guard let value = skimmer.scalar(depth: depth), value.isNull else { return false }
-                return true
+        let specs = context.specs
+        let keys = context.keys.tasks
+        var details = [TaskName: TaskDetail](minimumCapacity: specs.count)
+        var members = MemberReader(depth: depth, keys: keys)
+        while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                // (Not `return details` from a `[...]??` function spelled otherwise: a bare
+                // nil there would be `.some(nil)`, a null.)
+                return .some(details)
+            case .invalid:
+                return nil
+            case .known(let index):
+                if buf[pos] == UInt8(ascii: "{") {
+                    guard let detail = taskDetail(depth: depth + 1) else { return nil }
+                    details[specs[index].name] = detail
+                } else {
+                    guard null() else { return nil }
+                }
             }
-            guard let detail = skimmer.taskDetail(depth: depth) else { return false }
-            details[names[index]] = detail
-            return true
         }
-        // (Not `read ? details : nil`: that nil would be `.some(nil)`, a null.)
-        guard read else { return nil }
-        return .some(details)
     }
 
     private mutating func taskDetail(depth: Int) -> TaskDetail? {
         var detail = TaskDetail()
-        var seen = Seen()
-        let read = eachMember(depth: depth) { skimmer, key, depth in
-            guard let index = Self.detailKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-            guard seen.first(index) else { return false }
-            switch index {
-            case 0, 3:
-                guard let v = skimmer.optionalNumber(depth: depth) else { return false }
-                if index == 0 { detail.intervalSecs = v } else { detail.lastSuccessEpochSecs = v }
-            default:
-                guard let v = skimmer.optionalInt(depth: depth) else { return false }
+        var members = MemberReader(depth: depth, keys: Self.detailKeys)
+        while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                return detail
+            case .invalid:
+                return nil
+            case .known(let index):
                 switch index {
-                case 1: detail.restarts = v
-                case 2: detail.consecutiveFailures = v
-                default: detail.failures = v
+                case 0, 3:
+                    guard let v = optionalNumber() else { return nil }
+                    if index == 0 { detail.intervalSecs = v } else { detail.lastSuccessEpochSecs = v }
+                default:
+                    guard let v = optionalInt() else { return nil }
+                    switch index {
+                    case 1: detail.restarts = v
+                    case 2: detail.consecutiveFailures = v
+                    default: detail.failures = v
+                    }
                 }
             }
-            return true
         }
-        return read ? detail : nil
     }
 
     /// A task's record; `data` must have the task's shape or be null, and is summarized.
     private mutating func record(_ spec: TaskSpec, depth: Int) -> TaskRecord? {
-        guard buf[pos] == UInt8(ascii: "{") else { return nil }
+        guard buf[pos] == UInt8(ascii: "{"), let summary else { return nil }
         forgetSummary(of: spec.name)
         var record = TaskRecord()
-        var seen = Seen()
-        let read = eachMember(depth: depth) { skimmer, key, depth in
-            guard let index = Self.recordKeys.index(of: key) else { return skimmer.skipper.skipValue(depth: depth) }
-            guard seen.first(index) else { return false }
-            switch index {
-            case 0, 1:
-                guard let v = skimmer.optionalNumber(depth: depth) else { return false }
-                if index == 0 { record.scrapeTimestamp = v } else { record.scrapeDurationSecs = v }
-            case 2:
-                guard let v = skimmer.optionalStrings(depth: depth) else { return false }
-                record.scrapeErrors = v
-            default:
-                switch (skimmer.buf[skimmer.pos], spec.dataShape) {
-                case (UInt8(ascii: "{"), .object), (UInt8(ascii: "["), .array):
-                    guard let summary = skimmer.summary, let data = skimmer.summarized(spec.name, summary, depth: depth) else {
-                        return false
-                    }
-                    record.data = .value(data)
+        var members = MemberReader(depth: depth, keys: Self.recordKeys)
+        while true {
+            switch nextKnownMember(&members) {
+            case .end:
+                return record
+            case .invalid:
+                return nil
+            case .known(let index):
+                switch index {
+                case 0, 1:
+                    guard let v = optionalNumber() else { return nil }
+                    if index == 0 { record.scrapeTimestamp = v } else { record.scrapeDurationSecs = v }
+                case 2:
+                    guard let v = optionalStrings(depth: depth + 1) else { return nil }
+                    record.scrapeErrors = v
                 default:
-                    guard let value = skimmer.scalar(depth: depth), value.isNull else { return false }
-                    record.data = .null
+                    switch (buf[pos], spec.dataShape) {
+                    case (UInt8(ascii: "{"), .object), (UInt8(ascii: "["), .array):
+                        guard let data = summarized(spec.name, summary, depth: depth + 1) else { return nil }
+                        record.data = .value(data)
+                    default:
+                        guard null() else { return nil }
+                        record.data = .null
+                    }
                 }
             }
-            return true
         }
-        return read ? record : nil
     }
 }

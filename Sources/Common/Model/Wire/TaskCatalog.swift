@@ -33,6 +33,8 @@ public struct TaskCatalog: Sendable, Equatable {
     /// The 404 body, `{"message": "<notFoundMessage>"}`, built once (scanners send many 404s).
     public let notFoundBody: [UInt8]
     private let routeByPath: [String: MetadataRoute]
+    /// The keys a skim of `/v1/metadata` looks for, built once rather than per body.
+    let wireKeys: CatalogWireKeys
 
     /// The tasks an exporter runs, in the order Pacific's `run()` starts them.
     public static let standard = TaskCatalog([.host, .daemons, .disks])
@@ -48,17 +50,21 @@ public struct TaskCatalog: Sendable, Equatable {
         notFoundMessage = "Valid URLs are: " + routes.map(\.path).joined(separator: ", ")
         notFoundBody = JSONWriter.compact(.object(JSONObject([(WireKey.message, .string(notFoundMessage))])))
         routeByPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+        names = unique.map(\.name)
+        healthOrder = names.sorted()
+        specsByName = unique.sorted { $0.name < $1.name }
+        wireKeys = CatalogWireKeys(names)
     }
 
     /// Registration order.
-    public var names: [TaskName] { specs.map(\.name) }
+    public let names: [TaskName]
 
     /// The order of `health.tasks` and `health.task_detail`: by name, as Pacific's sorted dict.
     /// The fleet shows the tasks' columns in this order too.
-    public var healthOrder: [TaskName] { names.sorted() }
+    public let healthOrder: [TaskName]
 
-    /// The specs in `healthOrder`.
-    public var specsByName: [TaskSpec] { specs.sorted { $0.name < $1.name } }
+    /// The specs in `healthOrder` (every classification walks them: sorted once, here).
+    public let specsByName: [TaskSpec]
 
     public func spec(for name: TaskName) -> TaskSpec? { specs.first { $0.name == name } }
 
