@@ -33,6 +33,8 @@ final class ExporterService: @unchecked Sendable {
     /// Bumped per SIGHUP; only the newest reload's result is applied.
     private var reloadGeneration = 0
     private let loopHeartbeat = Atomic<UInt64>(0)
+    /// Supervisor ticks (about a second each), for the periodic heap trim.
+    private let ticks = Atomic<Int>(0)
     private let loopThread = ThreadConfinement()
 
     init(settings: ExporterSettings, logger: Logger, fileLog: FileLogBackend?, credentials: DaemonCredentials) {
@@ -173,8 +175,11 @@ final class ExporterService: @unchecked Sendable {
     }
 
     /// About once a second on the supervisor thread: report the HTTP server's health and ping
-    /// systemd's watchdog only while the event loop is responsive.
+    /// systemd's watchdog only while the event loop is responsive. Every 10 s, hand freed heap
+    /// pages back (`FreeMemory`): a burst of connections or a large scrape otherwise leaves the
+    /// daemon's RSS at its high-water mark.
     private func monitorTick() {
+        if ticks.add(1, ordering: .relaxed).newValue % 10 == 0 { FreeMemory.returnToSystem() }
         let age = Double(Clock.monotonicNanos() &- loopHeartbeat.load(ordering: .relaxed)) / 1e9
         let healthy = age < 5
         cache.update(health: { h in
