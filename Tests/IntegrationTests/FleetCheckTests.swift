@@ -20,6 +20,23 @@ final class FleetCheckTests: XCTestCase {
                              "seed 3 must give a mix")
     }
 
+    /// `--loops 3` spreads the hosts over three pollers: every host is still polled once and
+    /// judged as one poller judges it, in the inventory's order.
+    func test_hosts_spread_over_several_loops_get_the_same_verdicts() throws {
+        let sim = try SimulatedFleetHarness(count: 40, seed: 3)
+        func verdicts(_ extra: [String]) throws -> [String] {
+            let r = try sim.fleet(["check", "--hosts", sim.hostsPath, "--config", sim.configPath, "--json"] + extra)
+            XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+            let hosts = try XCTUnwrap(JSONParser.parse(r.stdout)["hosts"]?.arrayValue, r.stdout)
+            return hosts.map { "\($0["address"]?.stringValue ?? "?") \($0["status"]?.stringValue ?? "?")" }
+        }
+        let one = try verdicts(["--loops", "1"])
+        XCTAssertEqual(one.count, 40)
+        XCTAssertEqual(try verdicts(["--loops", "3"]), one)
+        let bad = try sim.fleet(["check", "--hosts", sim.hostsPath, "--config", sim.configPath, "--loops", "0"])
+        XCTAssertEqual(bad.status, 3, "--loops 0 is refused: " + bad.stdout)
+    }
+
     func test_all_healthy_is_ok_with_exit_0_and_a_nagios_summary() throws {
         let sim = try SimulatedFleetHarness(count: 5, behaviour: "healthy")
         let r = try sim.fleet(["check", "--hosts", sim.hostsPath, "--config", sim.configPath])

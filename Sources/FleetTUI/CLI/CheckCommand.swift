@@ -8,6 +8,7 @@ enum CheckCommand {
         .flag("--openmetrics", help: "print the fleet's view as metrics (Prometheus text format) for node_exporter's textfile collector"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
         .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1", range: 1...1_000_000),
+        .value("--loops", name: "N", help: "event loop threads that share the hosts (default: one per core, one per 512 hosts at most)", range: 1...64),
         .flag("--help", "-h", help: "show this help"),
     ]
 
@@ -38,7 +39,16 @@ enum CheckCommand {
         let options = CheckOptions(format: p.has("--openmetrics") ? .openMetrics : p.has("--json") ? .json : .text,
                                    quiet: p.has("--quiet"))
         switch source {
-        case .hosts(let inputs): return pollHosts(inputs, sweeps: sweeps, options: options)
+        case .hosts(let inputs):
+            let loops: Int
+            do {
+                loops = try p.int("--loops")
+                    ?? PollerGroup.defaultLoops(hosts: inputs.hosts.count, cores: sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            } catch {
+                Console.out("FLEET UNKNOWN - \(error)")
+                return 3
+            }
+            return pollHosts(inputs, sweeps: sweeps, loops: loops, options: options)
         case .prometheus(let inputs): return askPrometheus(inputs, sweeps: sweeps, options: options)
         }
     }
@@ -74,12 +84,13 @@ enum CheckCommand {
     }
 
     /// Every host polled directly, `sweeps` times.
-    static func pollHosts(_ inputs: FleetInputs, sweeps: Int, options: CheckOptions) -> Int32 {
+    static func pollHosts(_ inputs: FleetInputs, sweeps: Int, loops: Int, options: CheckOptions) -> Int32 {
         let fleet = FleetState(hosts: inputs.hosts, defaultPort: inputs.port, title: inputs.title, thresholds: inputs.thresholds)
         let monitor = FleetMonitor(fleet)
-        let poller: Poller
+        let poller: PollerGroup
         do {
-            let (made, notes) = try PollerSetup.make(inputs, monitor: monitor, keepAlive: sweeps > 1, intervalSecs: sweeps > 1 ? 0 : 86_400)
+            let (made, notes) = try PollerSetup.makeGroup(inputs, monitor: monitor, keepAlive: sweeps > 1,
+                                                          intervalSecs: sweeps > 1 ? 0 : 86_400, loops: loops)
             poller = made
             for n in notes { Console.err(n) }
         } catch {

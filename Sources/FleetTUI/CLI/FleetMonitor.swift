@@ -93,6 +93,27 @@ final class FleetMonitor: Sendable {
 /// Sets up TLS, the open-files limit and the poller for a set of inputs.
 enum PollerSetup {
     static func make(_ inputs: FleetInputs, monitor: FleetMonitor, keepAlive: Bool, intervalSecs: Double) throws -> (Poller, [String]) {
+        let plan = try plan(inputs, keepAlive: keepAlive, intervalSecs: intervalSecs)
+        let poller = try Poller(targets: plan.targets, settings: plan.settings, connectionBudget: plan.budget) { result in
+            monitor.fold(result)
+        }
+        return (poller, plan.notes)
+    }
+
+    /// The same hosts over `loops` pollers, each on its own thread (`PollerGroup`).
+    static func makeGroup(_ inputs: FleetInputs, monitor: FleetMonitor, keepAlive: Bool, intervalSecs: Double,
+                          loops: Int) throws -> (PollerGroup, [String]) {
+        let plan = try plan(inputs, keepAlive: keepAlive, intervalSecs: intervalSecs)
+        let group = try PollerGroup(targets: plan.targets, settings: plan.settings, connectionBudget: plan.budget,
+                                    loops: loops) { result in
+            monitor.fold(result)
+        }
+        return (group, plan.notes)
+    }
+
+    private static func plan(_ inputs: FleetInputs, keepAlive: Bool, intervalSecs: Double) throws
+        -> (targets: [PollTarget], settings: PollerSettings, budget: Int, notes: [String])
+    {
         var notes: [String] = []
         let limits = OpenFileLimit.raiseToHard()
         let budget = PollSchedule.connectionBudget(openFilesLimit: limits.soft)
@@ -107,9 +128,6 @@ enum PollerSetup {
         let settings = PollerSettings(
             intervalSecs: intervalSecs, timeoutSecs: inputs.timeoutSecs, maxInFlight: min(inputs.maxInFlight, budget),
             keepAlive: keepAlive, resultThreads: ResultWorkers.defaultCount)
-        let poller = try Poller(targets: targets, settings: settings, connectionBudget: budget) { result in
-            monitor.fold(result)
-        }
-        return (poller, notes)
+        return (targets, settings, budget, notes)
     }
 }
