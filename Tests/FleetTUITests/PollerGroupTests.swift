@@ -26,10 +26,11 @@ final class PollerGroupTests: XCTestCase {
         XCTAssertEqual(PollerGroup.partition(try targets(5), loops: 0).count, 1)
     }
 
-    func test_default_loops_one_per_core_and_per_512_hosts() {
+    func test_default_loops_one_per_two_cores_and_per_512_hosts() {
         XCTAssertEqual(PollerGroup.defaultLoops(hosts: 64, cores: 16), 1)
         XCTAssertEqual(PollerGroup.defaultLoops(hosts: 1_100, cores: 16), 2)
-        XCTAssertEqual(PollerGroup.defaultLoops(hosts: 10_000, cores: 2), 2)
+        XCTAssertEqual(PollerGroup.defaultLoops(hosts: 10_000, cores: 2), 1)
+        XCTAssertEqual(PollerGroup.defaultLoops(hosts: 10_000, cores: 8), 4)
         XCTAssertEqual(PollerGroup.defaultLoops(hosts: 100_000, cores: 64), 8)
         XCTAssertEqual(PollerGroup.defaultLoops(hosts: 10_000, cores: 0), 1)
     }
