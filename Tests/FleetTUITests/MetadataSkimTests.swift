@@ -9,8 +9,12 @@ import XCTest
 final class MetadataSkimTests: XCTestCase {
     typealias Outcome = Result<MetadataDocument, MetadataWireError>
 
+    /// What the summary reads, as a skim plan: the facts' hostname, each daemon's style and fsid.
+    static let dashboardPlan = MetadataSkimPlan(objectMembers: [.host: [HostDetailBuilder.hostnameKey]],
+                                                itemMembers: [.daemons: [HostDetailBuilder.styleKey, HostDetailBuilder.fsidKey]])
+
     static let plans: [MetadataSkimPlan] = [
-        HostDetailBuilder.skimPlan,
+        dashboardPlan,
         MetadataSkimPlan(),
         MetadataSkimPlan(objectMembers: [.host: ["hostname", "interfaces", "cpu_load"]],
                          itemMembers: [.daemons: ["name", "state"], .disks: ["path", "sys_api"]]),
@@ -152,7 +156,7 @@ final class MetadataSkimTests: XCTestCase {
 
     func test_skim_keeps_only_what_the_plan_names() throws {
         let body = try MetadataBody.healthy()
-        let doc = try MetadataDocument.skim(body.bytes, plan: HostDetailBuilder.skimPlan)
+        let doc = try MetadataDocument.skim(body.bytes, plan: Self.dashboardPlan)
         XCTAssertEqual(doc.health, try MetadataDocument.decode(body.bytes).health)
         XCTAssertEqual(doc.record(.host).data, .value(["hostname": "dummy"]))
         let items = try XCTUnwrap(doc.record(.daemons).data?.json?.arrayValue)
@@ -207,11 +211,11 @@ final class MetadataSkimTests: XCTestCase {
         ]
         for text in malformed {
             let body = Array(text.utf8)
-            guard case .failure(let error) = Self.skim(body, HostDetailBuilder.skimPlan) else {
+            guard case .failure(let error) = Self.skim(body, Self.dashboardPlan) else {
                 XCTFail("accepted: \(text.prefix(80))")
                 continue
             }
-            XCTAssertEqual(Self.full(body, HostDetailBuilder.skimPlan), .failure(error))
+            XCTAssertEqual(Self.full(body, Self.dashboardPlan), .failure(error))
             let c = HostClassifier.classify(Poll.response(0, body: body), thresholds: Thresholds())
             XCTAssertEqual(c.sample.status, .bad, "\(text.prefix(80))")
         }
@@ -226,7 +230,7 @@ final class MetadataSkimTests: XCTestCase {
         body.host = MetadataBody.record(at: Clock.now - 2, data: ["placeholder": 1])
         let text = String(decoding: body.bytes, as: UTF8.self)
             .replacingOccurrences(of: #""placeholder": 1"#, with: keys + ", " + repeated)
-        let doc = try MetadataDocument.skim(Array(text.utf8), plan: HostDetailBuilder.skimPlan)
+        let doc = try MetadataDocument.skim(Array(text.utf8), plan: Self.dashboardPlan)
         XCTAssertEqual(doc.record(.host).data, .value(["hostname": "h"]))
         assertSame(Array(text.utf8), "50,000 keys")
     }

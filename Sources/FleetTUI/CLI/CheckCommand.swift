@@ -8,7 +8,7 @@ enum CheckCommand {
         .flag("--openmetrics", help: "print the fleet's view as metrics (Prometheus text format) for node_exporter's textfile collector"),
         .flag("--quiet", "-q", help: "print only the Nagios summary line"),
         .value("--sweeps", name: "N", help: "poll every host N times back to back on kept-alive connections and report polls/s on stderr (benchmarks)", default: "1", range: 1...1_000_000),
-        .value("--loops", name: "N", help: "event loop threads that share the hosts (default: one per core, one per 512 hosts at most)", range: 1...64),
+        .value("--loops", name: "N", help: "event loop threads that share the hosts (default: one per two cores, one per 512 hosts at most, at most 8)", range: 1...64),
         .flag("--help", "-h", help: "show this help"),
     ]
 

@@ -126,9 +126,6 @@ enum HostDetailBuilder {
     static let summaryPlan = MetadataSummaryPlan(
         text: (.host, hostnameKey),
         tally: .init(task: .daemons, filterKey: styleKey, filterValue: cephadmStyle, countKey: fsidKey))
-    /// The same as a skim plan (the facts' `hostname`, each daemon's `style` and `fsid`): the
-    /// generic skim's tests use it.
-    static let skimPlan = MetadataSkimPlan(objectMembers: [.host: [hostnameKey]], itemMembers: [.daemons: [styleKey, fsidKey]])
     static let hostnameKey = "hostname"
     static let styleKey = "style"
     static let cephadmStyle = "cephadm:v1"
