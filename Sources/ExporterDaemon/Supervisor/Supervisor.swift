@@ -153,10 +153,13 @@ final class Supervisor: Sendable {
             return (s.generation, scrape)
         }
         guard let (generation, context) = overdue else { return }
-        context.cancel()  // kills a child process the scrape is waiting for
         let name = runner.schedule.task.name.rawValue
+        // The timeout is recorded before the scrape is cancelled: a scrape that sees the cancel
+        // and throws at once must find its result no longer counts, or its "cancelled" error
+        // would replace the timeout an operator needs to see.
         fail(runner, generation: generation,
              message: "ScrapeTimeout exception: \(name) scrape did not finish within \(DecimalText.seconds(runner.schedule.timeoutSecs))s")
+        context.cancel()  // kills a child process the scrape is waiting for
     }
 
     private func checkRestart(_ runner: TaskRunner, now: UInt64) {
