@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 FUZZ_SECS=${FUZZ_SECS:-180}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
-ALL_TARGETS="request-parser response-parser json-parser metadata-decoder connection metadata-skim"
+ALL_TARGETS="request-parser response-parser json-parser metadata-decoder connection metadata-summary"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 SWIFTC=${SWIFTC:-swiftc}
 OUT=$ROOT/.build/fuzz

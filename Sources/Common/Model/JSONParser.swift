@@ -57,7 +57,7 @@ public struct JSONParser {
 
     /// One value starting at `pos` (which moves past it), nested `depth` levels deep, with the
     /// same rules and errors as `parse`: for `MetadataSkimmer`, which builds values only for
-    /// the parts of a document it keeps and validates the rest with `JSONSkipper`.
+    /// health and the records and validates the tasks' data with `JSONSkipper`.
     static func value(in buf: UnsafeBufferPointer<UInt8>, at pos: inout Int, depth: Int) throws(JSONParseError) -> JSONValue {
         var p = JSONParser(buf: buf)
         p.pos = pos

@@ -16,7 +16,7 @@ final class FuzzCorpusTests: XCTestCase {
     }
 
     func test_every_target_has_a_seed_corpus_of_a_few_files() throws {
-        XCTAssertEqual(FuzzTargets.all.map(\.name), ["request-parser", "response-parser", "json-parser", "metadata-decoder", "connection", "metadata-skim"])
+        XCTAssertEqual(FuzzTargets.all.map(\.name), ["request-parser", "response-parser", "json-parser", "metadata-decoder", "connection", "metadata-summary"])
         for target in FuzzTargets.all {
             XCTAssertGreaterThanOrEqual(try corpus(target).count, 5, target.name)
         }

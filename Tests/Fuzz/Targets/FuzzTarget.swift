@@ -27,7 +27,7 @@ enum FuzzTargets {
         JSONParserFuzz.target,
         MetadataDecoderFuzz.target,
         ConnectionFuzz.target,
-        MetadataSkimFuzz.target,
+        MetadataSummaryFuzz.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

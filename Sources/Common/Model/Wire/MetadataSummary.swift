@@ -78,7 +78,11 @@ extension MetadataSummary {
     /// The summary of a decoded document: what `summarize` reads from the bytes, computed from
     /// the values (the reference the differential tests hold `summarize` to).
     public init(decoded: MetadataDocument, plan: MetadataSummaryPlan) {
-        document = decoded.pruned(MetadataSkimPlan())
+        document = decoded
+        for (task, record) in decoded.records {
+            guard case .value(let data)? = record.data else { continue }
+            document.records[task]?.data = .value(Self.kind(of: data))
+        }
         text = nil
         tally = []
         if let task = plan.textTask, case .object(let o)? = decoded.record(task).data?.json {
@@ -93,5 +97,44 @@ extension MetadataSummary {
                 tally.append(TallyEntry(value, count: 1))
             }
         }
+    }
+
+    /// What a summary keeps of a task's `data`: an object or an array emptied, null or a
+    /// scalar as it is.
+    static func kind(of data: JSONValue) -> JSONValue {
+        switch data {
+        case .object: return .object(JSONObject())
+        case .array: return .array([])
+        default: return data
+        }
+    }
+}
+
+extension MetadataDocument {
+    /// The health, the records and what `plan` reads of the tasks' data, from one validating
+    /// pass over the bytes: the same verdict and error as `decode` for every body, and on
+    /// success exactly `MetadataSummary(decoded: decode(body), plan: plan)`. What every poll does.
+    public static func summarize(_ body: [UInt8], catalog: TaskCatalog = .standard, plan: MetadataSummaryPlan)
+        throws(MetadataWireError) -> MetadataSummary
+    {
+        // A body in the exporter's usual shape is read straight into typed values; anything
+        // else (an error, a duplicate or escaped key, a null where decode is strict) takes the
+        // value path below, which gives decode's verdict and message.
+        let typed: MetadataSummary? = body.withUnsafeBufferPointer { buf in
+            var skimmer = MetadataSkimmer(buf: buf, catalog: catalog, summary: plan)
+            return skimmer.typedDocument().map { MetadataSummary(document: $0, text: skimmer.text, tally: skimmer.tally) }
+        }
+        if let typed { return typed }
+        let skimmed: (JSONValue, String?, [MetadataSummary.TallyEntry])? = body.withUnsafeBufferPointer { buf in
+            var skimmer = MetadataSkimmer(buf: buf, catalog: catalog, summary: plan)
+            guard let value = skimmer.document() else { return nil }
+            return (value, skimmer.text, skimmer.tally)
+        }
+        if let (value, text, tally) = skimmed {
+            return MetadataSummary(document: try decode(value, catalog: catalog), text: text, tally: tally)
+        }
+        // Not JSON: the full parser says where and why. (Should it accept what the skimmer
+        // refused, its verdict stands: the skimmer never makes a good body bad.)
+        return MetadataSummary(decoded: try decode(body, catalog: catalog), plan: plan)
     }
 }

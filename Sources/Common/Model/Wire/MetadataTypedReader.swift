@@ -324,7 +324,7 @@ extension MetadataSkimmer {
 
     /// A task's record; `data` must have the task's shape or be null, and is summarized.
     private mutating func record(_ spec: TaskSpec, depth: Int) -> TaskRecord? {
-        guard buf[pos] == UInt8(ascii: "{"), let summary else { return nil }
+        guard buf[pos] == UInt8(ascii: "{") else { return nil }
         forgetSummary(of: spec.name)
         var record = TaskRecord()
         var members = MemberReader(depth: depth, keys: Self.recordKeys)
@@ -345,7 +345,7 @@ extension MetadataSkimmer {
                 default:
                     switch (buf[pos], spec.dataShape) {
                     case (UInt8(ascii: "{"), .object), (UInt8(ascii: "["), .array):
-                        guard let data = summarized(spec.name, summary, depth: depth + 1) else { return nil }
+                        guard let data = summarized(spec.name, depth: depth + 1) else { return nil }
                         record.data = .value(data)
                     default:
                         guard null() else { return nil }

@@ -3,38 +3,23 @@ import Foundation
 import XCTest
 @testable import FleetTUI
 
-/// The skim every poll does must give the verdict, the error and the fields of the full decode
-/// (`skim(body) == decode(body).pruned(plan)`, errors identical) on every fixture, on the fuzz
-/// corpora and on mutated bodies; a body that is not JSON is BAD either way.
-final class MetadataSkimTests: XCTestCase {
-    typealias Outcome = Result<MetadataDocument, MetadataWireError>
-
-    /// What the summary reads, as a skim plan: the facts' hostname, each daemon's style and fsid.
-    static let dashboardPlan = MetadataSkimPlan(objectMembers: [.host: [HostDetailBuilder.hostnameKey]],
-                                                itemMembers: [.daemons: [HostDetailBuilder.styleKey, HostDetailBuilder.fsidKey]])
-
-    static let plans: [MetadataSkimPlan] = [
-        dashboardPlan,
-        MetadataSkimPlan(),
-        MetadataSkimPlan(objectMembers: [.host: ["hostname", "interfaces", "cpu_load"]],
-                         itemMembers: [.daemons: ["name", "state"], .disks: ["path", "sys_api"]]),
-    ]
-
-    static func skim(_ body: [UInt8], _ plan: MetadataSkimPlan) -> Outcome {
-        Result { () throws(MetadataWireError) in try MetadataDocument.skim(body, plan: plan) }
-    }
-
-    static func full(_ body: [UInt8], _ plan: MetadataSkimPlan) -> Outcome {
-        Result { () throws(MetadataWireError) in try MetadataDocument.decode(body).pruned(plan) }
-    }
-
+/// The summary every poll makes of a body (`MetadataDocument.summarize`) must give the verdict,
+/// the error and the fields of the full decode (`summarize(body) == MetadataSummary(decoded:
+/// decode(body))`, errors identical) on every fixture, on the fuzz corpora and on mutated bodies;
+/// a body that is not JSON is BAD either way.
+final class MetadataSummaryTests: XCTestCase {
     typealias SummaryOutcome = Result<MetadataSummary, MetadataWireError>
 
-    /// The dashboard's summary plan, and one that reads the same members under other rules.
+    /// The dashboard's summary plan, one that reads other members under other rules (a text on
+    /// another string, a tally whose filter never matches), one that reads a member that is not
+    /// a string and counts a run for every daemon, and one that reads nothing but health and
+    /// the records.
     static let summaryPlans: [MetadataSummaryPlan] = [
         HostDetailBuilder.summaryPlan,
         MetadataSummaryPlan(text: (.host, "kernel"), tally: .init(task: .disks, filterKey: "available", filterValue: "x",
                                                                   countKey: "path")),
+        MetadataSummaryPlan(text: (.host, "interfaces"), tally: .init(task: .daemons, filterKey: "state",
+                                                                      filterValue: "running", countKey: "name")),
         MetadataSummaryPlan(),
     ]
 
@@ -46,13 +31,8 @@ final class MetadataSkimTests: XCTestCase {
         Result { () throws(MetadataWireError) in MetadataSummary(decoded: try MetadataDocument.decode(body), plan: plan) }
     }
 
-    /// Skim and summary agree with the full decode, and a summary classifies as a full decode.
+    /// The summary agrees with the full decode under every plan, and classifies as a full decode.
     func assertSame(_ body: [UInt8], _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) {
-        for plan in Self.plans {
-            let skimmed = Self.skim(body, plan)
-            let decoded = Self.full(body, plan)
-            XCTAssertEqual(skimmed, decoded, "\(what()): skim and decode differ", file: file, line: line)
-        }
         for plan in Self.summaryPlans {
             XCTAssertEqual(Self.summarize(body, plan), Self.fullSummary(body, plan), "\(what()): summary and decode differ",
                            file: file, line: line)
@@ -110,7 +90,7 @@ final class MetadataSkimTests: XCTestCase {
                      #"{"health": {"tasks": {}}, "host": {}, "daemons": {}, "disks": {}}"#] {
             out.append((text, Array(text.utf8)))
         }
-        // Duplicate keys: first position, last value, at every level the skim looks at.
+        // Duplicate keys: first position, last value, at every level the summary looks at.
         let duplicated = String(decoding: try MetadataBody.healthy().bytes, as: UTF8.self)
             .replacingOccurrences(of: #""hostname": "dummy""#, with: #""hostname": "first", "hostname": "dummy", "hostname": "last""#)
             .replacingOccurrences(of: #""style": "cephadm:v1""#, with: #""style": "legacy", "style": "cephadm:v1""#)
@@ -150,24 +130,25 @@ final class MetadataSkimTests: XCTestCase {
         assertSame(body.bytes, "mixed fsids")
     }
 
-    func test_skim_equals_decode_on_every_fixture() throws {
+    func test_summary_equals_decode_on_every_fixture() throws {
         for (name, body) in try Self.fixtureBodies() { assertSame(body, name) }
     }
 
-    func test_skim_keeps_only_what_the_plan_names() throws {
+    func test_summary_keeps_health_and_records_and_reads_only_what_the_plan_names() throws {
         let body = try MetadataBody.healthy()
-        let doc = try MetadataDocument.skim(body.bytes, plan: Self.dashboardPlan)
+        let summary = try MetadataDocument.summarize(body.bytes, plan: HostDetailBuilder.summaryPlan)
+        let doc = summary.document
         XCTAssertEqual(doc.health, try MetadataDocument.decode(body.bytes).health)
-        XCTAssertEqual(doc.record(.host).data, .value(["hostname": "dummy"]))
-        let items = try XCTUnwrap(doc.record(.daemons).data?.json?.arrayValue)
-        XCTAssertEqual(items.count, 3)
-        XCTAssertEqual(items.first?.objectValue?.keys, ["style", "fsid"])
+        XCTAssertEqual(summary.text, "dummy")
+        XCTAssertEqual(summary.tally, [.init("dbb88f95-1cd6-482a-a735-23c832ee7795", count: 3)], "the fixture's three cephadm daemons")
+        XCTAssertEqual(doc.record(.host).data, .value([:]), "an object is kept as its kind")
+        XCTAssertEqual(doc.record(.daemons).data, .value([]))
         XCTAssertEqual(doc.record(.disks).data, .value([]))
         XCTAssertTrue(doc.record(.disks).hasData, "an emptied list is still data")
         XCTAssertEqual(doc.record(.disks).scrapeDurationSecs, 3.2)
     }
 
-    func test_skim_matches_decode_on_the_fuzz_corpora() throws {
+    func test_summary_matches_decode_on_the_fuzz_corpora() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fuzz").appendingPathComponent("corpus")
         var files = 0
@@ -181,7 +162,7 @@ final class MetadataSkimTests: XCTestCase {
         XCTAssertGreaterThan(files, 15)
     }
 
-    func test_skim_matches_decode_on_mutated_bodies() throws {
+    func test_summary_matches_decode_on_mutated_bodies() throws {
         var rng = ClassificationFuzzTests.LCG(state: 1234)
         let interesting: [UInt8] = Array("{}[]\",:0123456789-.eE\\ntrufalseu".utf8) + [0, 0x1F, 0x7F, 0xC3, 0xFF]
         let bases = try Self.fixtureBodies().prefix(6).map(\.1)
@@ -189,12 +170,10 @@ final class MetadataSkimTests: XCTestCase {
         for round in 0..<3000 {
             var body = bases[round % bases.count]
             ClassificationFuzzTests.mutate(&body, rng: &rng, interesting: interesting)
-            let plan = Self.plans[round % Self.plans.count]
-            let skimmed = Self.skim(body, plan)
-            XCTAssertEqual(skimmed, Self.full(body, plan), "round \(round)")
-            if case .failure = skimmed { refused += 1 }
-            let summaryPlan = Self.summaryPlans[round % Self.summaryPlans.count]
-            XCTAssertEqual(Self.summarize(body, summaryPlan), Self.fullSummary(body, summaryPlan), "round \(round)")
+            let plan = Self.summaryPlans[round % Self.summaryPlans.count]
+            let summarized = Self.summarize(body, plan)
+            XCTAssertEqual(summarized, Self.fullSummary(body, plan), "round \(round)")
+            if case .failure = summarized { refused += 1 }
         }
         XCTAssertGreaterThan(refused, 1000, "mutations must reach the refusals")
     }
@@ -211,18 +190,20 @@ final class MetadataSkimTests: XCTestCase {
         ]
         for text in malformed {
             let body = Array(text.utf8)
-            guard case .failure(let error) = Self.skim(body, Self.dashboardPlan) else {
-                XCTFail("accepted: \(text.prefix(80))")
-                continue
+            for plan in Self.summaryPlans {
+                guard case .failure(let error) = Self.summarize(body, plan) else {
+                    XCTFail("accepted: \(text.prefix(80))")
+                    continue
+                }
+                XCTAssertEqual(Self.fullSummary(body, plan), .failure(error))
             }
-            XCTAssertEqual(Self.full(body, Self.dashboardPlan), .failure(error))
             let c = HostClassifier.classify(Poll.response(0, body: body), thresholds: Thresholds())
             XCTAssertEqual(c.sample.status, .bad, "\(text.prefix(80))")
         }
     }
 
-    /// Many keys cost what their bytes cost: the skim stores none of the unknown ones, and a kept
-    /// member repeated 50,000 times stays one entry.
+    /// Many keys cost what their bytes cost: the summary stores none of the unknown ones, and a
+    /// read member repeated 50,000 times gives its last value.
     func test_many_and_repeated_keys_are_handled() throws {
         let keys = (0..<50_000).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ")
         let repeated = Array(repeating: #""hostname": "h""#, count: 50_000).joined(separator: ", ")
@@ -230,8 +211,9 @@ final class MetadataSkimTests: XCTestCase {
         body.host = MetadataBody.record(at: Clock.now - 2, data: ["placeholder": 1])
         let text = String(decoding: body.bytes, as: UTF8.self)
             .replacingOccurrences(of: #""placeholder": 1"#, with: keys + ", " + repeated)
-        let doc = try MetadataDocument.skim(Array(text.utf8), plan: Self.dashboardPlan)
-        XCTAssertEqual(doc.record(.host).data, .value(["hostname": "h"]))
+        let summary = try MetadataDocument.summarize(Array(text.utf8), plan: HostDetailBuilder.summaryPlan)
+        XCTAssertEqual(summary.text, "h")
+        XCTAssertEqual(summary.document.record(.host).data, .value([:]))
         assertSame(Array(text.utf8), "50,000 keys")
     }
 
