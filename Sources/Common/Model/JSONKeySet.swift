@@ -30,12 +30,9 @@ final class JSONKeySet: Sendable {
     @inline(__always)
     func mayHold(length: Int) -> Bool { lengths >> UInt64(min(length, 63)) & 1 != 0 }
 
-    /// The index of the key whose quoted text is at `quoted` in `buf` (decoded first when it
-    /// holds an escape).
-    func index(ofKeyAt quoted: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, escaped: Bool) -> Int? {
-        guard escaped else {
-            return index(of: UnsafeBufferPointer(rebasing: buf[(quoted.lowerBound + 1)..<(quoted.upperBound - 1)]))
-        }
+    /// The index of the key whose quoted text, holding an escape, is at `quoted` in `buf`: it
+    /// is decoded first (keys without one are compared in place with `index(of:)`).
+    func index(ofEscapedKeyAt quoted: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) -> Int? {
         var at = quoted.lowerBound
         guard var text = try? JSONParser.string(in: buf, at: &at) else { return nil }
         return text.withUTF8 { index(of: $0) }

@@ -80,7 +80,7 @@ struct JSONSkipper {
                 if depth == memberDepth, let keys {
                     let length = quote &- keyStart
                     if escaped {
-                        pendingKey = keys.index(ofKeyAt: (keyStart &- 1)..<(quote &+ 1), in: buf, escaped: true) ?? -1
+                        pendingKey = keys.index(ofEscapedKeyAt: (keyStart &- 1)..<(quote &+ 1), in: buf) ?? -1
                     } else {
                         pendingKey = keys.mayHold(length: length)
                             ? keys.index(of: UnsafeBufferPointer(start: base + keyStart, count: length)) ?? -1 : -1
