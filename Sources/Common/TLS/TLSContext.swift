@@ -91,6 +91,7 @@ public final class TLSContext: @unchecked Sendable {
         X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN))
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
+        try offerOnlyAES128UnderTLS13(ctx)
         let context = TLSContext(handle: ctx, certificate: cert, sharedPeerCertificates: [cert])
         PeerCertificateSharing.install(on: ctx, for: context)
         return context
@@ -125,6 +126,7 @@ public final class TLSContext: @unchecked Sendable {
         }
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
+        try offerOnlyAES128UnderTLS13(ctx)
         // Each host has its own certificate here: only a CA a server sends along is shared.
         let context = TLSContext(handle: ctx, certificate: clientCert, checksPeerName: true, sharedPeerCertificates: authorities)
         PeerCertificateSharing.install(on: ctx, for: context)
@@ -154,6 +156,19 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         _ = cshim_SSL_CTX_set_session_cache_mode(ctx, cshim_SSL_SESS_CACHE_OFF())
         return TLSContext(handle: ctx, certificate: nil, checksPeerName: true, peersAreFleetHosts: false)
+    }
+
+    /// The contexts that talk to the fleet's exporters offer only TLS_AES_128_GCM_SHA256 under
+    /// TLS 1.3, the suite every TLS 1.3 server must implement (TLS 1.2's list is unchanged). An
+    /// exporter that prefers its own order would otherwise pick AES-256-GCM with SHA-384, and a
+    /// kept-alive connection then holds larger cipher and transcript state: about 0.4 KB more a
+    /// host on a dashboard of thousands (measured by RSS slope), and four more AES rounds a block.
+    /// On failure frees `ctx` and throws.
+    private static func offerOnlyAES128UnderTLS13(_ ctx: OpaquePointer) throws(TLSError) {
+        guard SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256") == 1 else {
+            SSL_CTX_free(ctx)
+            throw TLSError.fromQueue("setting the TLS 1.3 cipher suites failed")
+        }
     }
 
     /// Adds `certificates` to the context's trust store (and, for a server asking for client

@@ -6,18 +6,13 @@ struct HostObservation: Sendable, Equatable {
     var status: HostStatus = .pending
     /// Local time the current status began (nil while WAIT).
     var since: Double?
-    /// Task states and restart counts from the last poll that decoded metadata; kept across
-    /// failed polls so a recovery is compared with the state before the outage.
-    var tasks: [TaskMark] = []
+    /// The tasks (states, restart counts) of the last poll that decoded metadata; kept across
+    /// failed polls so a recovery is compared with the state before the outage. The same array
+    /// as that poll's sample holds (shared, not copied: one allocation a host, not two).
+    var tasks: [TaskHealth] = []
     var skewSecs: Double?
     /// `started_epoch_secs` of the exporter at the last poll that decoded metadata.
     var exporterStartedAt: Double?
-}
-
-struct TaskMark: Sendable, Equatable {
-    let task: TaskName
-    let state: TaskState
-    let restarts: Int?
 }
 
 /// Thresholds of the event rules.
@@ -81,7 +76,7 @@ enum EventDerivation {
             for t in sample.tasks where !restarted {
                 guard let before = old.tasks.first(where: { $0.task == t.task }) else { continue }
                 let restarts = t.detail?.restarts
-                let moreRestarts = (restarts ?? 0) > (before.restarts ?? 0)
+                let moreRestarts = (restarts ?? 0) > (before.detail?.restarts ?? 0)
                 let name = t.task.rawValue
                 switch (before.state == .inactive, t.state == .inactive) {
                 case (false, true):
@@ -94,7 +89,7 @@ enum EventDerivation {
                     break
                 }
             }
-            next.tasks = sample.tasks.map { TaskMark(task: $0.task, state: $0.state, restarts: $0.detail?.restarts) }
+            next.tasks = sample.tasks
             next.exporterStartedAt = input.exporterStartedAt ?? old.exporterStartedAt
         }
 

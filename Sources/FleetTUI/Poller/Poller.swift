@@ -64,8 +64,10 @@ final class Poller: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
 
+    /// One per host, for the life of the poller: it names its target by position in `targets`
+    /// rather than holding a copy of it (80 bytes a host).
     private final class HostSlot {
-        let target: PollTarget
+        let position: Int
         var credentials: TargetCredentials
         var connection: HTTPSClientConnection?
         var address: SocketAddress?
@@ -74,8 +76,8 @@ final class Poller: @unchecked Sendable {
         var queued = false
         var busy = false
         var resolving = false
-        init(target: PollTarget) {
-            self.target = target
+        init(position: Int, target: PollTarget) {
+            self.position = position
             self.credentials = target.credentials
         }
     }
@@ -97,10 +99,10 @@ final class Poller: @unchecked Sendable {
     func start(spread: Bool = true) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         NativeThread.spawn(name: "poller") { [self] in
-            hosts = targets.map { HostSlot(target: $0) }
+            hosts = targets.indices.map { HostSlot(position: $0, target: targets[$0]) }
             loop.atEndOfEachTurn { [results] in results.flush() }
             for slot in hosts {
-                let key = "\(slot.target.address):\(slot.target.port)"
+                let key = "\(targets[slot.position].address):\(targets[slot.position].port)"
                 let offset = spread ? PollSchedule.offset(for: key, intervalSecs: settings.intervalSecs) : 0
                 schedule(slot, after: offset)
             }
@@ -159,7 +161,7 @@ final class Poller: @unchecked Sendable {
     /// request bytes between polls. Assembled from bytes (the fixed head lines are made once),
     /// not through string interpolation: this runs for every poll on the loop thread.
     private func request(for slot: HostSlot, token: Int) -> [UInt8] {
-        let t = slot.target
+        let t = targets[slot.position]
         let tokens = slot.credentials.tokens
         let chosen = tokens.isEmpty ? nil : tokens[min(token, tokens.count - 1)]
         var out: [UInt8] = []
@@ -198,7 +200,7 @@ final class Poller: @unchecked Sendable {
         guard !slot.busy, !slot.queued else { return }
         if inFlight >= settings.maxInFlight {
             slot.queued = true
-            waiting.append(slot.target.index)
+            waiting.append(targets[slot.position].index)
             return
         }
         begin(slot)
@@ -257,7 +259,7 @@ final class Poller: @unchecked Sendable {
             slot.connection?.disconnect()
             openConnections -= 1
         }
-        results.submit(PollResult(hostIndex: slot.target.index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
+        results.submit(PollResult(hostIndex: targets[slot.position].index, startedAt: startedWall, latencySecs: latency, outcome: outcome))
         schedule(slot, after: PollSchedule.nextDelay(intervalSecs: settings.intervalSecs, consecutiveFailures: slot.failures))
         startWaiting()
     }
@@ -277,7 +279,7 @@ final class Poller: @unchecked Sendable {
 
     /// Literal addresses resolve at once; names go to the resolver thread (getaddrinfo blocks).
     private func resolve(_ slot: HostSlot) {
-        let t = slot.target
+        let t = targets[slot.position]
         if let literal = SocketAddress(ip: t.address, port: t.port) {
             slot.address = literal
             return begin(slot)
