@@ -72,6 +72,10 @@ http {
   ssl_certificate $work/crt.pem;
   ssl_certificate_key $work/key.pem;
   ssl_protocols TLSv1.2 TLSv1.3;
+  # The exporter's TLS 1.3 preference (AES-128-GCM first, its own order): both servers, and so
+  # both clients of each comparison, use the same cipher.
+  ssl_prefer_server_ciphers on;
+  ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256;
 $2
 }
 NGINX

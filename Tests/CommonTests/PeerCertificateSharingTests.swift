@@ -50,16 +50,19 @@ final class PeerCertificateSharingTests: XCTestCase {
         }
     }
 
-    func test_fleet_client_contexts_negotiate_aes128_gcm_with_a_server_preferring_aes256() throws {
+    func test_a_server_context_picks_aes128_gcm_and_still_serves_a_client_offering_only_aes256() throws {
         let pair = try SelfSignedCertificate.generate(subjectAltNames: ["DNS:exporter"])
         let server = try TLSContext.server(certificatePEM: pair.certificatePEM, keyPEM: pair.privateKeyPEM)
-        let (c, result) = try handshake(server: server, client: try TLSContext.client(trusting: pair.certificatePEM))
-        guard case .done = result else { return XCTFail("handshake: \(result)") }
-        XCTAssertEqual(String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(c.ssl))), "TLS_AES_128_GCM_SHA256")
-        // The same server with a client offering OpenSSL's default suites (the context for other
-        // services) picks AES-256: the fleet client's offer is what decides.
-        let (d, other) = try handshake(server: server, client: try TLSContext.client(authorities: pair.certificatePEM),
-                                       expecting: "exporter")
+        // A client offering OpenSSL's default suites (AES-256 first) gets the server's choice.
+        for client in [try TLSContext.client(trusting: pair.certificatePEM), try TLSContext.client(authorities: pair.certificatePEM)] {
+            let (c, result) = try handshake(server: server, client: client, expecting: "exporter")
+            guard case .done = result else { return XCTFail("handshake: \(result)") }
+            XCTAssertEqual(String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(c.ssl))), "TLS_AES_128_GCM_SHA256")
+        }
+        // A client whose policy allows only AES-256 still connects, with AES-256.
+        let strict = try TLSContext.client(trusting: pair.certificatePEM)
+        XCTAssertEqual(SSL_CTX_set_ciphersuites(strict.handle, "TLS_AES_256_GCM_SHA384"), 1)
+        let (d, other) = try handshake(server: server, client: strict)
         guard case .done = other else { return XCTFail("handshake: \(other)") }
         XCTAssertEqual(String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(d.ssl))), "TLS_AES_256_GCM_SHA384")
     }
