@@ -215,10 +215,12 @@ final class HistoryTests: XCTestCase {
 
     func test_fleet_keeps_latency_and_age_per_poll_and_counts_per_sweep() throws {
         var fleet = FleetState(hosts: testHosts(["a", "b"]))
+        // b's result comes first in each round: while b is unreachable a sweep does not wait for
+        // it, so a's result ends the round's sweep and b's must already be in it.
         for k in 0..<3 {
             let t = Clock.now + Double(k) * 5
-            fleet.fold(Poll.response(0, body: try MetadataBody.healthy(at: t, age: Double(k + 1)).bytes, at: t, latency: 0.002))
             fleet.fold(k == 1 ? Poll.response(1, body: try MetadataBody.healthy(at: t).bytes, at: t) : Poll.failure(1, .refused("x"), at: t))
+            fleet.fold(Poll.response(0, body: try MetadataBody.healthy(at: t, age: Double(k + 1)).bytes, at: t, latency: 0.002))
         }
         // Ages on the exporter's clock, read from its Date header (the middle of that second).
         XCTAssertEqual(fleet.records[0].ageHistory.values.map { ($0 * 10).rounded() / 10 }, [1.5, 2.5, 3.5])

@@ -81,7 +81,7 @@ final class FleetStateTests: XCTestCase {
         fleet.fold(Poll.response(1, body: body, at: Clock.now + 0.2, latency: 0.3))
         XCTAssertEqual(fleet.sweep.completedSweeps, 0)
         XCTAssertNil(fleet.sweep.lastDurationSecs)
-        fleet.fold(Poll.failure(2, .timeout("x"), at: Clock.now + 0.1, latency: 3.9))
+        fleet.fold(Poll.response(2, body: body, at: Clock.now + 0.1, latency: 3.9))
         XCTAssertEqual(fleet.sweep.completedSweeps, 1)
         XCTAssertEqual(fleet.sweep.lastDurationSecs ?? 0, 4.0, accuracy: 1e-9)
         XCTAssertEqual(fleet.sweep.pollsPerSec ?? 0, 1.0, accuracy: 1e-9)  // 4 polls in 4 s
@@ -91,6 +91,24 @@ final class FleetStateTests: XCTestCase {
         XCTAssertEqual(fleet.sweep.completedSweeps, 2)
         XCTAssertEqual(fleet.sweep.lastDurationSecs ?? 0, 0.5, accuracy: 1e-9)
         XCTAssertEqual(fleet.sweep.pollsPerSec ?? 0, 6.0, accuracy: 1e-9)
+    }
+
+    func test_a_host_that_stopped_answering_does_not_hold_the_next_sweeps_open() throws {
+        var fleet = FleetState(hosts: testHosts(["a", "b", "c"]))
+        let body = try MetadataBody.healthy().bytes
+        fleet.fold(Poll.response(0, body: body, at: Clock.now, latency: 0.5))
+        fleet.fold(Poll.response(1, body: body, at: Clock.now, latency: 0.5))
+        fleet.fold(Poll.failure(2, .refused("x"), at: Clock.now, latency: 0.001))
+        XCTAssertEqual(fleet.sweep.completedSweeps, 1, "the first sweep waits for every host")
+        // The poller now polls c once a minute at most: the sweeps go on without it.
+        for k in 1...3 {
+            fleet.fold(Poll.response(0, body: body, at: Clock.now + 5 * Double(k), latency: 0.5))
+            fleet.fold(Poll.response(1, body: body, at: Clock.now + 5 * Double(k), latency: 0.5))
+            XCTAssertEqual(fleet.sweep.completedSweeps, 1 + k)
+            XCTAssertEqual(fleet.sweep.lastDurationSecs ?? 0, 0.5, accuracy: 1e-9)
+        }
+        XCTAssertEqual(fleet.sweepHistory.sweeps.count, 4)
+        XCTAssertEqual(fleet.sweepHistory.sweeps.last?[.down], 1, "it still counts as DOWN in every sweep")
     }
 
     func test_fleet_fsid_is_the_one_most_hosts_report() throws {

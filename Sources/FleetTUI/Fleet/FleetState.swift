@@ -73,11 +73,7 @@ struct FleetState: Sendable {
     /// rebuild their name caches only then.
     private(set) var nameGeneration = 0
 
-    private var sweepSeen: [Bool]
-    private var sweepSeenCount = 0
-    private var sweepPolls = 0
-    private var sweepStart: Double?
-    private var sweepEnd = -Double.infinity
+    private var sweepTracker: SweepTracker
 
     init(hosts: [HostEntry], defaultPort: Int? = nil, title: String = "fleet", thresholds: Thresholds = Thresholds(),
          flapRule: FlapRule = FlapRule(), eventCapacity: Int = EventRing.defaultCapacity,
@@ -91,7 +87,7 @@ struct FleetState: Sendable {
         self.flapRule = flapRule
         self.events = EventRing(capacity: eventCapacity)
         self.records = Array(repeating: HostRecord(), count: hosts.count)
-        self.sweepSeen = Array(repeating: false, count: hosts.count)
+        self.sweepTracker = SweepTracker(hosts: hosts.count)
         totals[.pending] = hosts.count
     }
 
@@ -103,7 +99,7 @@ struct FleetState: Sendable {
     mutating func appendHost(_ entry: HostEntry) -> Int {
         hosts.append(entry)
         records.append(HostRecord())
-        sweepSeen.append(false)
+        sweepTracker.appendHost()
         totals[.pending] += 1
         generation &+= 1
         nameGeneration &+= 1
@@ -210,26 +206,15 @@ struct FleetState: Sendable {
         if let new { fsidCounts[new, default: 0] += 1 }
     }
 
-    /// A sweep ends when every host has answered (or failed) at least once since the last one.
+    /// A sweep ends when every host has a result since the last one, except hosts that were
+    /// unreachable when it began (`SweepTracker`).
     private mutating func trackSweep(host i: Int, sample: HostSample) {
-        sweepStart = min(sweepStart ?? sample.startedAt, sample.startedAt)
-        sweepEnd = max(sweepEnd, sample.receivedAt)
-        sweepPolls += 1
-        if !sweepSeen[i] {
-            sweepSeen[i] = true
-            sweepSeenCount += 1
-        }
-        guard sweepSeenCount == hosts.count, let start = sweepStart else { return }
-        let duration = max(0, sweepEnd - start)
-        sweep.lastDurationSecs = duration
-        sweep.pollsPerSec = duration > 0 ? Double(sweepPolls) / duration : nil
-        sweep.lastCompletedAt = sweepEnd
+        guard let done = sweepTracker.record(host: i, startedAt: sample.startedAt, receivedAt: sample.receivedAt,
+                                             answered: sample.httpStatus != nil) else { return }
+        sweep.lastDurationSecs = done.durationSecs
+        sweep.pollsPerSec = done.durationSecs > 0 ? Double(done.polls) / done.durationSecs : nil
+        sweep.lastCompletedAt = done.endedAt
         sweep.completedSweeps += 1
         sweepHistory.append(totals)
-        for k in sweepSeen.indices { sweepSeen[k] = false }
-        sweepSeenCount = 0
-        sweepPolls = 0
-        sweepStart = nil
-        sweepEnd = -Double.infinity
     }
 }
