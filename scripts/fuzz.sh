@@ -31,6 +31,9 @@ MAP
     local common
     mapfile -t common < <(find "$ROOT/Sources/Common" -name '*.swift' | sort)
     echo "fuzz: compiling Common (${#common[@]} files) with $SANITIZE ..."
+    # The archive is made anew: swiftc adds members to an existing one, so the object of a
+    # source file since renamed or removed would stay in it and clash at link time.
+    rm -f "$OUT/libCommon.a"
     # -enable-testing: the connection target drives the state machines, which are internal.
     "$SWIFTC" -O -enable-testing -swift-version 6 -parse-as-library $SANITIZE "${includes[@]}" \
         -module-name Common -emit-library -static -emit-module -emit-module-path "$OUT/modules/Common.swiftmodule" \
