@@ -108,6 +108,7 @@ final class FleetStateTests: XCTestCase {
             XCTAssertEqual(fleet.sweep.lastDurationSecs ?? 0, 0.5, accuracy: 1e-9)
         }
         XCTAssertEqual(fleet.sweepHistory.sweeps.count, 4)
+        XCTAssertEqual(fleet.sweep.polledInCompletedSweeps, 3 + 3 * 2, "what was polled, not sweeps × hosts")
         XCTAssertEqual(fleet.sweepHistory.sweeps.last?[.down], 1, "it still counts as DOWN in every sweep")
     }
 

@@ -108,8 +108,10 @@ enum CheckCommand {
         poller.stop()
         if sweeps > 1 {
             let secs = Double(Clock.monotonicNanos() - started) / 1e9
-            let polls = monitor.completedSweeps * inputs.hosts.count
-            Console.err("\(monitor.completedSweeps) sweeps of \(inputs.hosts.count) hosts in \(DecimalText.fixed(secs, 3))s: \(Int(Double(polls) / secs)) polls/s")
+            // The polls of the completed sweeps: a host that stopped answering is not waited
+            // for (nor polled as often), so sweeps × hosts would overstate them.
+            let (done, polls) = monitor.sweepCounts
+            Console.err("\(done) sweeps of \(inputs.hosts.count) hosts in \(DecimalText.fixed(secs, 3))s: \(Int(Double(polls) / secs)) polls/s")
         }
         let report = FleetCheck.run(monitor.snapshot(), options: options, now: Clock.wallSeconds())
         Console.out(report.output, newline: false)

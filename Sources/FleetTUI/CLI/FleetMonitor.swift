@@ -77,6 +77,8 @@ final class FleetMonitor: Sendable {
     func takeChanged() -> Bool { changed.exchange(false, ordering: .acquiringAndReleasing) }
 
     var completedSweeps: Int { state.withLock { $0.sweep.completedSweeps } }
+    /// The completed sweeps and the results folded in them.
+    var sweepCounts: (sweeps: Int, polls: Int) { state.withLock { ($0.sweep.completedSweeps, $0.sweep.polledInCompletedSweeps) } }
 
     /// Events numbered `first` and later (those still held), each with its host's name and
     /// address as they are now, and the number to ask for next. Copies only the new events, so

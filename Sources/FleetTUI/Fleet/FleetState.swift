@@ -43,6 +43,8 @@ struct SweepStats: Sendable, Equatable {
     /// Local time of the last response of the last full sweep.
     var lastCompletedAt: Double?
     var completedSweeps = 0
+    /// Results folded in the completed sweeps (`fleet check --sweeps` reports polls/s from it).
+    var polledInCompletedSweeps = 0
 }
 
 /// The dashboard's model: the inventory plus what the polls said. Folding is O(1) per result;
@@ -215,6 +217,7 @@ struct FleetState: Sendable {
         sweep.pollsPerSec = done.durationSecs > 0 ? Double(done.polls) / done.durationSecs : nil
         sweep.lastCompletedAt = done.endedAt
         sweep.completedSweeps += 1
+        sweep.polledInCompletedSweeps += done.polls
         sweepHistory.append(totals)
     }
 }
