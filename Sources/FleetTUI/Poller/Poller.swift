@@ -200,7 +200,7 @@ final class Poller: @unchecked Sendable {
         guard !slot.busy, !slot.queued else { return }
         if inFlight >= settings.maxInFlight {
             slot.queued = true
-            waiting.append(targets[slot.position].index)
+            waiting.append(slot.position)
             return
         }
         begin(slot)
@@ -288,10 +288,11 @@ final class Poller: @unchecked Sendable {
         slot.resolving = true
         inFlight += 1
         let started = Clock.wallSeconds()
+        let position = slot.position
         resolver.resolve(host: t.address, port: t.port) { [weak self] result in
             self?.loop.execute { [weak self] in
                 guard let self else { return }
-                let slot = self.hosts[t.index]
+                let slot = self.hosts[position]
                 slot.resolving = false
                 self.inFlight -= 1
                 switch result {
